@@ -1,0 +1,260 @@
+"""Building blocks shared by the networks: activations, losses and optimizers.
+
+Activations work in place on the net input ``z`` (shape (n, units)) because the MLP's
+inner loop runs them once per mini-batch and a fresh temporary each time is measurable
+overhead. Derivatives are written in terms of the layer's *output* ``a`` (the textbook
+form: sigmoid' = a * (1 - a), tanh' = 1 - a^2), which is all backpropagation keeps.
+
+Losses, for outputs ``out`` and targets ``t`` of shape (n, n_out):
+
+* ``sse``: 1/2 * sum of squared errors over the whole batch (not averaged), the
+  classic textbook measure; its gradient is ``out - t``.
+* ``mse``: mean of the squared errors over every entry, ``mean((out - t)**2)``.
+* ``cross_entropy``: mean over samples of ``-sum(t * log(out))`` for softmax, or of the
+  binary cross-entropy summed over sigmoid outputs. Paired with its output activation,
+  the gradient with respect to the net input is simply ``(out - t) / n``.
+
+Callers wrap the maths in ``np.errstate(all="ignore")``: overflow is a result (NaN/inf
+error) that the training loop checks, never a warning.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .base import ModelError
+
+Array = np.ndarray
+
+ACTIVATIONS = ("sigmoid", "tanh", "relu")
+OUTPUT_ACTIVATIONS = ("sigmoid", "softmax", "tanh", "linear", "relu")
+LOSSES = ("sse", "mse", "cross_entropy")
+OPTIMIZERS = ("sgd", "momentum", "adam")
+
+# Keeps log() finite for saturated probabilities; same order as float64 resolution.
+_EPS = 1e-15
+
+
+# --------------------------------------------------------------------- activations
+def sigmoid(z: Array, out: Array | None = None) -> Array:
+    """Logistic function 1 / (1 + exp(-z)); with ``out=z`` it overwrites ``z``."""
+    out = np.negative(z, out=out)
+    np.exp(out, out=out)
+    out += 1.0
+    return np.reciprocal(out, out=out)
+
+
+def tanh(z: Array, out: Array | None = None) -> Array:
+    return np.tanh(z, out=out)
+
+
+def relu(z: Array, out: Array | None = None) -> Array:
+    return np.maximum(z, 0.0, out=out)
+
+
+def linear(z: Array, out: Array | None = None) -> Array:
+    if out is None or out is z:
+        return z
+    out[...] = z
+    return out
+
+
+def softmax(z: Array, out: Array | None = None) -> Array:
+    """Row-wise softmax of (n, k); subtracting the row maximum keeps exp() finite."""
+    out = np.subtract(z, z.max(axis=1, keepdims=True), out=out)
+    np.exp(out, out=out)
+    out /= out.sum(axis=1, keepdims=True)
+    return out
+
+
+def step(z: Array) -> Array:
+    """Heaviside step with the perceptron's tie rule: 1.0 where z >= 0, else 0.0."""
+    return (np.asarray(z) >= 0.0).astype(np.float64)
+
+
+def d_sigmoid(a: Array) -> Array:
+    return a * (1.0 - a)
+
+
+def d_tanh(a: Array) -> Array:
+    return 1.0 - a * a
+
+
+def d_relu(a: Array) -> Array:
+    return (a > 0.0).astype(np.float64)
+
+
+def d_linear(a: Array) -> Array:
+    return np.ones_like(a)
+
+
+ACTIVATION_FUNCS: dict[str, Callable[..., Array]] = {
+    "sigmoid": sigmoid,
+    "tanh": tanh,
+    "relu": relu,
+    "linear": linear,
+    "softmax": softmax,
+}
+#: Derivative as a function of the output; softmax has a full Jacobian, handled apart.
+DERIVATIVES: dict[str, Callable[[Array], Array]] = {
+    "sigmoid": d_sigmoid,
+    "tanh": d_tanh,
+    "relu": d_relu,
+    "linear": d_linear,
+}
+
+
+# -------------------------------------------------------------------------- losses
+def loss_value(loss: str, out: Array, t: Array, output_activation: str) -> float:
+    """The loss of outputs ``out`` (n, k) against targets ``t`` (n, k), see module doc."""
+    n = out.shape[0]
+    if n == 0:
+        return 0.0
+    if loss == "sse":
+        diff = out - t
+        return 0.5 * float(np.sum(diff * diff))
+    if loss == "mse":
+        diff = out - t
+        return float(np.mean(diff * diff))
+    if loss == "cross_entropy":
+        p = np.clip(out, _EPS, 1.0 - _EPS)
+        if output_activation == "softmax":
+            return float(-np.sum(t * np.log(p)) / n)
+        return float(-np.sum(t * np.log(p) + (1.0 - t) * np.log(1.0 - p)) / n)
+    raise ModelError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
+
+
+def output_delta(loss: str, out: Array, t: Array, output_activation: str) -> Array:
+    """d loss / d (net input of the output layer), shape (n, k)."""
+    n, k = out.shape
+    if loss == "cross_entropy":
+        # The combined gradient: log's 1/p cancels the sigmoid/softmax derivative.
+        delta = out - t
+        delta *= 1.0 / n
+        return delta
+    grad = out - t
+    if loss == "mse":
+        grad *= 2.0 / (n * k)
+    if output_activation == "softmax":
+        # Jacobian-vector product of softmax: a * (g - sum(g * a)).
+        grad -= np.sum(grad * out, axis=1, keepdims=True)
+        grad *= out
+        return grad
+    if output_activation == "linear":
+        return grad
+    grad *= DERIVATIVES[output_activation](out)
+    return grad
+
+
+# ---------------------------------------------------------------------- optimizers
+class Optimizer:
+    """Updates a list of parameter arrays in place from their gradients.
+
+    ``update(i, param, grad)`` handles parameter number ``i`` (its slot in the
+    optimizer's own state); ``grad`` may be overwritten. ``reset()`` forgets the state
+    (velocities, moments), e.g. after weights were typed in by hand.
+    """
+
+    name = ""
+
+    def __init__(self, learning_rate: float) -> None:
+        self.learning_rate = float(learning_rate)
+
+    def reset(self) -> None:
+        """Forget accumulated state."""
+
+    def begin_step(self) -> None:
+        """Called once per mini-batch before the parameters' updates."""
+
+    def update(self, i: int, param: Array, grad: Array) -> None:
+        raise NotImplementedError
+
+
+class SGD(Optimizer):
+    """Plain gradient descent: ``param -= lr * grad``."""
+
+    name = "sgd"
+
+    def update(self, i: int, param: Array, grad: Array) -> None:
+        grad *= self.learning_rate
+        param -= grad
+
+
+class Momentum(Optimizer):
+    """Heavy ball: ``v = mu * v - lr * grad``; ``param += v``."""
+
+    name = "momentum"
+
+    def __init__(self, learning_rate: float, momentum: float = 0.9) -> None:
+        super().__init__(learning_rate)
+        self.momentum = float(momentum)
+        self._v: dict[int, Array] = {}
+
+    def reset(self) -> None:
+        self._v = {}
+
+    def update(self, i: int, param: Array, grad: Array) -> None:
+        v = self._v.get(i)
+        if v is None or v.shape != param.shape:
+            v = self._v[i] = np.zeros_like(param)
+        v *= self.momentum
+        grad *= self.learning_rate
+        v -= grad
+        param += v
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2015) with bias-corrected first and second moments."""
+
+    name = "adam"
+
+    def __init__(
+        self, learning_rate: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ) -> None:
+        super().__init__(learning_rate)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.reset()
+
+    def reset(self) -> None:
+        self.t = 0
+        self._m: dict[int, Array] = {}
+        self._s: dict[int, Array] = {}
+        self._lr_t = 0.0
+
+    def begin_step(self) -> None:
+        self.t += 1
+        self._lr_t = (
+            self.learning_rate
+            * np.sqrt(1.0 - self.beta2**self.t)
+            / (1.0 - self.beta1**self.t)
+        )
+
+    def update(self, i: int, param: Array, grad: Array) -> None:
+        m = self._m.get(i)
+        if m is None or m.shape != param.shape:
+            m = self._m[i] = np.zeros_like(param)
+            self._s[i] = np.zeros_like(param)
+        s = self._s[i]
+        m *= self.beta1
+        m += (1.0 - self.beta1) * grad
+        s *= self.beta2
+        grad *= grad
+        grad *= 1.0 - self.beta2
+        s += grad
+        step_ = np.sqrt(s)
+        step_ += self.eps
+        np.divide(m, step_, out=step_)
+        step_ *= self._lr_t
+        param -= step_
+
+
+def make_optimizer(name: str, learning_rate: float) -> Optimizer:
+    if name == "sgd":
+        return SGD(learning_rate)
+    if name == "momentum":
+        return Momentum(learning_rate)
+    if name == "adam":
+        return Adam(learning_rate)
+    raise ModelError(f"Unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}.")

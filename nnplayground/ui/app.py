@@ -1,0 +1,38 @@
+"""Build the QApplication and the main window."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its binding at import
+
+
+def make_application(argv: list[str] | None = None):
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(argv if argv is not None else sys.argv[:1])
+    app.setOrganizationName("nnplayground")
+    app.setApplicationName("nnplayground")
+    import pyqtgraph as pg
+
+    pg.setConfigOptions(antialias=True, background="w", foreground="k")
+    return app
+
+
+def run(args) -> int:
+    app = make_application()
+    if getattr(args, "digits", False):
+        from nnplayground.ui.digit_window import DigitWindow
+
+        window = DigitWindow()
+    else:
+        from nnplayground.ui.main_window import MainWindow
+
+        window = MainWindow()
+        if getattr(args, "session", None):
+            window.open_session(args.session)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,103 @@
+"""Test-wide guards.
+
+* A display: pytest-xvfb starts Xvfb when it is installed; without it (and without a
+  DISPLAY) Qt falls back to the offscreen platform, where OpenGL tests cannot run.
+* OpenGL tests (marker ``gl``) skip on a machine that cannot give them a context, but
+  when ``CI`` is set such a skip is an error: CI must really render them.
+* No test may leave a training thread running ("QThread: Destroyed while thread is still
+  running" aborts the whole process).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
+
+
+def _in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_configure(config: pytest.Config) -> None:
+    # trylast: pytest-xvfb has set DISPLAY by now when it started a server.
+    if sys.platform.startswith("linux") and not os.environ.get("DISPLAY") and not os.environ.get(
+        "WAYLAND_DISPLAY"
+    ):
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+
+_gl_problem: str | None | bool = False  # False: not probed yet
+
+
+def _probe_gl() -> str | None:
+    """None when an OpenGL context can be made, else the reason why not."""
+    global _gl_problem
+    if _gl_problem is not False:
+        return _gl_problem
+    from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
+
+    app = QGuiApplication.instance()
+    if app is None:
+        _gl_problem = "no QApplication"
+        return _gl_problem
+    platform = QGuiApplication.platformName()
+    if platform in ("offscreen", "minimal"):
+        _gl_problem = f"the Qt platform '{platform}' has no OpenGL (install Xvfb)"
+        return _gl_problem
+    ctx = QOpenGLContext()
+    if not ctx.create():
+        _gl_problem = "QOpenGLContext.create() failed"
+        return _gl_problem
+    surface = QOffscreenSurface()
+    surface.create()
+    if not ctx.makeCurrent(surface):
+        _gl_problem = "could not make an OpenGL context current"
+    else:
+        ctx.doneCurrent()
+        _gl_problem = None
+    return _gl_problem
+
+
+@pytest.fixture(autouse=True)
+def _require_gl(request: pytest.FixtureRequest):
+    if request.node.get_closest_marker("gl") is None:
+        yield
+        return
+    request.getfixturevalue("qapp")
+    problem = _probe_gl()
+    if problem is not None:
+        if _in_ci():
+            pytest.fail(f"OpenGL test cannot run in CI: {problem}", pytrace=False)
+        pytest.skip(f"no OpenGL here: {problem}")
+    yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call):
+    # Belt and braces: whatever skipped a GL test (a skipif, an importorskip), CI fails it.
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and _in_ci() and item.get_closest_marker("gl") is not None:
+        report.outcome = "failed"
+        report.longrepr = f"GL test skipped under CI ({report.longrepr}); CI must run it."
+
+
+@pytest.fixture(autouse=True)
+def _no_leaked_threads(request: pytest.FixtureRequest):
+    yield
+    module = sys.modules.get("nnplayground.training.worker")
+    if module is None:
+        return
+    running = module.running_threads()
+    if running:
+        # Stop them so one leak does not take the rest of the run down with it.
+        module.stop_all_threads()
+        pytest.fail(
+            f"{request.node.nodeid} left {len(running)} training thread(s) running",
+            pytrace=False,
+        )
