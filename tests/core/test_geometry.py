@@ -1,0 +1,206 @@
+"""core.geometry: grids, lines, contours, colours, trails and view_data per model kind."""
+
+import numpy as np
+import pytest
+
+from nnplayground.core import geometry as g
+from nnplayground.core.autoencoder import Autoencoder
+from nnplayground.core.competitive import CompetitiveLayer
+from nnplayground.core.mlp import MLP
+from nnplayground.core.perceptron import Perceptron
+
+BOX = (-2.0, 2.0, -1.0, 1.0)
+
+
+def test_palette_starts_orange_sky_blue_and_repeats():
+    assert g.class_color(0) == "#E69F00" and g.class_color(1) == "#56B4E9"
+    assert g.class_color(8) == g.class_color(0)
+    assert list(g.hex_to_rgb("#E69F00")) == [230, 159, 0]
+
+
+def test_grid_samples_cell_centres_in_row_major_order():
+    xs, ys, pts = g.grid((0.0, 4.0, 10.0, 12.0), resolution=4)
+    assert np.array_equal(xs, [0.5, 1.5, 2.5, 3.5])
+    assert np.array_equal(ys, [10.25, 10.75, 11.25, 11.75])
+    assert pts.shape == (16, 2)
+    # values.reshape(r, r)[j, i] belongs to (xs[i], ys[j])
+    assert np.array_equal(pts.reshape(4, 4, 2)[2, 1], [1.5, 11.25])
+    assert np.array_equal(pts[:4, 1], [10.25] * 4)
+
+
+def test_lift_puts_the_hidden_coordinate_at_the_data_mean():
+    X = np.array([[0.0, 1.0, 2.0], [2.0, 3.0, 6.0]])
+    full = g.lift(np.array([[7.0, 8.0]]), 3, axes=(0, 2), X=X)
+    assert np.array_equal(full, [[7.0, 2.0, 8.0]])
+
+
+def test_weight_arrow_starts_mid_line_perpendicular_with_fixed_length():
+    line = ((0.0, -1.0), (0.0, 1.0))
+    arrow = g.weight_arrow(np.array([3.0, 0.0]), line, BOX)
+    assert np.allclose(arrow, [[0.0, 0.0], [g.ARROW_FRACTION * 2.0, 0.0]])
+    assert g.weight_arrow(np.zeros(2), line, BOX) is None
+    assert g.weight_arrow(np.array([1.0, 0.0]), None, BOX) is None
+
+
+def test_contour_of_a_linear_field_is_the_exact_level_line():
+    xs, ys, pts = g.grid((0.0, 1.0, 0.0, 1.0), 20)
+    Z = pts[:, 0].reshape(20, 20)  # f(x, y) = x
+    seg = g.contour_segments(xs, ys, Z, level=0.43)
+    assert len(seg) == 2 * 19  # one segment per row of cells
+    assert np.allclose(seg[:, 0], 0.43)
+    assert np.isclose(seg[:, 1].min(), ys[0]) and np.isclose(seg[:, 1].max(), ys[-1])
+    assert len(g.contour_segments(xs, ys, Z, level=5.0)) == 0
+
+
+def test_contour_saddle_gives_two_segments():
+    Z = np.array([[1.0, 0.0], [0.0, 1.0]])  # checkerboard cell, centre 0.5 < level: low
+    seg = g.contour_segments(np.array([0.0, 1.0]), np.array([0.0, 1.0]), Z, 0.6)
+    # the two high corners (0, 0) and (1, 1) are cut off separately
+    assert np.allclose(seg, [[0.4, 0.0], [0.0, 0.4], [1.0, 0.6], [0.6, 1.0]])
+
+
+def test_rgba_lut_ends_and_middle_are_exact():
+    lut = g.rgba_lut(g.OKABE_ITO[:2], n=257, strength=1.0)
+    assert lut.shape == (257, 4) and lut.dtype == np.uint8
+    assert list(lut[0]) == [230, 159, 0, 255]  # orange at p = 0
+    assert list(lut[128]) == [*g.MID_RGB, 255]  # white-ish at p = 0.5
+    assert list(lut[256]) == [86, 180, 233, 255]  # sky blue at p = 1
+    soft = g.rgba_lut(g.OKABE_ITO[:2], strength=0.5)
+    mid = np.array(g.MID_RGB, float)
+    assert np.array_equal(soft[0, :3], np.rint(mid + 0.5 * (g.hex_to_rgb("#E69F00") - mid)))
+
+
+def test_surface_rgba_maps_probabilities_and_nan_to_the_lut():
+    lut = g.rgba_lut(g.OKABE_ITO[:2], strength=1.0)
+    img = g.surface_rgba(np.array([[0.0, 0.5], [1.0, np.nan]]), lut=lut)
+    assert img.shape == (2, 2, 4) and img.dtype == np.uint8
+    assert list(img[0, 0]) == list(lut[0])
+    assert list(img[0, 1]) == list(lut[128])
+    assert list(img[1, 0]) == list(lut[-1])
+    assert list(img[1, 1]) == list(lut[128])  # undefined shows as "don't know"
+
+
+def test_classes_rgba_colour_by_class_lightness_by_confidence():
+    img = g.classes_rgba(np.array([[2, 0]]), np.array([[1.0, 0.0]]), strength=1.0)
+    assert list(img[0, 0, :3]) == list(g.hex_to_rgb(g.class_color(2)).astype(int))
+    assert list(img[0, 1, :3]) == list(g.MID_RGB)
+
+
+def test_trail_buffer_keeps_last_positions_skips_repeats():
+    t = g.TrailBuffer(maxlen=3)
+    assert t.array() is None
+    c = np.zeros((2, 2))
+    for k in range(5):
+        c[0, 0] = k
+        t.push(c)
+        t.push(c)  # the same snapshot twice adds nothing
+    arr = t.array()
+    assert arr.shape == (3, 2, 2)
+    assert np.array_equal(arr[:, 0, 0], [2, 3, 4])
+    c[0, 0] = 99  # pushed copies, not views
+    assert arr[-1, 0, 0] == 4
+    t.push(np.zeros((3, 2)))  # neurons added: the old trail no longer applies
+    assert len(t) == 1
+
+
+def test_view_data_perceptron_line_matches_model_and_surface_is_its_output():
+    p = Perceptron(n_inputs=2, bias=True, seed=0)
+    p.weights = np.array([1.0, 0.0])
+    p.bias = -0.5  # the line x = 0.5
+    vd = g.view_data(p, None, BOX, resolution=8)
+    assert vd.kind == "perceptron"
+    assert np.array_equal(vd.line, [[0.5, -1.0], [0.5, 1.0]])
+    assert np.array_equal(vd.line, np.array(p.decision_line(BOX)))
+    assert np.allclose(vd.weight_arrow, [[0.5, 0.0], [0.5 + g.ARROW_FRACTION * 2.0, 0.0]])
+    xs, _, _ = g.grid(BOX, 8)
+    assert np.array_equal(vd.surface, np.tile((xs >= 0.5).astype(float), (8, 1)))
+    assert vd.image.shape == (8, 8, 4)
+
+
+def test_view_data_perceptron_3d_projects_at_the_hidden_mean():
+    p = Perceptron(n_inputs=3, bias=True, seed=0)
+    p.weights = np.array([1.0, 0.0, 1.0])
+    p.bias = 0.0
+    X = np.array([[0.0, 5.0, 0.5], [0.0, 7.0, 0.5]])  # hidden axis 2 has mean 0.5
+    vd = g.view_data(p, X, BOX, resolution=4, axes=(0, 1))
+    assert np.allclose(vd.line, [[-0.5, -1.0], [-0.5, 1.0]])
+
+
+def test_view_data_mlp_binary_surface_contour_and_hidden_lines():
+    m = MLP(layer_sizes=[2, 3, 1], seed=0)
+    m.weights[0] = np.array([[1.0, 0.0, 1.0], [0.0, 1.0, 1.0]])
+    m.biases[0] = np.array([0.0, -0.5, 0.0])
+    vd = g.view_data(m, None, BOX, resolution=30)
+    _, _, pts = g.grid(BOX, 30)
+    assert np.allclose(vd.surface.ravel(), m.predict_proba(pts)[:, 0])
+    assert vd.classes is None and vd.image.shape == (30, 30, 4)
+    assert np.array_equal(vd.hidden_lines[0], [[0.0, -1.0], [0.0, 1.0]])
+    assert np.array_equal(vd.hidden_lines[1], [[-2.0, 0.5], [2.0, 0.5]])
+    assert np.allclose(vd.hidden_lines[2], [[-1.0, 1.0], [1.0, -1.0]])
+    assert vd.contour is not None and vd.contour.shape[1] == 2
+
+
+def test_view_data_mlp_multiclass_winner_and_confidence():
+    m = MLP(layer_sizes=[2, 4, 3], loss="cross_entropy", seed=1)
+    vd = g.view_data(m, None, BOX, resolution=10)
+    _, _, pts = g.grid(BOX, 10)
+    P = m.predict_proba(pts)
+    assert np.array_equal(vd.classes.ravel(), P.argmax(axis=1))
+    assert np.allclose(vd.surface.ravel(), P.max(axis=1))
+    assert vd.hidden_lines is not None and len(vd.hidden_lines) == 4
+
+
+def test_view_data_competitive_regions_centroids_and_trails():
+    c = CompetitiveLayer(n_inputs=2, n_neurons=2, seed=0)
+    X = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    c.initialize(X)
+    c.centroids = np.array([[-1.0, 0.0], [1.0, 0.0]])
+    trails = g.TrailBuffer(10)
+    vd = g.view_data(c, X, BOX, resolution=4, trails=trails)
+    # cell centres x = -1.5, -0.5, 0.5, 1.5: left half nearest neuron 0
+    assert np.array_equal(vd.regions, np.tile([0, 0, 1, 1], (4, 1)))
+    assert np.array_equal(vd.centroids, c.centroids) and vd.centroids is not c.centroids
+    c.centroids = c.centroids + 0.25
+    vd = g.view_data(c, X, BOX, resolution=4, trails=trails)
+    assert vd.trails.shape == (2, 2, 2)
+
+
+def test_view_data_competitive_uninitialised_is_empty():
+    vd = g.view_data(CompetitiveLayer(seed=0), None, BOX, resolution=4)
+    assert vd.regions is None and vd.centroids is None and vd.image is None
+
+
+def test_view_data_competitive_3d_region_map_on_the_projection_plane():
+    c = CompetitiveLayer(n_inputs=3, n_neurons=2, seed=0)
+    X = np.array([[0.0, 0.0, -1.0], [0.0, 0.0, 1.0]])
+    c.initialize(X)
+    c.centroids = np.array([[0.0, 0.0, -1.0], [0.0, 0.0, 1.0]])
+    # shown axes (0, 2): regions split along the plot's y (data axis 2)
+    vd = g.view_data(c, X, BOX, resolution=4, axes=(0, 2))
+    assert np.array_equal(vd.regions[:, 0], [0, 0, 1, 1])
+    assert np.array_equal(vd.regions[0], [0, 0, 0, 0])
+
+
+def test_view_data_autoencoder_reconstructions_and_codes():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20, 3))
+    a = Autoencoder(layer_sizes=[3, 4, 2, 4, 3], seed=0)
+    assert g.view_data(a, X, BOX, resolution=4).reconstructions is None  # not fitted yet
+    a.partial_fit(X)
+    vd = g.view_data(a, X, BOX, resolution=4)
+    assert vd.reconstructions.shape == (20, 3) and vd.codes.shape == (20, 2)
+    assert np.allclose(vd.reconstructions, a.predict(X))
+    assert np.array_equal(vd.originals, X)
+
+
+def test_view_data_diverged_mlp_gives_neutral_image_not_warnings():
+    m = MLP(layer_sizes=[2, 2, 1], seed=0)
+    m.weights[0][:] = np.nan
+    vd = g.view_data(m, None, BOX, resolution=5)
+    assert vd.image.shape == (5, 5, 4)
+
+
+@pytest.mark.parametrize("res", [1, 100])
+def test_grid_resolution_shapes(res):
+    xs, ys, pts = g.grid(BOX, res)
+    assert xs.shape == (res,) and pts.shape == (res * res, 2)
