@@ -1,0 +1,473 @@
+"""Session files (``.nnp``): everything needed to pick a lesson up where it was left.
+
+A session file is UTF-8 JSON::
+
+    {"format": "nnplayground-session", "version": 1,
+     "name", "created", "modified", "seed", "class_names", "class_colors",
+     "dataset", "points", "labels", "model", "history", "extras"}
+
+Every NumPy array is stored as ``{"dtype": "float64", "shape": [n, d], "data": <base64
+of the little-endian bytes>}``, so saving then loading gives back bit-for-bit the same
+numbers (-0.0, subnormals and the largest doubles included). Only the dtypes in
+``_DTYPES`` are accepted. Nothing in a file is ever executed: it is read with ``json``
+(no pickle, no eval) and every field is checked before use.
+
+Where NaN is allowed
+--------------------
+Only in ``history["test"]``, where NaN means "there was no test set at that epoch".
+Points, the model's weights and ``history["train"]`` must be finite (the training loop
+never records a diverged epoch), and infinity is never allowed. Plain JSON numbers
+(settings, extras) must be finite too.
+
+Every problem with a file, on loading or saving, raises ``SessionError`` (a
+``ValueError``) whose message names the file and says what is wrong in plain words.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+import os
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .base import Model, ModelError
+from .registry import MODEL_CLASSES, model_from_dict, model_to_dict
+
+FORMAT = "nnplayground-session"
+VERSION = 1
+SUFFIX = ".nnp"
+
+#: The only dtypes a file may name (stored little-endian).
+_DTYPES = {name: np.dtype(name) for name in (
+    "float64", "float32", "int64", "int32", "int16", "int8",
+    "uint64", "uint32", "uint16", "uint8", "bool",
+)}
+_ARRAY_KEYS = frozenset(("dtype", "shape", "data"))
+
+
+class SessionError(ValueError):
+    """Anything wrong with a session file; the message is meant for a teacher."""
+
+
+def _empty_history() -> dict[str, np.ndarray]:
+    return {"train": np.zeros(0), "test": np.zeros(0)}
+
+
+@dataclass(eq=False)
+class Session:
+    """One saved lesson.
+
+    points        float64 (n, d)
+    labels        int64 (n,), each in range(len(class_names))
+    class_names   list of n_classes str
+    class_colors  None or a list of n_classes colour strings ("#rrggbb")
+    dataset       JSON-able settings of the data (name, seed, noise, test_ratio, ...)
+    model         ``model_to_dict(model)`` or None (no model trained yet)
+    seed          the session's seed (int)
+    history       {"train": float64 (e,), "test": float64 (e,)}: error per epoch;
+                  test is NaN at epochs without a test set
+    name          shown in the window title
+    extras        JSON-able UI state (view ranges, selected tab, ...); arrays allowed
+    created, modified  ISO 8601 UTC strings or None
+    """
+
+    points: np.ndarray = field(default_factory=lambda: np.zeros((0, 2)))
+    labels: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    class_names: list[str] = field(default_factory=list)
+    class_colors: list[str] | None = None
+    dataset: dict[str, Any] = field(default_factory=dict)
+    model: dict[str, Any] | None = None
+    seed: int = 0
+    history: dict[str, np.ndarray] = field(default_factory=_empty_history)
+    name: str = ""
+    extras: dict[str, Any] = field(default_factory=dict)
+    created: str | None = None
+    modified: str | None = None
+
+    def __post_init__(self) -> None:
+        # Lenient on construction (lists are fine), strict in validate().
+        points = np.asarray(self.points, dtype=np.float64)
+        if points.ndim == 1 and points.size == 0:
+            points = points.reshape(0, 2)
+        self.points = points
+        labels = np.asarray(self.labels)
+        if labels.dtype != np.int64:
+            converted = labels.astype(np.int64)
+            if labels.size and not np.array_equal(converted, labels):
+                raise SessionError("Labels must be whole numbers (class indices).")
+            labels = converted
+        self.labels = labels
+        self.class_names = list(self.class_names)
+        if self.class_colors is not None:
+            self.class_colors = list(self.class_colors)
+        train = np.asarray(self.history.get("train", np.zeros(0)), dtype=np.float64)
+        # A history without test errors means there was no test set: NaN at every epoch.
+        test = self.history.get("test")
+        test = np.full(train.shape, np.nan) if test is None else np.asarray(test, np.float64)
+        self.history = {"train": train, "test": test}
+
+    # ------------------------------------------------------------------ helpers
+    def set_model(self, model: Model | None) -> None:
+        """Store ``model`` (its kind, settings, weights and epoch), or None."""
+        self.model = None if model is None else model_to_dict(model)
+
+    def build_model(self) -> Model | None:
+        """A model rebuilt from ``self.model`` (None when there is none)."""
+        if self.model is None:
+            return None
+        try:
+            return model_from_dict(self.model)
+        except ModelError as exc:
+            raise SessionError(f"The session's model cannot be rebuilt: {exc}") from exc
+
+    def touch(self) -> None:
+        """Stamp ``modified`` (and ``created`` the first time) with the current UTC time."""
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        if self.created is None:
+            self.created = now
+        self.modified = now
+
+    def validate(self) -> None:
+        """Raise ``SessionError`` for anything a file could not faithfully hold."""
+        _validate(self)
+
+
+# ---------------------------------------------------------------------- validation
+def _validate(s: Session) -> None:
+    if not isinstance(s.class_names, list) or not all(isinstance(c, str) for c in s.class_names):
+        raise SessionError("The class names must be a list of texts.")
+    if s.class_colors is not None and (
+        len(s.class_colors) != len(s.class_names)
+        or not all(isinstance(c, str) for c in s.class_colors)
+    ):
+        raise SessionError(
+            f"There are {len(s.class_names)} classes but the colour list does not give "
+            f"one colour text for each."
+        )
+    if s.points.dtype != np.float64 or s.points.ndim != 2 or s.points.shape[1] < 1:
+        raise SessionError(
+            f"The points must be a float64 table (rows x coordinates), not "
+            f"{s.points.dtype} of shape {s.points.shape}."
+        )
+    if s.labels.dtype != np.int64 or s.labels.ndim != 1:
+        raise SessionError(f"The labels must be one int64 per point, not {s.labels.dtype} "
+                           f"of shape {s.labels.shape}.")
+    if len(s.labels) != len(s.points):
+        raise SessionError(
+            f"There are {len(s.points)} points but {len(s.labels)} labels; "
+            f"every point needs exactly one label."
+        )
+    if not np.all(np.isfinite(s.points)):
+        raise SessionError("Some points have coordinates that are NaN or infinite.")
+    if s.labels.size and (s.labels.min() < 0 or s.labels.max() >= len(s.class_names)):
+        bad = int(s.labels[(s.labels < 0) | (s.labels >= len(s.class_names))][0])
+        raise SessionError(
+            f"A point has label {bad} but there are only {len(s.class_names)} classes "
+            f"(labels 0 to {len(s.class_names) - 1})."
+        )
+    if isinstance(s.seed, bool) or not isinstance(s.seed, (int, np.integer)):
+        raise SessionError(f"The seed must be a whole number, not {s.seed!r}.")
+    if not isinstance(s.name, str):
+        raise SessionError("The session name must be a text.")
+    for stamp in (s.created, s.modified):
+        if stamp is not None and not isinstance(stamp, str):
+            raise SessionError("The creation and modification times must be texts.")
+    if not isinstance(s.dataset, dict) or not isinstance(s.extras, dict):
+        raise SessionError("The dataset settings and the extras must be tables.")
+    train, test = s.history["train"], s.history["test"]
+    if train.ndim != 1 or test.ndim != 1 or len(train) != len(test):
+        raise SessionError(
+            "The error history must hold one training and one test error per epoch "
+            f"(found {train.shape} and {test.shape})."
+        )
+    if not np.all(np.isfinite(train)):
+        raise SessionError("The training error history contains NaN or infinite values.")
+    if np.any(np.isinf(test)):
+        raise SessionError("The test error history contains infinite values.")
+    if s.model is not None:
+        try:
+            model_from_dict(s.model)
+        except ModelError as exc:
+            raise SessionError(f"The model cannot be rebuilt: {exc}") from exc
+
+
+# ------------------------------------------------------------------------ encoding
+def _encode_array(arr: np.ndarray) -> dict[str, Any]:
+    name = arr.dtype.name
+    if name not in _DTYPES:
+        raise SessionError(f"Arrays of type {arr.dtype} cannot be saved in a session.")
+    little = np.ascontiguousarray(arr, dtype=_DTYPES[name].newbyteorder("<"))
+    return {
+        "dtype": name,
+        "shape": list(arr.shape),
+        "data": base64.b64encode(little.tobytes()).decode("ascii"),
+    }
+
+
+def _encode(value: Any, where: str) -> Any:
+    """JSON-able form of ``value``: arrays become array objects, NumPy scalars plain."""
+    if value is None or isinstance(value, (bool, str)):
+        return value
+    if isinstance(value, np.bool_):
+        return bool(value)
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        if not math.isfinite(value):
+            raise SessionError(f"Cannot save: {where} is {value}, not a finite number.")
+        return float(value)
+    if isinstance(value, np.ndarray):
+        return _encode_array(value)
+    if isinstance(value, (list, tuple)):
+        return [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, Mapping):
+        out = {}
+        for key, v in value.items():
+            if not isinstance(key, str):
+                raise SessionError(f"Cannot save: {where} has a non-text key {key!r}.")
+            out[key] = _encode(v, f"{where}.{key}")
+        return out
+    raise SessionError(f"Cannot save: {where} is a {type(value).__name__}.")
+
+
+def session_to_dict(session: Session) -> dict[str, Any]:
+    """The JSON-able document ``save_session`` writes (validates first)."""
+    session.validate()
+    model = None
+    if session.model is not None:
+        m = session.model
+        model = {
+            "kind": m["kind"],
+            "config": _encode(m["config"], "the model settings"),
+            "state": _encode(m["state"], "the model weights"),
+            "epoch": int(m.get("epoch", 0)),
+        }
+    return {
+        "format": FORMAT,
+        "version": VERSION,
+        "name": session.name,
+        "created": session.created,
+        "modified": session.modified,
+        "seed": int(session.seed),
+        "class_names": list(session.class_names),
+        "class_colors": session.class_colors,
+        "dataset": _encode(session.dataset, "the dataset settings"),
+        "points": _encode_array(session.points),
+        "labels": _encode_array(session.labels),
+        "model": model,
+        "history": {k: _encode_array(v) for k, v in session.history.items()},
+        "extras": _encode(session.extras, "the extras"),
+    }
+
+
+def save_session(session: Session, path: str | os.PathLike, *, touch: bool = True) -> Path:
+    """Write ``session`` to ``path`` atomically; returns the path written.
+
+    ``touch=True`` first stamps ``session.modified`` (and ``created``) in place, so the
+    object and the file agree. The document goes to a temporary file in the same folder
+    that replaces the target only once complete: a crash or a full disk mid-save leaves
+    the previous file as it was. Raises ``SessionError`` for an unsaveable session or a
+    file system error.
+    """
+    path = Path(path)
+    if touch:
+        session.touch()
+    text = json.dumps(session_to_dict(session), ensure_ascii=False, allow_nan=False, indent=1)
+    tmp_name = None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        # mkstemp makes the file owner-only; keep the mode the user's file already had.
+        os.chmod(tmp_name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(tmp_name, path)
+        tmp_name = None
+    except OSError as exc:
+        raise SessionError(f'The session could not be saved to "{path}": {exc.strerror or exc}.') from exc
+    finally:
+        if tmp_name is not None:
+            try:
+                os.unlink(tmp_name)
+            except OSError:
+                pass
+    return path
+
+
+# ------------------------------------------------------------------------ decoding
+class _Reader:
+    """Decodes one document, prefixing every error with the file's name."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+
+    def fail(self, message: str) -> SessionError:
+        return SessionError(f"The file {self.label} {message}")
+
+    def array(self, obj: Any, what: str, dtype: str | None = None, ndim: int | None = None,
+              finite: bool = False) -> np.ndarray:
+        if not isinstance(obj, Mapping) or set(obj) != _ARRAY_KEYS:
+            raise self.fail(f"is damaged: {what} is not a stored array.")
+        name, shape, data = obj["dtype"], obj["shape"], obj["data"]
+        if not isinstance(name, str) or name not in _DTYPES:
+            raise self.fail(f"is damaged: {what} has an unsupported number type {name!r}.")
+        if dtype is not None and name != dtype:
+            raise self.fail(f"is damaged: {what} should be {dtype} numbers, not {name}.")
+        if not isinstance(shape, list) or not all(
+            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
+        ):
+            raise self.fail(f"is damaged: {what} has an invalid shape {shape!r}.")
+        if ndim is not None and len(shape) != ndim:
+            raise self.fail(f"is damaged: {what} should have {ndim} dimension(s), not {len(shape)}.")
+        if not isinstance(data, str):
+            raise self.fail(f"is damaged: the data of {what} is not text.")
+        try:
+            raw = base64.b64decode(data.encode("ascii"), validate=True)
+        except (binascii.Error, UnicodeEncodeError):
+            raise self.fail(f"is damaged: the data of {what} is not valid base64.") from None
+        dt = _DTYPES[name]
+        if len(raw) != math.prod(shape) * dt.itemsize:
+            raise self.fail(
+                f"is damaged: {what} should hold {math.prod(shape)} numbers of shape "
+                f"{tuple(shape)} but its data has {len(raw) // dt.itemsize}."
+            )
+        arr = np.frombuffer(raw, dtype=dt.newbyteorder("<")).astype(dt).reshape(shape)
+        if name == "bool" and raw.strip(b"\x00\x01"):
+            raise self.fail(f"is damaged: {what} holds true/false values other than 0 and 1.")
+        if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
+            raise self.fail(f"has NaN or infinite values in {what}, which are not allowed there.")
+        return arr
+
+    def value(self, obj: Any) -> Any:
+        """Generic decode: array objects become arrays, everything else stays JSON."""
+        if isinstance(obj, dict):
+            if set(obj) == _ARRAY_KEYS:
+                return self.array(obj, "a stored array")
+            return {k: self.value(v) for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [self.value(v) for v in obj]
+        return obj
+
+    def model(self, obj: Any) -> dict[str, Any] | None:
+        if obj is None:
+            return None
+        if not isinstance(obj, dict) or not {"kind", "config", "state"} <= set(obj):
+            raise self.fail("is damaged: its model entry lacks kind, config or state.")
+        kind = obj["kind"]
+        if not isinstance(kind, str) or kind not in MODEL_CLASSES:
+            raise self.fail(
+                f"uses a model of kind {kind!r}, which this version of nnplayground "
+                f"does not know (it knows {', '.join(sorted(MODEL_CLASSES))})."
+            )
+        return {
+            "kind": kind,
+            "config": self.value(obj["config"]),
+            "state": self.value(obj["state"]),
+            "epoch": obj.get("epoch", 0),
+        }
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"the value {name} is not allowed")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text} is too large")
+    return value
+
+
+def session_from_dict(doc: Any, label: str = "(session)") -> Session:
+    """Check and decode a document from ``session_to_dict``; ``label`` names the file in
+    error messages."""
+    r = _Reader(label)
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise r.fail("is not an nnplayground session.")
+    version = doc.get("version")
+    if isinstance(version, bool) or not isinstance(version, int) or version < 1:
+        raise r.fail(f"is damaged: its format version {version!r} is not valid.")
+    if version > VERSION:
+        raise r.fail(
+            f"was saved by a newer version of nnplayground (format {version}); "
+            f"this nnplayground reads format {VERSION}. Please update nnplayground."
+        )
+    for key in ("points", "labels", "class_names"):
+        if key not in doc:
+            raise r.fail(f"is damaged: it has no {key.replace('_', ' ')}.")
+    history = doc.get("history") or {}
+    if not isinstance(history, dict):
+        raise r.fail("is damaged: its error history is not a table.")
+    if not isinstance(doc["class_names"], list):
+        raise r.fail("is damaged: its class names are not a list.")
+    if not isinstance(doc.get("class_colors"), (list, type(None))):
+        raise r.fail("is damaged: its class colours are not a list.")
+    for key in ("dataset", "extras"):
+        if not isinstance(doc.get(key, {}), dict):
+            raise r.fail(f"is damaged: its {key} entry is not a table.")
+    try:
+        session = Session(
+            points=r.array(doc["points"], "the points", "float64", 2, finite=True),
+            labels=r.array(doc["labels"], "the labels", "int64", 1),
+            class_names=doc["class_names"],
+            class_colors=doc.get("class_colors"),
+            dataset=r.value(doc.get("dataset", {})),
+            model=r.model(doc.get("model")),
+            seed=doc.get("seed", 0),
+            history={
+                key: r.array(history[key], f"the {key} error history", "float64", 1)
+                for key in ("train", "test") if key in history
+            },
+            name=doc.get("name", ""),
+            extras=r.value(doc.get("extras", {})),
+            created=doc.get("created"),
+            modified=doc.get("modified"),
+        )
+        session.validate()
+    except SessionError as exc:
+        if str(exc).startswith("The file "):
+            raise
+        raise r.fail(f"cannot be used: {exc}") from exc
+    return session
+
+
+def load_session(path: str | os.PathLike) -> Session:
+    """Read a session file; raises ``SessionError`` for anything wrong with it."""
+    path = Path(path)
+    label = f'"{path.name}"'
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise SessionError(f"The file {label} could not be opened: {exc.strerror or exc}.") from exc
+    if not raw.strip():
+        raise SessionError(f"The file {label} is empty: it is incomplete or damaged.")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SessionError(f"The file {label} is not an nnplayground session (it is not text).") from None
+    if not text.lstrip("\ufeff \t\r\n").startswith("{"):
+        raise SessionError(f"The file {label} is not an nnplayground session.")
+    try:
+        doc = json.loads(text.lstrip("\ufeff"), parse_constant=_reject_constant,
+                         parse_float=_finite_float)
+    except json.JSONDecodeError as exc:
+        if not text[exc.pos:].strip():
+            raise SessionError(
+                f"The file {label} is incomplete or damaged (it ends unexpectedly)."
+            ) from None
+        raise SessionError(
+            f"The file {label} is damaged (unreadable at line {exc.lineno}, column {exc.colno})."
+        ) from None
+    except (ValueError, RecursionError) as exc:
+        raise SessionError(f"The file {label} is damaged: {exc}.") from None
+    return session_from_dict(doc, label)

@@ -1,0 +1,293 @@
+"""The pure training loop: runs any model epoch by epoch. No Qt here.
+
+Design
+------
+``train()`` runs in the worker thread and *returns* whenever training should not go on:
+stop requested, pause requested (with no steps pending), converged, diverged, or
+``max_epochs`` reached. The Qt worker simply calls it again on Play. Nothing blocks
+waiting for a flag, so stopping is always prompt (within one epoch) and there is no
+second wait loop to get wrong.
+
+* Play: ``control.resume()`` then ``train(...)``.
+* Pause: ``control.request_pause()``; the running ``train()`` returns "paused" after the
+  current epoch.
+* Step: ``control.request_step(n)`` pauses and allows ``n`` more epochs: a running
+  ``train()`` finishes them and returns "paused"; when idle, the worker calls ``train()``,
+  which runs exactly ``n`` epochs and returns "paused". (Alternatively
+  ``train(..., max_epochs=model.epoch + 1)`` runs one epoch.)
+* Stop (Reset, window closing): ``control.request_stop()``; ``control.reset()`` before
+  the next run.
+* Parameters: ``control.set_param("learning_rate", 0.05)`` is applied with
+  ``setattr(model, name, value)`` before the next epoch (a model whose optimiser keeps
+  its own copy exposes a property setter). ``control.apply_params(model)`` applies them
+  at once when no training runs.
+
+Snapshots are throttled by time (the injected ``clock``): at most one every
+``snapshot_interval`` seconds, and always one at the end of each call whose state is the
+model's state when ``train()`` returns. Each carries the errors of every epoch since the
+previous snapshot, so an error curve misses none. All arrays in a snapshot are copies.
+
+Divergence: after every epoch, a NaN/inf training or test error, or non-finite weights,
+restores the last finite state (``set_state`` + ``epoch``) and returns "diverged"; the
+failed epoch's errors are not reported.
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from nnplayground.core.base import Model
+
+#: get_data() -> (X_train, y_train, X_test, y_test); the test pair may be None or empty.
+DataSource = Callable[[], tuple[Any, Any, Any, Any]]
+
+
+class TrainingControl:
+    """Flags shared between the GUI thread (writer) and the training thread (reader)."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._pause = threading.Event()
+        self._lock = threading.Lock()
+        self._params: dict[str, Any] = {}
+        self._steps = 0
+
+    # --- GUI side
+    def request_stop(self) -> None:
+        self._stop.set()
+
+    def request_pause(self) -> None:
+        self._pause.set()
+
+    def request_step(self, n: int = 1) -> None:
+        """Pause, then allow ``n`` more epochs."""
+        with self._lock:
+            self._steps += int(n)
+            self._pause.set()
+
+    def resume(self) -> None:
+        """Clear pause and pending steps (Play)."""
+        with self._lock:
+            self._steps = 0
+            self._pause.clear()
+
+    def reset(self) -> None:
+        """Clear stop, pause and steps for a new run; pending parameters are kept."""
+        with self._lock:
+            self._stop.clear()
+            self._pause.clear()
+            self._steps = 0
+
+    def set_param(self, name: str, value: Any) -> None:
+        """Queue ``setattr(model, name, value)`` for the next epoch boundary."""
+        with self._lock:
+            self._params[name] = value
+
+    # --- training side
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def should_stop(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def paused(self) -> bool:
+        return self._pause.is_set()
+
+    @property
+    def pending_steps(self) -> int:
+        with self._lock:
+            return self._steps
+
+    def may_run_epoch(self) -> bool:
+        """True unless paused with no step left; consumes one step when paused."""
+        with self._lock:
+            if not self._pause.is_set():
+                return True
+            if self._steps > 0:
+                self._steps -= 1
+                return True
+            return False
+
+    def take_params(self) -> dict[str, Any]:
+        with self._lock:
+            params, self._params = self._params, {}
+            return params
+
+    def apply_params(self, model: Model) -> dict[str, Any]:
+        """Apply queued parameters to ``model`` now; returns what was applied."""
+        params = self.take_params()
+        for name, value in params.items():
+            if not hasattr(model, name):
+                raise AttributeError(f"{type(model).__name__} has no setting {name!r}.")
+            setattr(model, name, value)
+        return params
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What the views need after some epochs; every array is a private copy.
+
+    epoch             model.epoch when taken
+    train_error       error of the last epoch (NaN if this call ran none)
+    test_error        test error of the last epoch (NaN without a test set)
+    state             deep copy of model.get_state()
+    new_train_errors  float64 (k,): errors of epochs epoch-k+1 .. epoch, all since the
+                      previous snapshot
+    new_test_errors   float64 (k,): same epochs, NaN where there was no test set
+    epochs_per_second epochs since the previous snapshot / time since it (0 if no time)
+    wall_time         seconds since this train() call began (by its clock)
+    """
+
+    epoch: int
+    train_error: float
+    test_error: float
+    state: dict[str, Any]
+    new_train_errors: np.ndarray
+    new_test_errors: np.ndarray
+    epochs_per_second: float
+    wall_time: float
+
+    @property
+    def history(self) -> dict[str, np.ndarray]:
+        return {"train": self.new_train_errors, "test": self.new_test_errors}
+
+    @property
+    def new_epochs(self) -> np.ndarray:
+        """Epoch numbers (k,) of ``new_train_errors``."""
+        k = len(self.new_train_errors)
+        return np.arange(self.epoch - k + 1, self.epoch + 1)
+
+
+@dataclass(frozen=True)
+class TrainResult:
+    reason: str  # "stopped" | "paused" | "converged" | "diverged" | "max_epochs"
+    epoch: int
+    message: str
+
+
+def copy_state(value: Any) -> Any:
+    """Deep copy of a model state: arrays copied, containers rebuilt."""
+    if isinstance(value, np.ndarray):
+        return value.copy()
+    if isinstance(value, dict):
+        return {k: copy_state(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [copy_state(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(copy_state(v) for v in value)
+    return value
+
+
+def _has_rows(X: Any) -> bool:
+    return X is not None and len(X) > 0
+
+
+def train(model: Model, get_data: DataSource, control: TrainingControl,
+          on_snapshot: Callable[[Snapshot], None], snapshot_interval: float = 1 / 30,
+          max_epochs: int | None = None, clock: Callable[[], float] = time.perf_counter
+          ) -> TrainResult:
+    """Train ``model`` until something says stop; see the module docstring.
+
+    ``max_epochs`` is an absolute epoch number: training ends once ``model.epoch``
+    reaches it. Exceptions from the model or ``get_data`` propagate after the model is
+    put back to its last finite state.
+    """
+    start = last_emit = clock()
+    good_state = copy_state(model.get_state())
+    good_epoch = model.epoch
+    train_errs: list[float] = []
+    test_errs: list[float] = []
+    last_train = last_test = math.nan
+    emitted_epoch = None  # epoch of the latest snapshot sent by this call
+
+    def emit(now: float) -> None:
+        nonlocal last_emit, emitted_epoch
+        dt = now - last_emit
+        on_snapshot(Snapshot(
+            epoch=model.epoch, train_error=last_train, test_error=last_test,
+            state=copy_state(good_state),
+            new_train_errors=np.array(train_errs, dtype=np.float64),
+            new_test_errors=np.array(test_errs, dtype=np.float64),
+            epochs_per_second=len(train_errs) / dt if dt > 0 else 0.0,
+            wall_time=now - start,
+        ))
+        train_errs.clear()
+        test_errs.clear()
+        last_emit, emitted_epoch = now, model.epoch
+
+    if not model.params_finite():
+        reason, message = "diverged", (
+            "The weights contain NaN or infinite values; reset the model before training."
+        )
+        emit(clock())
+        return TrainResult(reason, model.epoch, message)
+
+    forced_final = False
+    try:
+        while True:
+            if control.stop_requested:
+                reason, message = "stopped", f"Stopped at epoch {model.epoch}."
+                break
+            if max_epochs is not None and model.epoch >= max_epochs:
+                reason, message = "max_epochs", f"Reached epoch {model.epoch}, the set maximum."
+                break
+            if not control.may_run_epoch():
+                reason, message = "paused", f"Paused at epoch {model.epoch}."
+                break
+            control.apply_params(model)
+            X, y, X_test, y_test = get_data()
+            if not _has_rows(X):
+                reason, message = "paused", "There are no training points: add some first."
+                break
+            with np.errstate(all="ignore"):
+                err = float(model.partial_fit(X, y))
+                test_err = float(model.error(X_test, y_test)) if _has_rows(X_test) else math.nan
+            finite_test = math.isfinite(test_err) or not _has_rows(X_test)
+            if not (math.isfinite(err) and finite_test and model.params_finite()):
+                bad_epoch = model.epoch
+                model.set_state(copy_state(good_state))
+                model.epoch = good_epoch
+                reason, message = "diverged", _diverged_message(model, bad_epoch, good_epoch)
+                forced_final = True
+                break
+            good_state = copy_state(model.get_state())
+            good_epoch = model.epoch
+            last_train, last_test = err, test_err
+            train_errs.append(err)
+            test_errs.append(test_err)
+            if model.converged:
+                reason, message = "converged", (
+                    f"Converged at epoch {model.epoch}: more epochs would not change the weights."
+                )
+                break
+            now = clock()
+            if now - last_emit >= snapshot_interval:
+                emit(now)
+    except BaseException:
+        model.set_state(copy_state(good_state))
+        model.epoch = good_epoch
+        raise
+    if forced_final or train_errs or emitted_epoch != model.epoch:
+        emit(clock())
+    return TrainResult(reason, model.epoch, message)
+
+
+def _diverged_message(model: Model, bad_epoch: int, good_epoch: int) -> str:
+    lr = getattr(model, "learning_rate", None)
+    hint = "Try a smaller learning rate"
+    if isinstance(lr, (int, float)) and not isinstance(lr, bool):
+        hint += f" (it is now {lr:g})"
+    return (
+        f"Training diverged at epoch {bad_epoch}: the error or the weights became too large "
+        f"to compute (infinite or not a number). The weights are back to epoch {good_epoch}, "
+        f"the last good ones. {hint}."
+    )

@@ -1,0 +1,308 @@
+"""Session files: exact round trips, atomic saves, and a clear error for every bad file."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+
+import numpy as np
+import pytest
+
+from nnplayground.core import session as session_mod
+from nnplayground.core.base import Model, ModelError
+from nnplayground.core.registry import MODEL_CLASSES, register_model, unregister_model
+from nnplayground.core.session import Session, SessionError, load_session, save_session
+
+TRICKY = np.array([[-0.0, 5e-324], [1e308, -1e308], [2.2250738585072014e-308, 0.1],
+                   [np.pi, -2.5e-320]])
+
+
+class Line(Model):
+    """One weight w; enough of a model to be stored."""
+
+    kind = "test_line"
+
+    def __init__(self, learning_rate: float = 0.1, seed: int = 0) -> None:
+        super().__init__(seed)
+        self.learning_rate = float(learning_rate)
+        self._initialize()
+
+    def _initialize(self) -> None:
+        self.w = np.array([0.5])
+        self.bias = 0.25
+
+    def partial_fit(self, X, y=None):
+        self.epoch += 1
+        return 0.0
+
+    def predict(self, X):
+        return np.asarray(X, float)[:, 0] * self.w[0] + self.bias
+
+    def error(self, X, y=None):
+        return 0.0
+
+    def get_config(self):
+        return {"learning_rate": self.learning_rate, "seed": self.seed}
+
+    def get_state(self):
+        return {"w": self.w.copy(), "bias": self.bias}
+
+    def set_state(self, state):
+        w = np.array(state["w"], dtype=float)
+        if w.shape != (1,):
+            raise ModelError(f"w must have shape (1,), got {w.shape}")
+        self.w, self.bias = w, float(state["bias"])
+
+
+@pytest.fixture(autouse=True)
+def line_kind():
+    register_model(Line)
+    yield
+    unregister_model(Line.kind)
+
+
+def make_session() -> Session:
+    model = Line(learning_rate=0.5, seed=3)
+    model.w = np.array([-0.0])
+    model.bias = 1e-310
+    model.epoch = 4
+    s = Session(
+        points=TRICKY.copy(), labels=np.array([0, 1, 1, 0]), class_names=["Äpfel", "Birnen"],
+        class_colors=["#E69F00", "#56B4E9"],
+        dataset={"name": "custom", "seed": 11, "noise": 0.25, "test_ratio": 0.2},
+        seed=42, name="Stunde 3 – XOR",
+        history={"train": [0.5, 0.25, 1e-300, 0.0], "test": [np.nan, 0.3, np.nan, -0.0]},
+        extras={"view": {"range": [-6.0, 6.0]}, "grid": np.arange(6, dtype=np.int32).reshape(2, 3),
+                "mask": np.array([True, False]), "tab": "error", "n": 3, "on": True, "none": None},
+    )
+    s.set_model(model)
+    return s
+
+
+def same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.dtype == b.dtype and a.shape == b.shape and a.tobytes() == b.tobytes()
+
+
+def test_round_trip_is_bit_for_bit(tmp_path):
+    s = make_session()
+    path = save_session(s, tmp_path / "lesson.nnp")
+    back = load_session(path)
+    assert same(back.points, s.points) and np.array_equal(back.points, TRICKY)
+    assert np.signbit(back.points[0, 0]) and back.points[0, 1] == 5e-324
+    assert same(back.labels, s.labels) and back.labels.dtype == np.int64
+    for key in ("train", "test"):
+        assert same(back.history[key], s.history[key])
+    assert back.class_names == ["Äpfel", "Birnen"] and back.class_colors == s.class_colors
+    assert back.dataset == s.dataset and back.seed == 42 and back.name == s.name
+    assert back.created == s.created and back.modified == s.modified and s.modified is not None
+    assert same(back.extras["grid"], s.extras["grid"]) and same(back.extras["mask"], s.extras["mask"])
+    assert back.extras["view"] == {"range": [-6.0, 6.0]} and back.extras["tab"] == "error"
+    assert (back.extras["n"], back.extras["on"], back.extras["none"]) == (3, True, None)
+    assert back.model["kind"] == "test_line" and back.model["epoch"] == 4
+    assert same(back.model["state"]["w"], np.array([-0.0])) and back.model["state"]["bias"] == 1e-310
+    model = back.build_model()
+    assert isinstance(model, Line) and model.epoch == 4 and model.learning_rate == 0.5
+    # A second save of what was loaded writes the same document.
+    save_session(back, tmp_path / "again.nnp", touch=False)
+    assert (tmp_path / "again.nnp").read_bytes() == path.read_bytes()
+
+
+def test_file_layout(tmp_path):
+    path = save_session(make_session(), tmp_path / "lesson.nnp")
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    assert doc["format"] == "nnplayground-session" and doc["version"] == 1
+    assert "Äpfel" in path.read_text(encoding="utf-8")  # UTF-8, not \u escapes
+    pts = doc["points"]
+    assert pts["dtype"] == "float64" and pts["shape"] == [4, 2]
+    assert base64.b64decode(pts["data"]) == TRICKY.astype("<f8").tobytes()
+    assert doc["labels"]["dtype"] == "int64"
+
+
+def test_empty_session_round_trips(tmp_path):
+    back = load_session(save_session(Session(), tmp_path / "empty.nnp"))
+    assert back.points.shape == (0, 2) and back.labels.shape == (0,) and back.model is None
+
+
+def test_a_failed_save_keeps_the_previous_file(tmp_path, monkeypatch):
+    path = save_session(make_session(), tmp_path / "lesson.nnp")
+    before = path.read_bytes()
+
+    def disk_full(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(session_mod.os, "fsync", disk_full)
+    changed = make_session()
+    changed.name = "changed"
+    with pytest.raises(SessionError, match="could not be saved.*No space left"):
+        save_session(changed, path)
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["lesson.nnp"]  # no temp file left
+
+
+def test_an_unsaveable_session_never_touches_the_file(tmp_path):
+    path = save_session(make_session(), tmp_path / "lesson.nnp")
+    before = path.read_bytes()
+    bad = make_session()
+    bad.points[0, 0] = np.nan
+    with pytest.raises(SessionError, match="NaN or infinite"):
+        save_session(bad, path)
+    bad = make_session()
+    bad.extras["f"] = float("inf")
+    with pytest.raises(SessionError, match="extras.f is inf"):
+        save_session(bad, path)
+    assert path.read_bytes() == before
+
+
+# ------------------------------------------------------------------ bad files
+@pytest.fixture
+def good_doc(tmp_path):
+    path = save_session(make_session(), tmp_path / "good.nnp")
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def arr(a: np.ndarray) -> dict:
+    return session_mod._encode_array(np.asarray(a))
+
+
+def load_doc(tmp_path, doc) -> Session:
+    path = tmp_path / "bad.nnp"
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    return load_session(path)
+
+
+def test_truncated_file(tmp_path):
+    text = (tmp_path / "t.nnp")
+    full = json.dumps(session_mod.session_to_dict(make_session()), indent=1)
+    text.write_text(full[: len(full) // 2], encoding="utf-8")
+    with pytest.raises(SessionError) as info:
+        load_session(text)
+    assert str(info.value) == 'The file "t.nnp" is incomplete or damaged (it ends unexpectedly).'
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", 'The file "bad.nnp" is empty'),
+        (b"hello world", 'The file "bad.nnp" is not an nnplayground session.'),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe", "is not an nnplayground session (it is not text)"),
+        (b"[1, 2, 3]", "is not an nnplayground session."),
+        (b'{"format": "something-else", "version": 1}', "is not an nnplayground session."),
+        (b'{"version": 1}', "is not an nnplayground session."),
+        (b'{"format": "nnplayground-session", "version": 1,, "x": 1}', "is damaged (unreadable at line 1, column 49)"),
+        (b'{"format": "nnplayground-session", "version": 2}',
+         'The file "bad.nnp" was saved by a newer version of nnplayground (format 2); '
+         "this nnplayground reads format 1."),
+        (b'{"format": "nnplayground-session", "version": "1"}', "format version '1' is not valid"),
+        (b'{"format": "nnplayground-session", "version": 0}', "format version 0 is not valid"),
+        (b'{"format": "nnplayground-session", "version": 1}', "it has no points"),
+        (b'{"format": "nnplayground-session", "version": 1, "seed": NaN}', "value NaN is not allowed"),
+        (b'{"format": "nnplayground-session", "version": 1, "seed": 1e999}', "number 1e999 is too large"),
+    ],
+)
+def test_not_a_session(tmp_path, content, message):
+    path = tmp_path / "bad.nnp"
+    path.write_bytes(content)
+    with pytest.raises(SessionError) as info:
+        load_session(path)
+    assert message in str(info.value)
+    assert isinstance(info.value, ValueError)
+
+
+def test_missing_file(tmp_path):
+    with pytest.raises(SessionError, match='"nope.nnp" could not be opened'):
+        load_session(tmp_path / "nope.nnp")
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d.update(labels=arr(np.array([0, 1, 1]))), "4 points but 3 labels"),
+        (lambda d: d.update(points=arr(np.zeros(8))), "the points should have 2 dimension"),
+        (lambda d: d.update(points=arr(np.array([[0.0, np.nan]] * 4))), "NaN or infinite values in the points"),
+        (lambda d: d.update(points=arr(np.array([[0.0, -np.inf]] * 4))), "NaN or infinite values in the points"),
+        (lambda d: d.update(points=arr(np.zeros((4, 2), dtype=np.int64))), "the points should be float64 numbers, not int64"),
+        (lambda d: d.update(labels=arr(np.array([0.0, 1, 1, 0]))), "the labels should be int64"),
+        (lambda d: d["points"].update(dtype="object"), "unsupported number type 'object'"),
+        (lambda d: d["points"].update(dtype="<f8"), "unsupported number type '<f8'"),
+        (lambda d: d["points"].update(data="gASVCgAAAAAAAACMBnBvc2l4lC4="), "should hold 8 numbers"),
+        (lambda d: d["points"].update(data="not base64!"), "not valid base64"),
+        (lambda d: d["points"].update(shape=[4, -2]), "invalid shape"),
+        (lambda d: d["points"].update(pickle="x"), "the points is not a stored array"),
+        (lambda d: d.update(labels=arr(np.array([0, 1, 2, 0]))), "label 2 but there are only 2 classes"),
+        (lambda d: d.update(labels=arr(np.array([0, -1, 1, 0]))), "label -1 but there are only 2 classes"),
+        (lambda d: d.update(class_names="ab"), "class names are not a list"),
+        (lambda d: d.update(class_colors=["#000000"]), "2 classes but the colour list"),
+        (lambda d: d["model"].update(kind="hopfield"), "model of kind 'hopfield', which this version"),
+        (lambda d: d["model"]["state"].update(w=arr(np.zeros(2))), r"w has shape \(2,\) but its settings need \(1,\)"),
+        (lambda d: d["model"]["state"].update(w=arr(np.array([np.nan]))), "NaN or infinite"),
+        (lambda d: d["model"]["state"].pop("bias"), "lacks the entries: bias"),
+        (lambda d: d["model"]["config"].update(momentum=0.9), "settings of the test_line model are not valid"),
+        (lambda d: d["model"].update(epoch=-3), "whole number >= 0"),
+        (lambda d: d["model"].pop("state"), "model entry lacks kind, config or state"),
+        (lambda d: d["history"].update(train=arr(np.array([0.1, np.nan, 0.2, 0.3]))), "training error history contains NaN"),
+        (lambda d: d["history"].update(test=arr(np.array([0.1, np.inf, 0.2, 0.3]))), "test error history contains infinite"),
+        (lambda d: d["history"].update(test=arr(np.zeros(3))), "one training and one test error per epoch"),
+        (lambda d: d.update(seed="42"), "seed must be a whole number"),
+        (lambda d: d.update(extras=[1, 2]), "extras entry is not a table"),
+        (lambda d: d["extras"].update(grid={"dtype": "int32", "shape": [2], "data": "AAAA"}), "should hold 2 numbers"),
+    ],
+)
+def test_bad_content(tmp_path, good_doc, change, message):
+    load_doc(tmp_path, good_doc)  # the unchanged document loads
+    change(good_doc)
+    with pytest.raises(SessionError, match=message) as info:
+        load_doc(tmp_path, good_doc)
+    assert str(info.value).startswith('The file "bad.nnp" ')
+
+
+REAL = {
+    "perceptron": {},
+    "mlp": {"layer_sizes": [2, 5, 3], "optimizer": "adam"},
+    "competitive": {"n_neurons": 4},
+    "autoencoder": {"layer_sizes": [2, 6, 2, 6, 2]},
+}
+
+
+@pytest.mark.parametrize("kind", sorted(REAL))
+def test_round_trip_with_each_real_model(tmp_path, kind):
+    pytest.importorskip(f"nnplayground.core.{kind}")
+    rng = np.random.default_rng(8)
+    X = rng.normal(size=(30, 2))
+    y = (X[:, 0] > X[:, 1]).astype(np.int64) + (X[:, 0] > 1)
+    model = MODEL_CLASSES[kind](seed=2, **REAL[kind])
+    target = (y > 0).astype(np.int64) if kind == "perceptron" else y
+    model.fit(X, None if model.unsupervised else target, epochs=4)
+    s = Session(points=X, labels=y, class_names=["a", "b", "c"])
+    s.set_model(model)
+    back = load_session(save_session(s, tmp_path / f"{kind}.nnp")).build_model()
+    assert type(back) is type(model) and back.epoch == 4
+    assert back.get_config() == model.get_config()
+    np.testing.assert_array_equal(back.predict(X), model.predict(X))
+    flat = lambda st: [np.asarray(a) for v in st.values() if v is not None  # noqa: E731
+                       for a in (v if isinstance(v, list) else [v])]
+    for a, b in zip(flat(model.get_state()), flat(back.get_state()), strict=True):
+        assert same(a, b)
+
+
+def test_real_model_weights_must_match_its_settings(tmp_path):
+    pytest.importorskip("nnplayground.core.mlp")
+    s = Session()
+    s.set_model(MODEL_CLASSES["mlp"](layer_sizes=[2, 3, 1]))
+    doc = session_mod.session_to_dict(s)
+    doc["model"]["config"]["layer_sizes"] = [2, 4, 1]
+    with pytest.raises(SessionError, match='"bad.nnp" cannot be used: The model cannot be rebuilt'):
+        load_doc(tmp_path, doc)
+
+
+def test_saving_creates_readable_permissions(tmp_path):
+    path = save_session(Session(), tmp_path / "p.nnp")
+    assert os.stat(path).st_mode & 0o644 == 0o644
+
+
+def test_history_without_test_errors_means_no_test_set(tmp_path, good_doc):
+    s = Session(history={"train": [0.5, 0.25]})
+    assert s.history["test"].shape == (2,) and np.isnan(s.history["test"]).all()
+    del good_doc["history"]["test"]
+    back = load_doc(tmp_path, good_doc)
+    assert back.history["train"].shape == (4,) and np.isnan(back.history["test"]).all()
