@@ -1,0 +1,494 @@
+"""The model side panel: model type, its hyper-parameters and the model seed.
+
+``config_changed()`` means "the next model must be built anew" (architecture, activation,
+loss, optimizer, seed, ...); the main window then asks ``model_config(n_inputs,
+n_classes)`` for the registry kind and constructor kwargs. ``live_param_changed(name,
+value)`` carries a change the running model takes as it is, between two epochs, without
+restarting training. Which parameters are live (``LIVE_PARAMS``):
+
+* every model: ``learning_rate`` (the update rules read it at each step);
+* MLP: also ``batch_size`` (None = full batch) and ``l2``, plain attributes read at each
+  epoch; the autoencoder's ``batch_size`` too (it forwards it to its inner MLP);
+* competitive layer: ``conscience`` (read at each epoch), so a class can switch it on
+  mid-training and watch the dead neurons come alive.
+
+Everything else is structural (array shapes, activation, loss, optimiser state, the
+competitive mode, the seed) and needs a new model.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSizePolicy,
+    QSpinBox,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnplayground.ui.data_panel import SeedBox, describe
+
+#: (label shown, panel key); both perceptron entries build the registry kind "perceptron".
+MODEL_TYPES = (("Perceptron", "perceptron"), ("Perceptron with bias", "perceptron_bias"),
+               ("MLP", "mlp"), ("Competitive layer", "competitive"),
+               ("Autoencoder", "autoencoder"))
+LIVE_PARAMS = {"perceptron": ("learning_rate",), "mlp": ("learning_rate", "batch_size", "l2"),
+               "competitive": ("learning_rate", "conscience"),
+               "autoencoder": ("learning_rate", "batch_size")}
+#: TensorFlow Playground's learning rates.
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+L2_VALUES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
+MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
+ACTIVATIONS = (("tanh", "tanh"), ("sigmoid", "sigmoid"), ("ReLU", "relu"))
+
+
+def format_number(value: float) -> str:
+    """Positional notation a teacher reads (0.00001, not 1e-05)."""
+    return np.format_float_positional(float(value), trim="-")
+
+
+def _combo(items, name: str, tip: str) -> QComboBox:
+    combo = QComboBox()
+    for text, data in items:
+        combo.addItem(text, data)
+    return describe(combo, name, tip)
+
+
+def _select(combo: QComboBox, data) -> None:
+    index = combo.findData(data)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+def _tool_button(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    return describe(button, name, tip)
+
+
+def _batch_spin(what: str) -> QSpinBox:
+    spin = QSpinBox()
+    spin.setRange(0, 256)
+    spin.setSpecialValueText("Full batch")  # shown at 0
+    spin.setKeyboardTracking(False)  # typing 128 must not apply 1 and 12 on the way
+    return describe(spin, f"{what} batch size",
+                    "Samples per weight update; 'Full batch' (0) uses all training points")
+
+
+class LearningRateEdit(QWidget):
+    """Editable learning-rate combo; nonsense shows a message and keeps the last value."""
+
+    value_changed = Signal(float)
+
+    def __init__(self, value: float, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._value = float(value)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for rate in LEARNING_RATES:
+            self.combo.addItem(format_number(rate))
+        self.combo.setEditText(format_number(self._value))
+        describe(self.combo, f"{what} learning rate",
+                 "Step size of each weight update: pick one or type a number above 0 "
+                 "and press Enter. Applies at once, even while training.")
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("color: #D55E00;")
+        self.message.hide()
+        layout.addWidget(self.combo)
+        layout.addWidget(self.message)
+        self.combo.lineEdit().editingFinished.connect(
+            lambda: self._commit(self.combo.currentText()))
+        self.combo.textActivated.connect(self._commit)
+        self.combo.lineEdit().textEdited.connect(self.message.hide)  # the user is fixing it
+
+    def value(self) -> float:
+        return self._value
+
+    def set_value(self, value: float) -> None:
+        self._value = float(value)
+        self.message.hide()
+        self.combo.setEditText(format_number(self._value))
+
+    def _commit(self, text: str) -> None:
+        try:
+            value = float(text.strip().replace(",", "."))  # decimal comma is common in class
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0.0 < value <= 100.0):
+            self.message.setText(f"\u201c{text.strip()}\u201d is not a learning rate: type a "
+                                 f"number above 0 (up to 100), e.g. 0.03. Still using "
+                                 f"{format_number(self._value)}.")
+            self.message.show()
+            self.combo.setEditText(format_number(self._value))
+            return
+        self.combo.setEditText(format_number(value))
+        if value == self._value:
+            # Enter fires editingFinished and then textActivated with the text we just put
+            # back: that second, unchanged commit must not hide the message.
+            return
+        self.message.hide()
+        self._value = value
+        self.value_changed.emit(value)
+
+
+class HiddenLayersEditor(QWidget):
+    """TensorFlow Playground's layer editor: +/- layer, and +/- neurons per layer."""
+
+    changed = Signal()
+
+    def __init__(self, sizes: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.remove_layer_button = _tool_button("\u2212 layer", "Remove hidden layer",
+                                                "Remove the last hidden layer")
+        self.add_layer_button = _tool_button("+ layer", "Add hidden layer",
+                                             f"Add a hidden layer (at most {MAX_HIDDEN_LAYERS})")
+        self.count_label = QLabel()
+        top.addWidget(self.remove_layer_button)
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.add_layer_button)
+        layout.addLayout(top)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(1)
+        self.rows: list[tuple[QLabel, QToolButton, QSpinBox, QToolButton]] = []
+        for i in range(MAX_HIDDEN_LAYERS):  # built once, shown as needed
+            n = i + 1
+            label = QLabel(f"Layer {n}")
+            minus = _tool_button("\u2212", f"Fewer neurons in hidden layer {n}",
+                                 f"One neuron less in hidden layer {n}")
+            spin = QSpinBox()
+            spin.setRange(1, MAX_NEURONS)
+            spin.setSuffix(" neurons")
+            describe(spin, f"Neurons in hidden layer {n}",
+                     f"Number of neurons in hidden layer {n} (1-{MAX_NEURONS})")
+            plus = _tool_button("+", f"More neurons in hidden layer {n}",
+                                f"One neuron more in hidden layer {n}")
+            for col, widget in enumerate((label, minus, spin, plus)):
+                grid.addWidget(widget, i, col)
+            minus.clicked.connect(spin.stepDown)
+            plus.clicked.connect(spin.stepUp)
+            spin.valueChanged.connect(self._on_spin_changed)
+            self.rows.append((label, minus, spin, plus))
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        self._count = 0
+        self.add_layer_button.clicked.connect(self._on_add_layer_clicked)
+        self.remove_layer_button.clicked.connect(self._on_remove_layer_clicked)
+        self.set_sizes(sizes)
+
+    def sizes(self) -> list[int]:
+        return [row[2].value() for row in self.rows[:self._count]]
+
+    def set_sizes(self, sizes: list[int]) -> None:
+        sizes = [min(max(int(s), 1), MAX_NEURONS) for s in sizes][:MAX_HIDDEN_LAYERS]
+        for row, size in zip(self.rows, sizes):
+            with QSignalBlocker(row[2]):
+                row[2].setValue(size)
+        self._set_count(len(sizes))
+
+    def _set_count(self, count: int) -> None:
+        self._count = count
+        for i, row in enumerate(self.rows):
+            for widget in row:
+                widget.setVisible(i < count)
+            row[1].setEnabled(row[2].value() > 1)
+            row[3].setEnabled(row[2].value() < MAX_NEURONS)
+        self.count_label.setText("no hidden layer" if count == 0 else
+                                 f"{count} hidden layer{'s' if count > 1 else ''}")
+        self.add_layer_button.setEnabled(count < MAX_HIDDEN_LAYERS)
+        self.remove_layer_button.setEnabled(count > 0)
+
+    def _on_add_layer_clicked(self) -> None:
+        if self._count < MAX_HIDDEN_LAYERS:
+            with QSignalBlocker(self.rows[self._count][2]):
+                self.rows[self._count][2].setValue(2)  # TensorFlow Playground's new layer
+            self._set_count(self._count + 1)
+            self.changed.emit()
+
+    def _on_remove_layer_clicked(self) -> None:
+        if self._count > 0:
+            self._set_count(self._count - 1)
+            self.changed.emit()
+
+    def _on_spin_changed(self) -> None:
+        self._set_count(self._count)  # refresh the +/- enabled states
+        self.changed.emit()
+
+
+class ModelPanel(QWidget):
+    """Model type chooser with one page of hyper-parameters per type, and the model seed.
+
+    ``model_config(n_inputs, n_classes) -> (kind, kwargs)`` for
+    ``nnplayground.core.registry.MODEL_CLASSES[kind](**kwargs)``; ``set_config(kind,
+    kwargs)`` restores the panel from a model's ``get_config()`` without emitting anything.
+    """
+
+    config_changed = Signal()
+    live_param_changed = Signal(str, object)
+    hidden_lines_toggled = Signal(bool)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        box = QGroupBox("Model")
+        top = QVBoxLayout(self)
+        top.setContentsMargins(4, 4, 4, 4)
+        top.addWidget(box)
+        top.addStretch(1)
+        outer = QVBoxLayout(box)
+        head = QFormLayout()
+        self.kind_combo = _combo(MODEL_TYPES, "Model type",
+                                 "Which network to train; each type shows its own settings")
+        head.addRow("Type", self.kind_combo)
+        outer.addLayout(head)
+
+        self.pages = QStackedWidget()
+        self._page_of = {}
+        for keys, build in ((("perceptron", "perceptron_bias"), self._build_perceptron_page),
+                            (("mlp",), self._build_mlp_page),
+                            (("competitive",), self._build_competitive_page),
+                            (("autoencoder",), self._build_autoencoder_page)):
+            page = QWidget()
+            form = QFormLayout(page)
+            form.setContentsMargins(0, 0, 0, 0)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            build(form)
+            index = self.pages.addWidget(page)
+            self._page_of.update({key: index for key in keys})
+        outer.addWidget(self.pages)
+
+        seed_form = QFormLayout()
+        self.seed_box = SeedBox("model")
+        self.seed_box.seed_changed.connect(self.config_changed)
+        seed_form.addRow("Seed", self.seed_box)
+        outer.addLayout(seed_form)
+
+        for spin in self.findChildren(QSpinBox):
+            spin.setKeyboardTracking(False)  # typing 10 must not build a model with 1 first
+        self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
+        _select(self.kind_combo, "mlp")
+        self._show_page()
+        self.setMinimumWidth(240)
+
+    # ---------------------------------------------------------------- pages
+    def _live(self, name: str, value) -> None:
+        self.live_param_changed.emit(name, value)
+
+    def _build_perceptron_page(self, form: QFormLayout) -> None:
+        self.perceptron_activation = _combo(
+            (("step", "step"), ("sigmoid", "sigmoid")), "Perceptron activation",
+            "Step: Rosenblatt's hard threshold; sigmoid: a smooth output between 0 and 1")
+        self.perceptron_lr = LearningRateEdit(0.1, "Perceptron")
+        form.addRow("Activation", self.perceptron_activation)
+        form.addRow("Learning rate", self.perceptron_lr)
+        self.perceptron_activation.currentIndexChanged.connect(self.config_changed)
+        self.perceptron_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
+
+    def _build_mlp_page(self, form: QFormLayout) -> None:
+        self.mlp_layers = HiddenLayersEditor([4, 2])
+        self.mlp_activation = _combo(ACTIVATIONS, "MLP activation",
+                                     "Activation of the hidden neurons")
+        self.mlp_loss = _combo((("cross-entropy", "cross_entropy"), ("SSE", "sse"),
+                                ("MSE", "mse")), "MLP loss",
+                               "Error measure minimised: cross-entropy, sum or mean of "
+                               "squared errors")
+        self.mlp_optimizer = _combo((("SGD", "sgd"), ("momentum", "momentum"),
+                                     ("Adam", "adam")), "MLP optimizer",
+                                    "How gradients turn into weight updates")
+        self.mlp_lr = LearningRateEdit(0.03, "MLP")
+        self.mlp_batch = _batch_spin("MLP")
+        self.mlp_batch.setValue(10)
+        self.mlp_l2 = _combo([(format_number(v), v) for v in L2_VALUES], "MLP L2",
+                             "L2 regularisation: pulls weights towards 0 (applies at once)")
+        self.mlp_hidden_lines = describe(QCheckBox("Show hidden-neuron lines"),
+                                         "Show hidden-neuron lines",
+                                         "Draw the line each first-layer neuron draws")
+        form.addRow(self.mlp_layers)
+        for label, widget in (("Activation", self.mlp_activation), ("Loss", self.mlp_loss),
+                              ("Optimizer", self.mlp_optimizer),
+                              ("Learning rate", self.mlp_lr), ("Batch size", self.mlp_batch),
+                              ("L2", self.mlp_l2)):
+            form.addRow(label, widget)
+        form.addRow(self.mlp_hidden_lines)
+        self.mlp_layers.changed.connect(self.config_changed)
+        for combo in (self.mlp_activation, self.mlp_loss, self.mlp_optimizer):
+            combo.currentIndexChanged.connect(self.config_changed)
+        self.mlp_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
+        self.mlp_batch.valueChanged.connect(lambda v: self._live("batch_size", v or None))
+        self.mlp_l2.currentIndexChanged.connect(
+            lambda: self._live("l2", float(self.mlp_l2.currentData())))
+        self.mlp_hidden_lines.toggled.connect(self.hidden_lines_toggled)
+
+    def _build_competitive_page(self, form: QFormLayout) -> None:
+        self.competitive_neurons = describe(QSpinBox(), "Number of competitive neurons",
+                                            "How many neurons compete for the points (1-10)")
+        self.competitive_neurons.setRange(1, 10)
+        self.competitive_neurons.setValue(3)
+        self.competitive_conscience = describe(
+            QCheckBox("Conscience"), "Conscience",
+            "Neurons that win too often step back so that every neuron gets points")
+        self.competitive_conscience.setChecked(True)
+        self.competitive_mode = _combo((("online (textbook)", "online"),
+                                        ("batch (fast)", "batch")), "Competitive mode",
+                                       "Online: one point at a time, as in the textbook; "
+                                       "batch: all points at once, much faster")
+        self.competitive_lr = LearningRateEdit(0.1, "Competitive layer")
+        form.addRow("Neurons", self.competitive_neurons)
+        form.addRow(self.competitive_conscience)
+        form.addRow("Mode", self.competitive_mode)
+        form.addRow("Learning rate", self.competitive_lr)
+        self.competitive_neurons.valueChanged.connect(self.config_changed)
+        self.competitive_conscience.toggled.connect(lambda on: self._live("conscience", on))
+        self.competitive_mode.currentIndexChanged.connect(self.config_changed)
+        self.competitive_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
+
+    def _build_autoencoder_page(self, form: QFormLayout) -> None:
+        self.ae_hidden = describe(QSpinBox(), "Autoencoder hidden neurons",
+                                  "Neurons in the layer before and after the code layer "
+                                  "(none: input connects straight to the code)")
+        self.ae_hidden.setRange(0, 16)
+        self.ae_hidden.setSpecialValueText("none")
+        self.ae_hidden.setValue(8)
+        self.ae_latent = describe(QSpinBox(), "Autoencoder latent size",
+                                  "Size of the code (bottleneck) layer; 2 can be plotted")
+        self.ae_latent.setRange(1, 8)
+        self.ae_latent.setValue(2)
+        self.ae_activation = _combo(ACTIVATIONS, "Autoencoder activation",
+                                    "Activation of the hidden and code neurons")
+        self.ae_lr = LearningRateEdit(0.01, "Autoencoder")
+        self.ae_batch = _batch_spin("Autoencoder")
+        self.ae_batch.setValue(32)
+        for label, widget in (("Hidden", self.ae_hidden), ("Latent", self.ae_latent),
+                              ("Activation", self.ae_activation),
+                              ("Learning rate", self.ae_lr), ("Batch size", self.ae_batch)):
+            form.addRow(label, widget)
+        for spin in (self.ae_hidden, self.ae_latent):
+            spin.valueChanged.connect(self.config_changed)
+        self.ae_batch.valueChanged.connect(lambda v: self._live("batch_size", v or None))
+        self.ae_activation.currentIndexChanged.connect(self.config_changed)
+        self.ae_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
+
+    # ---------------------------------------------------------------- state
+    def kind_key(self) -> str:
+        """The panel's key: one of MODEL_TYPES' keys (e.g. "perceptron_bias")."""
+        return self.kind_combo.currentData()
+
+    def hidden_lines_shown(self) -> bool:
+        return self.mlp_hidden_lines.isChecked()
+
+    def seed(self) -> int:
+        return self.seed_box.value()
+
+    def _fields(self, key: str) -> dict:
+        """Plain kwargs of page ``key``: name -> (read(), write(value)) on its widgets."""
+        def combo(c):
+            return c.currentData, lambda v: _select(c, v)
+
+        def rate(edit):
+            return edit.value, edit.set_value
+
+        def batch(spin):  # 0 on screen is "Full batch", None for the model
+            return (lambda: spin.value() or None), (lambda v: spin.setValue(int(v or 0)))
+
+        if key in ("perceptron", "perceptron_bias"):
+            return {"activation": combo(self.perceptron_activation),
+                    "learning_rate": rate(self.perceptron_lr)}
+        if key == "mlp":
+            return {"activation": combo(self.mlp_activation), "loss": combo(self.mlp_loss),
+                    "optimizer": combo(self.mlp_optimizer), "learning_rate": rate(self.mlp_lr),
+                    "batch_size": batch(self.mlp_batch),
+                    "l2": (lambda: float(self.mlp_l2.currentData()),
+                           lambda v: _select(self.mlp_l2, min(  # the nearest value on offer
+                               L2_VALUES, key=lambda x: abs(x - float(v)))))}
+        if key == "competitive":
+            neurons, conscience = self.competitive_neurons, self.competitive_conscience
+            return {"n_neurons": (neurons.value, lambda v: neurons.setValue(int(v))),
+                    "learning_rate": rate(self.competitive_lr),
+                    "conscience": (conscience.isChecked,
+                                   lambda v: conscience.setChecked(bool(v))),
+                    "mode": combo(self.competitive_mode)}
+        return {"activation": combo(self.ae_activation), "learning_rate": rate(self.ae_lr),
+                "batch_size": batch(self.ae_batch)}
+
+    def model_config(self, n_inputs: int, n_classes: int) -> tuple[str, dict]:
+        """Registry kind and constructor kwargs for data with ``n_inputs`` columns.
+
+        MLP: ``layer_sizes = [n_inputs, *hidden, 1 if n_classes <= 2 else n_classes]``;
+        autoencoder: ``[n_inputs, h, latent, h, n_inputs]`` (``[n_inputs, latent,
+        n_inputs]`` without a hidden layer).
+        """
+        key = self.kind_key()
+        kwargs = {name: read() for name, (read, _) in self._fields(key).items()}
+        kwargs["seed"] = self.seed()
+        if key in ("perceptron", "perceptron_bias"):
+            return "perceptron", {"n_inputs": n_inputs, "bias": key == "perceptron_bias",
+                                  **kwargs}
+        if key == "mlp":
+            n_out = 1 if n_classes <= 2 else n_classes
+            return "mlp", {"layer_sizes": [n_inputs, *self.mlp_layers.sizes(), n_out],
+                           **kwargs}
+        if key == "competitive":
+            return "competitive", {"n_inputs": n_inputs, **kwargs}
+        hidden = [self.ae_hidden.value()] if self.ae_hidden.value() else []
+        sizes = [n_inputs, *hidden, self.ae_latent.value(), *hidden, n_inputs]
+        return "autoencoder", {"layer_sizes": sizes, **kwargs}
+
+    def set_config(self, kind: str, kwargs: dict) -> None:
+        """Show a saved configuration (registry ``kind`` and kwargs); emits nothing.
+
+        Values outside what the panel offers are clamped or rounded to the nearest
+        choice; keys it does not show (``init``, ``shuffle``...) are ignored, so the next
+        ``model_config`` leaves them to the model's defaults.
+        """
+        if kind not in ("perceptron", "mlp", "competitive", "autoencoder"):
+            raise ValueError(f"unknown model kind {kind!r}")
+        key = kind
+        if kind == "perceptron":
+            key = "perceptron_bias" if kwargs.get("bias", True) else "perceptron"
+        with QSignalBlocker(self):  # the panel's own signals only; its widgets stay in sync
+            _select(self.kind_combo, key)
+            if "seed" in kwargs:
+                self.seed_box.set_value(int(kwargs["seed"]))
+            for name, (_, write) in self._fields(key).items():
+                if name in kwargs:
+                    write(kwargs[name])
+            inner = list(kwargs.get("layer_sizes", []))[1:-1]
+            if kind == "mlp" and "layer_sizes" in kwargs:
+                self.mlp_layers.set_sizes(inner)
+            elif kind == "autoencoder" and inner:  # [n, h, latent, h, n] or [n, latent, n]
+                self.ae_latent.setValue(min(inner))
+                self.ae_hidden.setValue(inner[0] if len(inner) > 1 else 0)
+        self._show_page()
+
+    # ---------------------------------------------------------------- slots
+    def _on_kind_combo_changed(self) -> None:
+        self._show_page()
+        self.config_changed.emit()
+
+    def _show_page(self) -> None:
+        index = self._page_of[self.kind_key()]
+        # Hidden pages must not claim space, or the panel is as tall as the MLP page always.
+        for i in range(self.pages.count()):
+            policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
+            self.pages.widget(i).setSizePolicy(policy, policy)
+        self.pages.setCurrentIndex(index)
+        self.pages.adjustSize()
