@@ -1,0 +1,135 @@
+import io
+
+import numpy as np
+import pytest
+
+from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
+
+
+def _read(text):
+    return read_points_csv(io.StringIO(text))
+
+
+def test_round_trip_exact_with_class_names(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(50, 2)) * 1e3
+    X[0] = [0.1 + 0.2, -1e-300]  # awkward floats survive bit for bit
+    y = rng.integers(0, 3, 50)
+    y[0] = 2  # the first point is not class 0: the names line keeps the order
+    path = tmp_path / "points.csv"
+    write_points_csv(path, X, y, class_names=["red", "blue, dark", "unused"])
+    X2, y2, names = read_points_csv(path)
+    np.testing.assert_array_equal(X2, X)
+    assert X2.dtype == np.float64 and y2.dtype == np.int64
+    np.testing.assert_array_equal(y2, y)
+    assert names == ["red", "blue, dark", "unused"]
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "x,y,label"
+
+
+def test_round_trip_3d_integer_labels():
+    X = np.random.default_rng(1).normal(size=(10, 3))
+    y = np.array([0, 1, 4, 1, 0, 0, 1, 4, 1, 0])
+    buf = io.StringIO()
+    write_points_csv(buf, X, y)
+    text = buf.getvalue()
+    assert text.splitlines()[0] == "x,y,z,label"
+    assert text.splitlines()[1].endswith(",0")
+    X2, y2, names = _read(text)
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(y2, y)
+    assert names == ["0", "1", "2", "3", "4"]
+
+
+def test_names_without_classes_line_in_order_of_appearance():
+    X, y, names = _read("x,y,label\n1,2,cat\n3,4,dog\n5,6,cat\n")
+    assert X.tolist() == [[1, 2], [3, 4], [5, 6]]
+    assert y.tolist() == [0, 1, 0] and names == ["cat", "dog"]
+
+
+def test_no_header_blank_lines_comments_crlf_and_bom():
+    text = "\ufeff# exported by hand\r\n1.5,2,1\r\n\r\n  -3 , 4e1 , 0 \r\n"
+    X, y, names = _read(text)
+    assert X.tolist() == [[1.5, 2.0], [-3.0, 40.0]]
+    assert y.tolist() == [1, 0] and names == ["0", "1"]
+
+
+def test_integer_labels_written_as_floats_and_negative_labels():
+    _, y, names = _read("x,y,label\n0,0,1.0\n1,1,0.0\n")
+    assert y.tolist() == [1, 0] and names == ["0", "1"]
+    _, y, names = _read("x,y,label\n0,0,-1\n1,1,1\n2,2,-1\n")
+    assert y.tolist() == [0, 1, 0] and names == ["-1", "1"]
+
+
+def test_classes_line_accepts_indices_and_new_names():
+    _, y, names = _read("x,y,label\n# classes: a,b\n0,0,b\n1,1,0\n2,2,c\n")
+    assert y.tolist() == [1, 0, 2] and names == ["a", "b", "c"]
+
+
+def _error(text):
+    with pytest.raises(CSVFormatError) as info:
+        _read(text)
+    return info.value
+
+
+def test_not_a_number_message():
+    err = _error("x,y,label\n1,2,a\n3,4,a\n5,6,a\n7,8,a\n9,10,a\nabc,1,b\n")
+    assert str(err) == "line 7: 'abc' is not a number (column x)"
+    assert err.line == 7 and isinstance(err, ValueError)
+
+
+def test_every_bad_line_is_reported():
+    text = ("x,y,label\n"
+            "1,2\n"            # 2: too few columns
+            "1,2,3,4\n"        # 3: too many
+            "1,nan,a\n"        # 4: not finite
+            "1,,a\n"           # 5: empty value
+            "1,inf,a\n"        # 6: not finite
+            "1,2,\n"           # 7: empty label
+            "1,2,a\n")
+    err = _error(text)
+    assert [ln for ln, _ in err.problems] == [2, 3, 4, 5, 6, 7]
+    lines = str(err).splitlines()
+    assert lines[0] == "line 2: expected 3 values (x, y, label) but found 2"
+    assert lines[1] == "line 3: expected 3 values (x, y, label) but found 4"
+    assert lines[2] == "line 4: 'nan' is not a finite number (column y)"
+    assert lines[3] == "line 5: the y value is empty"
+    assert lines[5] == "line 7: the label is empty (column label)"
+
+
+def test_header_names_used_in_messages_and_dimension_fixed_by_header():
+    err = _error("width,height,depth,kind\n1,2,3,a\n1,2,a\n")
+    assert str(err) == "line 3: expected 4 values (width, height, depth, kind) but found 3"
+    err = _error("width,height,kind\n1,x2,a\n")
+    assert str(err) == "line 2: 'x2' is not a number (column height)"
+
+
+def test_many_errors_are_summarised():
+    text = "x,y,label\n" + "a,1,b\n" * 15
+    msg = str(_error(text))
+    assert msg.splitlines()[-1] == "(and 5 more problems)"
+    assert len(msg.splitlines()) == 11
+
+
+@pytest.mark.parametrize("text,message", [
+    ("", "the file is empty"),
+    ("\n\n# nothing\n", "the file contains no points"),
+    ("x,y,label\n", "the file contains no points"),
+    ("x;y;label\n1;2;a\n", "line 1: columns must be separated by commas, this line uses ';'"),
+    ("1,2,3,4,5\n", "line 1: expected 3 columns (x, y, label) or 4 (x, y, z, label) but found 5"),
+    ("a,b\n", "line 1: expected 3 columns (x, y, label) or 4 (x, y, z, label) but found 2"),
+])
+def test_whole_file_problems(text, message):
+    assert str(_error(text)) == message
+
+
+def test_write_rejects_bad_input():
+    with pytest.raises(ValueError):
+        write_points_csv(io.StringIO(), np.zeros((2, 4)), [0, 1])
+    with pytest.raises(ValueError):
+        write_points_csv(io.StringIO(), np.array([[0.0, np.nan]]), [0])
+    with pytest.raises(ValueError):
+        write_points_csv(io.StringIO(), np.zeros((2, 2)), [0, 2], class_names=["a", "b"])
+    with pytest.raises(ValueError):
+        write_points_csv(io.StringIO(), np.zeros((1, 2)), [0], class_names=["#a"])
+    with pytest.raises(ValueError):
+        write_points_csv(io.StringIO(), np.zeros((2, 2)), [0])
