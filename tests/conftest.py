@@ -29,6 +29,10 @@ def pytest_configure(config: pytest.Config) -> None:
         "WAYLAND_DISPLAY"
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # As the app does (ui/app.py): must be set before pytest-qt creates the QApplication.
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
 _gl_problem: str | None | bool = False  # False: not probed yet

@@ -9,10 +9,14 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its bind
 
 
 def make_application(argv: list[str] | None = None):
+    from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance()
     if app is None:
+        # One GL context family for every 3-D view: pyqtgraph caches its shader
+        # programs per class, which breaks a second GLViewWidget otherwise.
+        QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
         app = QApplication(argv if argv is not None else sys.argv[:1])
     app.setOrganizationName("nnplayground")
     app.setApplicationName("nnplayground")

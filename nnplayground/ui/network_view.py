@@ -1,0 +1,432 @@
+"""The network drawing: neurons in columns, connections coloured by sign, sized by magnitude.
+
+Graphics items are created only when the architecture (``layer_sizes``) changes; new
+weights only restyle them, so the drawing can follow training live. Positions are laid
+out in pixels from the widget's size (fonts stay readable instead of shrinking with a
+scaled scene).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import (
+    QGraphicsEllipseItem,
+    QGraphicsLineItem,
+    QGraphicsRectItem,
+    QGraphicsScene,
+    QGraphicsSimpleTextItem,
+    QGraphicsView,
+    QWidget,
+)
+
+#: Okabe-Ito blue and vermillion: a sign pair that colour-blind viewers tell apart.
+POSITIVE = QColor("#0072B2")
+NEGATIVE = QColor("#D55E00")
+ZERO = QColor("#B0B0B0")
+_INK = QColor("#303030")
+MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
+_HIT_WIDTH = 8.0  # pixels: hover area of a connection, however thin it is drawn
+_MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)
+#: Up to this many connections (a perceptron, a tiny MLP) each weight is written on its line.
+MAX_LABELLED_CONNECTIONS = 10
+
+
+def sign_color(value: float, strength: float = 1.0) -> QColor:
+    """Blue for positive, vermillion for negative, blended towards white by ``1-strength``."""
+    if not np.isfinite(value) or value == 0:
+        base = ZERO
+    else:
+        base = POSITIVE if value > 0 else NEGATIVE
+    s = float(np.clip(strength, 0.0, 1.0))
+    return QColor.fromRgbF(1 - s + s * base.redF(), 1 - s + s * base.greenF(),
+                           1 - s + s * base.blueF())
+
+
+def default_layer_names(n_layers: int) -> list[str]:
+    """["input", "hidden 1", ..., "output"] for ``n_layers`` columns."""
+    if n_layers == 1:
+        return ["input"]
+    return ["input"] + [f"hidden {i}" for i in range(1, n_layers - 1)] + ["output"]
+
+
+class _Connection(QGraphicsLineItem):
+    """A line whose hover area stays ``_HIT_WIDTH`` wide even when it is drawn thin."""
+
+    def __init__(self, labelled: bool = False) -> None:
+        super().__init__()
+        self._shape = QPainterPath()
+        self.value = 0.0
+        self.label: QGraphicsSimpleTextItem | None = None
+        if labelled:
+            self.label = QGraphicsSimpleTextItem(self)
+            self.label.setFont(_font(11, bold=True))
+
+    def place(self, p1: QPointF, p2: QPointF) -> None:
+        self.prepareGeometryChange()
+        self.setLine(QLineF(p1, p2))
+        self._update_shape()
+        self._place_label()
+
+    def restyle(self, pen: QPen) -> None:
+        self.prepareGeometryChange()
+        self.setPen(pen)
+        self._update_shape()
+        if self.label is not None:
+            self.label.setText(f"{self.value:.2f}")
+            self.label.setBrush(QBrush(sign_color(self.value).darker(130)))
+            self._place_label()
+
+    def _place_label(self) -> None:
+        if self.label is None:
+            return
+        # A third of the way along, just above the line: lines fan out from their source,
+        # so labels of neighbouring lines do not sit on top of each other.
+        line = self.line()
+        at = line.pointAt(0.3)
+        br = self.label.boundingRect()
+        lift = br.height() + 2.0 + self.pen().widthF() / 2
+        self.label.setPos(at.x() - br.width() / 2, at.y() - lift)
+
+    def _update_shape(self) -> None:
+        path = QPainterPath(self.line().p1())
+        path.lineTo(self.line().p2())
+        stroker = QPainterPathStroker()
+        stroker.setWidth(max(self.pen().widthF(), _HIT_WIDTH))
+        self._shape = stroker.createStroke(path)
+
+    def shape(self) -> QPainterPath:
+        return self._shape
+
+    def boundingRect(self) -> QRectF:
+        return self._shape.boundingRect()
+
+
+class NetworkView(QGraphicsView):
+    """Draws a feed-forward network: one column of neurons per layer, input on the left.
+
+    Hover a connection for its weight, a neuron for its bias and activation.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setScene(QGraphicsScene(self))
+        self.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self.setBackgroundBrush(QBrush(QColor("white")))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        self.setMinimumSize(240, 180)
+        self.setAccessibleName("Network drawing")
+        self.setToolTip("")  # items carry their own tooltips
+        self._sizes: tuple[int, ...] = ()
+        self._weights: list[np.ndarray] = []
+        self._biases: list[np.ndarray | None] = []
+        self._activations: list[np.ndarray | None] = []
+        self._names: list[str] = []
+        self._caption_text = ""
+        self._centroid_mode = False
+        self._neurons: list[list[QGraphicsEllipseItem]] = []
+        self._values: list[list[QGraphicsSimpleTextItem]] = []
+        self._bias_marks: list[list[QGraphicsRectItem | None]] = []
+        self._bias_labels: dict[QGraphicsRectItem, QGraphicsSimpleTextItem] = {}
+        self._connections: list[list[list[_Connection]]] = []
+        self._labels: list[QGraphicsSimpleTextItem] = []
+        self._caption = QGraphicsSimpleTextItem()
+        self._caption.setFont(_font(10, italic=True))
+        self._caption.setBrush(QBrush(_INK))
+        self.scene().addItem(self._caption)
+        # A key in the corner: the colours mean nothing to a class until someone says so.
+        self._legend = []
+        for text, color in (("positive", POSITIVE), ("negative", NEGATIVE),
+                            ("thicker = larger |weight|", _INK)):
+            item = QGraphicsSimpleTextItem(text)
+            item.setFont(_font(10, bold=color is not _INK))
+            item.setBrush(QBrush(color))
+            item.setVisible(False)
+            self.scene().addItem(item)
+            self._legend.append(item)
+        self._radius = 10.0
+        self._max_width = 6.0
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def layer_sizes(self) -> tuple[int, ...]:
+        return self._sizes
+
+    def set_network(self, layer_sizes, weights, biases=None, activations=None, *,
+                    layer_names=None, caption: str = "", centroid_weights: bool = False,
+                    ) -> None:
+        """Show a network.
+
+        ``layer_sizes`` [n_0, ..., n_L]; ``weights`` L arrays (n_l, n_{l+1}) used as
+        ``X @ W``; ``biases`` None or L entries, each (n_{l+1},) or None; ``activations``
+        None or L+1 entries (n_l,) (or (1, n_l)) for one input, input layer first.
+        ``centroid_weights``: tooltips call weights centroid coordinates.
+        Items are rebuilt only when ``layer_sizes`` differ from the current ones.
+        """
+        sizes = tuple(int(n) for n in layer_sizes)
+        if any(n < 1 for n in sizes):
+            raise ValueError(f"layer sizes must be positive, got {sizes}")
+        weights = [np.asarray(W, dtype=np.float64) for W in weights]
+        if len(weights) != max(len(sizes) - 1, 0):
+            raise ValueError(f"{len(sizes)} layers need {len(sizes) - 1} weight arrays, "
+                             f"got {len(weights)}")
+        for l, W in enumerate(weights):
+            if W.shape != (sizes[l], sizes[l + 1]):
+                raise ValueError(f"weights[{l}] has shape {W.shape}, expected "
+                                 f"{(sizes[l], sizes[l + 1])}")
+        biases = _per_layer(biases, sizes[1:], "biases")
+        activations = _per_layer(activations, sizes, "activations")
+        names = list(layer_names) if layer_names else default_layer_names(len(sizes))
+        if len(names) != len(sizes):
+            raise ValueError(f"{len(sizes)} layers need {len(sizes)} names")
+        self._weights, self._biases, self._activations = weights, biases, activations
+        self._names, self._caption_text = names, caption
+        self._centroid_mode = centroid_weights
+        if sizes != self._sizes:
+            self._rebuild(sizes)
+        self._restyle()
+
+    def set_perceptron(self, weights, bias=None) -> None:
+        """A perceptron: ``weights`` (n_inputs,), ``bias`` float or None."""
+        w = np.asarray(weights, dtype=np.float64).reshape(-1, 1)
+        b = None if bias is None else [np.array([float(bias)])]
+        self.set_network([len(w), 1], [w], b, layer_names=["input", "output"])
+
+    def set_competitive(self, centroids) -> None:
+        """A competitive layer: ``centroids`` (n_neurons, n_inputs); neuron j's incoming
+        weights are its centroid's coordinates."""
+        C = np.asarray(centroids, dtype=np.float64)
+        self.set_network([C.shape[1], C.shape[0]], [C.T], None, layer_names=["input", "neurons"],
+                         caption="weights = centroid coordinates", centroid_weights=True)
+
+    def clear_network(self) -> None:
+        """Remove every neuron and connection."""
+        self._rebuild(())
+        self._caption.setText("")
+
+    def neuron_item(self, layer: int, index: int) -> QGraphicsEllipseItem:
+        return self._neurons[layer][index]
+
+    def connection_item(self, layer: int, i: int, j: int) -> QGraphicsLineItem:
+        """The line of ``weights[layer][i, j]`` (from neuron i to neuron j)."""
+        return self._connections[layer][i][j]
+
+    def connection_items(self) -> list[QGraphicsLineItem]:
+        return [c for layer in self._connections for row in layer for c in row]
+
+    def neuron_items(self) -> list[QGraphicsEllipseItem]:
+        return [n for layer in self._neurons for n in layer]
+
+    # ------------------------------------------------------------------- internals
+    def _rebuild(self, sizes: tuple[int, ...]) -> None:
+        scene = self.scene()
+        for item in (self.connection_items() + self.neuron_items() + self._labels
+                     + [t for layer in self._values for t in layer]
+                     + [m for layer in self._bias_marks for m in layer if m is not None]):
+            scene.removeItem(item)
+        self._sizes = sizes
+        self._neurons, self._values, self._bias_marks, self._labels = [], [], [], []
+        self._connections = []
+        self._bias_labels = {}
+        n_connections = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
+        labelled = n_connections <= MAX_LABELLED_CONNECTIONS
+        for l, n in enumerate(sizes):
+            column, values, marks = [], [], []
+            for _ in range(n):
+                neuron = QGraphicsEllipseItem()
+                neuron.setZValue(2)
+                neuron.setPen(QPen(_INK, 1.5))
+                scene.addItem(neuron)
+                column.append(neuron)
+                text = QGraphicsSimpleTextItem()
+                text.setZValue(3)
+                scene.addItem(text)
+                values.append(text)
+                mark = None
+                if l > 0:
+                    mark = QGraphicsRectItem()
+                    mark.setZValue(3)
+                    mark.setPen(QPen(_INK, 1.0))
+                    scene.addItem(mark)
+                    if labelled:
+                        self._bias_labels[mark] = QGraphicsSimpleTextItem(mark)
+                        self._bias_labels[mark].setFont(_font(11, bold=True))
+                marks.append(mark)
+            self._neurons.append(column)
+            self._values.append(values)
+            self._bias_marks.append(marks)
+            label = QGraphicsSimpleTextItem()
+            label.setFont(_font(11, bold=True))
+            label.setBrush(QBrush(_INK))
+            scene.addItem(label)
+            self._labels.append(label)
+        for l in range(len(sizes) - 1):
+            layer = []
+            for _ in range(sizes[l]):
+                row = []
+                for _ in range(sizes[l + 1]):
+                    c = _Connection(labelled)
+                    c.setZValue(1)
+                    scene.addItem(c)
+                    row.append(c)
+                layer.append(row)
+            self._connections.append(layer)
+        self._layout()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._layout()
+
+    def _layout(self) -> None:
+        w, h = float(self.viewport().width()), float(self.viewport().height())
+        self.setSceneRect(0, 0, w, h)
+        sizes = self._sizes
+        if not sizes:
+            return
+        m = _MARGIN
+        inner_h = max(h - m["top"] - m["bottom"], 10.0)
+        inner_w = max(w - m["left"] - m["right"], 10.0)
+        gap = inner_w / max(len(sizes) - 1, 1)
+        spacing = inner_h / max(sizes)
+        # Wide layers (the digit pad's 20 inputs) get smaller circles, never overlapping.
+        self._radius = r = float(np.clip(min(0.38 * spacing, 0.18 * gap), 3.0, 24.0))
+        self._max_width = float(np.clip(0.45 * r, 2.5, 9.0))
+        xs = [m["left"] + inner_w / 2] if len(sizes) == 1 else [
+            m["left"] + gap * l for l in range(len(sizes))]
+        centres = [[QPointF(xs[l], m["top"] + inner_h / 2 + (i - (n - 1) / 2) * spacing)
+                    for i in range(n)] for l, n in enumerate(sizes)]
+        for l, column in enumerate(self._neurons):
+            for i, neuron in enumerate(column):
+                c = centres[l][i]
+                neuron.setRect(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r))
+                mark = self._bias_marks[l][i]
+                if mark is not None:
+                    s = max(0.6 * r, 5.0)
+                    mark.setRect(QRectF(c.x() - r - 0.25 * s, c.y() + r - 0.75 * s, s, s))
+        for l, layer in enumerate(self._connections):
+            for i, row in enumerate(layer):
+                for j, c in enumerate(row):
+                    c.place(centres[l][i], centres[l + 1][j])
+        self._place_texts()
+
+    def _place_texts(self) -> None:
+        """Texts whose size depends on their content are centred after every restyle."""
+        w, h = float(self.viewport().width()), float(self.viewport().height())
+        for l, label in enumerate(self._labels):
+            x_mid = self._neurons[l][0].rect().center().x()
+            br = label.boundingRect()
+            x = float(np.clip(x_mid - br.width() / 2, 2.0, max(w - br.width() - 2.0, 2.0)))
+            label.setPos(x, 6.0)
+        self._caption.setPos(_MARGIN["left"], h - _MARGIN["bottom"] + 8.0)
+        x = w - 8.0
+        for item in reversed(self._legend):
+            item.setVisible(bool(self._sizes))
+            x -= item.boundingRect().width()
+            item.setPos(x, h - _MARGIN["bottom"] + 8.0)
+            x -= 12.0
+        for mark, label in self._bias_labels.items():
+            r = mark.rect()
+            label.setPos(r.center().x() - label.boundingRect().width() / 3, r.bottom() + 2)
+        # Values inside the circles only where they fit; the tooltip always has them.
+        font = _font(int(np.clip(self._radius * 0.5, 7, 11)))
+        for l, values in enumerate(self._values):
+            for i, text in enumerate(values):
+                text.setFont(font)
+                text.setVisible(self._radius >= 15)
+                c = self._neurons[l][i].rect().center()
+                br = text.boundingRect()
+                text.setPos(c.x() - br.width() / 2, c.y() - br.height() / 2)
+
+    def _restyle(self) -> None:
+        finite_w = [np.abs(W[np.isfinite(W)]) for W in self._weights]
+        w_max = max((float(a.max()) for a in finite_w if a.size), default=0.0)
+        b_all = [np.abs(b[np.isfinite(b)]) for b in self._biases if b is not None]
+        b_max = max((float(a.max()) for a in b_all if a.size), default=0.0)
+        for l, layer in enumerate(self._connections):
+            W = self._weights[l]
+            for i, row in enumerate(layer):
+                for j, c in enumerate(row):
+                    value = float(W[i, j])
+                    frac = abs(value) / w_max if w_max > 0 and np.isfinite(value) else 0.0
+                    pen = QPen(sign_color(value), MIN_WIDTH + (self._max_width - MIN_WIDTH) * frac)
+                    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
+                    color = pen.color()
+                    color.setAlphaF(0.45 + 0.55 * frac)  # weak links recede
+                    pen.setColor(color)
+                    c.value = value
+                    c.restyle(pen)
+                    if self._centroid_mode:
+                        tip = (f"centroid {j}, coordinate {i}: {value:.3f}\n"
+                               f"(the weight w[{l}][{i}→{j}])")
+                    else:
+                        tip = f"w[{l}][{i}→{j}] = {value:.3f}"
+                    c.setToolTip(tip)
+        for l, column in enumerate(self._neurons):
+            acts = self._activations[l]
+            finite_a = np.abs(acts[np.isfinite(acts)]) if acts is not None else np.zeros(0)
+            a_scale = max(1.0, float(finite_a.max())) if finite_a.size else 1.0
+            bias = self._biases[l - 1] if l > 0 else None
+            for i, neuron in enumerate(column):
+                lines = [f"{self._names[l]}, neuron {i}"]
+                text = self._values[l][i]
+                if acts is not None and np.isfinite(acts[i]):
+                    strength = abs(acts[i]) / a_scale
+                    neuron.setBrush(QBrush(sign_color(acts[i], strength)))
+                    lines.append(f"activation = {acts[i]:.3f}")
+                    text.setText(f"{acts[i]:.2f}")
+                    text.setBrush(QBrush(QColor("white") if strength > 0.6 else _INK))
+                else:
+                    neuron.setBrush(QBrush(QColor("white")))
+                    text.setText("")
+                mark = self._bias_marks[l][i]
+                if mark is not None:
+                    mark.setVisible(bias is not None)
+                    if bias is not None:
+                        b = float(bias[i])
+                        strength = abs(b) / b_max if b_max > 0 and np.isfinite(b) else 0.0
+                        mark.setBrush(QBrush(sign_color(b, 0.15 + 0.85 * strength)))
+                        lines.append(f"bias b[{l - 1}][{i}] = {b:.3f}")
+                        mark.setToolTip(lines[-1])
+                        label = self._bias_labels.get(mark)
+                        if label is not None:
+                            label.setText(f"b = {b:.2f}")
+                            label.setBrush(QBrush(sign_color(b).darker(130)))
+                    elif l > 0:
+                        lines.append("no bias")
+                neuron.setToolTip("\n".join(lines))
+        for l, label in enumerate(self._labels):
+            n = self._sizes[l]
+            label.setText(f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
+        self._caption.setText(self._caption_text)
+        self._place_texts()
+
+
+def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:
+    """None or one entry per layer -> list of flat (n,) float arrays or None."""
+    if values is None:
+        return [None] * len(sizes)
+    values = list(values)
+    if len(values) != len(sizes):
+        raise ValueError(f"{name} needs {len(sizes)} entries, got {len(values)}")
+    out: list[np.ndarray | None] = []
+    for k, (v, n) in enumerate(zip(values, sizes)):
+        if v is None:
+            out.append(None)
+            continue
+        a = np.asarray(v, dtype=np.float64)
+        a = a[0] if a.ndim == 2 else a.reshape(-1)  # a (1, n) batch of one input
+        if a.shape != (n,):
+            raise ValueError(f"{name}[{k}] has {a.shape[0]} values for {n} neurons")
+        out.append(a)
+    return out
+
+
+def _font(point_size: int, bold: bool = False, italic: bool = False) -> QFont:
+    font = QFont()
+    font.setPointSize(point_size)
+    font.setBold(bold)
+    font.setItalic(italic)
+    return font

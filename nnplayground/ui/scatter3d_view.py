@@ -1,0 +1,398 @@
+"""A rotatable 3-D scatter view (pyqtgraph.opengl) for three-dimensional data.
+
+Shows the points (coloured by class or by winning neuron), the true cluster centres and
+the centroids a competitive layer has learned, with optional trails of where those
+centroids have been. Every GL item is created once; updates only call ``setData``.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its binding at import
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from OpenGL import GL
+from PySide6.QtCore import QCoreApplication, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QImage, QVector3D
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnplayground.core.geometry import class_color
+
+# pyqtgraph compiles each GL item class's shader program once and caches it on the class,
+# but a program belongs to the context that made it; a second GLViewWidget (or this one
+# reparented into another window) then fails with "glUseProgram: invalid value"
+# (pyqtgraph issues #1822, #3455). Sharing all contexts fixes it; it must be set before the
+# QApplication exists, so the application should set it too (see _View for the fallback).
+if QCoreApplication.instance() is None:
+    QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+
+#: Light grey rather than white: the grid and white centroid rings stay visible on it.
+BACKGROUND = (245, 245, 245, 255)
+POINT_SIZE = 9.0  # pixels: big enough to read from the back of a classroom
+TRUE_CENTROID_SIZE = 26.0
+LEARNED_CENTROID_SIZE = 24.0
+_OUTLINE = (0.15, 0.15, 0.15, 1.0)
+_NEUTRAL = (0.6, 0.6, 0.6, 1.0)
+
+# Points are opaque disks with a dark rim: the rim is a slightly larger sprite drawn
+# first at the same depth, so the fill must pass the depth test at *equal* depth.
+_POINTS_OPTS = {
+    GL.GL_DEPTH_TEST: True,
+    GL.GL_BLEND: False,
+    GL.GL_CULL_FACE: False,
+    "glDepthFunc": (GL.GL_LEQUAL,),
+}
+# Centroids are what the lesson is about, so they are never hidden behind points.
+_ON_TOP_OPTS = {
+    GL.GL_DEPTH_TEST: False,
+    GL.GL_BLEND: True,
+    GL.GL_CULL_FACE: False,
+    "glBlendFuncSeparate": (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA,
+                            GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA),
+}
+
+COLOR_MODES = ("class", "winner")
+
+
+def hex_to_rgba(hex_color: str, alpha: float = 1.0) -> tuple[float, float, float, float]:
+    """'#RRGGBB' -> (r, g, b, a) floats in [0, 1]."""
+    c = QColor(hex_color)
+    return (c.redF(), c.greenF(), c.blueF(), float(alpha))
+
+
+def labels_to_rgba(labels: np.ndarray, alpha: float = 1.0) -> np.ndarray:
+    """Int labels (n,) -> Okabe-Ito colours (n, 4) float32 RGBA (label i gets class_color(i))."""
+    labels = np.asarray(labels, dtype=np.int64).reshape(-1)
+    palette = np.array([hex_to_rgba(class_color(i), alpha) for i in range(8)], dtype=np.float32)
+    return palette[labels % len(palette)]
+
+
+def _as_points(X, name: str) -> np.ndarray:
+    X = np.asarray(X, dtype=np.float64)
+    if X.size == 0:
+        return np.zeros((0, 3))
+    if X.ndim != 2 or X.shape[1] != 3:
+        raise ValueError(f"{name} must have shape (n, 3), got {X.shape}")
+    return X
+
+
+def _nice_step(span: float) -> float:
+    """A 1, 2 or 5 times a power of ten giving about ten grid cells across ``span``."""
+    raw = max(span, 1e-9) / 10.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    for m in (1.0, 2.0, 5.0, 10.0):
+        if raw <= m * power:
+            return m * power
+    return 10.0 * power
+
+
+class _View(gl.GLViewWidget):
+    def initializeGL(self) -> None:
+        super().initializeGL()
+        if not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
+            # Unshared contexts: programs cached by an earlier view are invalid here.
+            gl.GLScatterPlotItem._shaderProgram = None
+            gl.GLLinePlotItem._shaderProgram = None
+
+
+class Scatter3DView(QWidget):
+    """Points, true centroids and learned centroids in a mouse-rotatable 3-D view.
+
+    Drag with the left button to rotate, wheel to zoom, Ctrl+drag or middle drag to pan.
+    """
+
+    color_mode_changed = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._X = np.zeros((0, 3))
+        self._labels: np.ndarray | None = None
+        self._winners: np.ndarray | None = None
+        self._explicit_colors: np.ndarray | None = None
+        self._true_C: np.ndarray | None = None
+        self._learned_C: np.ndarray | None = None
+        self._color_mode = "class"
+        self._framed = False
+
+        self._gl = _View()
+        self._gl.setBackgroundColor(BACKGROUND)
+        self._gl.setMinimumSize(240, 200)
+        self._gl.setAccessibleName("3-D view")
+        self._gl.setToolTip("Drag to rotate, mouse wheel to zoom, Ctrl+drag to pan")
+
+        self.grid = gl.GLGridItem(color=(0, 0, 0, 45))
+        self.axes = gl.GLLinePlotItem(mode="lines", width=2.0, antialias=True,
+                                      glOptions="translucent")
+        font = QFont()
+        font.setPointSize(14)
+        font.setBold(True)
+        self.axis_labels = [gl.GLTextItem(text=name, color=(40, 40, 40, 255), font=font)
+                            for name in ("x", "y", "z")]
+        self.points_rim = gl.GLScatterPlotItem(size=POINT_SIZE + 2.5, color=_OUTLINE,
+                                               pxMode=True, glOptions=_POINTS_OPTS)
+        self.points = gl.GLScatterPlotItem(size=POINT_SIZE, pxMode=True, glOptions=_POINTS_OPTS)
+        self.trails = gl.GLLinePlotItem(mode="lines", width=2.0, antialias=True,
+                                        color=(0.2, 0.2, 0.2, 0.55), glOptions=_ON_TOP_OPTS)
+        # A true centre: a class-coloured disk with a black ring.
+        self.true_rim = gl.GLScatterPlotItem(size=TRUE_CENTROID_SIZE, color=(0, 0, 0, 1),
+                                             pxMode=True, glOptions=_ON_TOP_OPTS)
+        self.true_centroids = gl.GLScatterPlotItem(size=TRUE_CENTROID_SIZE - 8, pxMode=True,
+                                                   glOptions=_ON_TOP_OPTS)
+        # A learned centroid: a target (black ring, light ring, black centre).
+        self.learned_rim = gl.GLScatterPlotItem(size=LEARNED_CENTROID_SIZE, color=(0, 0, 0, 1),
+                                                pxMode=True, glOptions=_ON_TOP_OPTS)
+        self.learned_ring = gl.GLScatterPlotItem(size=LEARNED_CENTROID_SIZE - 7, pxMode=True,
+                                                 glOptions=_ON_TOP_OPTS)
+        self.learned_centroids = gl.GLScatterPlotItem(size=8.0, color=(0, 0, 0, 1),
+                                                      pxMode=True, glOptions=_ON_TOP_OPTS)
+        order = [self.grid, self.axes, *self.axis_labels, self.points_rim, self.points,
+                 self.trails, self.true_rim, self.true_centroids, self.learned_rim,
+                 self.learned_ring, self.learned_centroids]
+        for depth, item in enumerate(order):
+            item.setDepthValue(depth)  # the draw order, whatever the camera
+            self._gl.addItem(item)
+        for item in order[5:]:
+            item.setVisible(False)
+
+        self.reset_button = QPushButton("Reset view")
+        self.reset_button.setToolTip("Frame all the data again from the default angle")
+        self.reset_button.setAccessibleName("Reset 3-D view")
+        self.reset_button.clicked.connect(self._on_reset_button_clicked)
+        self.color_combo = QComboBox()
+        self.color_combo.addItem("Colour by class", "class")
+        self.color_combo.addItem("Colour by winning neuron", "winner")
+        self.color_combo.setToolTip("Colour each point by its true class or by the "
+                                    "neuron that wins it")
+        self.color_combo.setAccessibleName("Colour points by")
+        self.color_combo.currentIndexChanged.connect(self._on_color_combo_changed)
+        hint = QLabel("drag: rotate · wheel: zoom")
+        hint.setStyleSheet("color: #555")
+        bar = QHBoxLayout()
+        bar.setContentsMargins(0, 0, 0, 0)
+        bar.addWidget(self.reset_button)
+        bar.addWidget(self.color_combo)
+        bar.addStretch(1)
+        bar.addWidget(hint)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(bar)
+        layout.addWidget(self._gl, 1)
+        self._update_winner_choice()
+        self._update_frame_items()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def gl_widget(self) -> gl.GLViewWidget:
+        return self._gl
+
+    @property
+    def color_mode(self) -> str:
+        return self._color_mode
+
+    def set_points(self, X, colors=None, *, labels=None, winners=None) -> None:
+        """Show points ``X`` (n, 3).
+
+        ``colors`` (n, 4) float RGBA in [0, 1] overrides everything; otherwise the colour
+        mode picks ``labels`` (n,) true classes or ``winners`` (n,) winning neurons, both
+        mapped to Okabe-Ito. With neither, points are grey.
+        """
+        X = _as_points(X, "X")
+        n = len(X)
+        for name, arr in (("colors", colors), ("labels", labels), ("winners", winners)):
+            if arr is not None and len(arr) != n:
+                raise ValueError(f"{name} has {len(arr)} rows for {n} points")
+        self._X = X
+        self._explicit_colors = (None if colors is None
+                                 else np.asarray(colors, dtype=np.float32).reshape(n, 4))
+        self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
+        self._winners = None if winners is None else np.asarray(winners, dtype=np.int64)
+        self._update_winner_choice()
+        self.points.setData(pos=X)
+        self.points_rim.setData(pos=X)
+        self.points.setVisible(n > 0)
+        self.points_rim.setVisible(n > 0)
+        self._apply_colors()
+        self._update_frame_items()
+        if not self._framed and n > 0:
+            self.reset_camera()
+
+    def set_winners(self, winners) -> None:
+        """The winning neuron of each current point (n,) ints, or None (after training)."""
+        if winners is not None and len(winners) != len(self._X):
+            raise ValueError(f"winners has {len(winners)} rows for {len(self._X)} points")
+        self._winners = None if winners is None else np.asarray(winners, dtype=np.int64)
+        self._update_winner_choice()
+        self._apply_colors()
+
+    def set_true_centroids(self, C) -> None:
+        """The clusters' true centres (k, 3) (centre i in class i's colour), or None."""
+        self._true_C = None if C is None else _as_points(C, "C")
+        visible = self._true_C is not None and len(self._true_C) > 0
+        if visible:
+            self.true_rim.setData(pos=self._true_C)
+            self.true_centroids.setData(pos=self._true_C)
+        self.true_rim.setVisible(visible)
+        self.true_centroids.setVisible(visible)
+        self._apply_colors()
+        self._update_frame_items()
+
+    def set_learned_centroids(self, C, trails=None) -> None:
+        """The learned centroids (k, 3), or None; ``trails`` their recent positions.
+
+        ``trails`` is a (T, k, 3) history (oldest first) or a list of k arrays (T_i, 3).
+        """
+        self._learned_C = None if C is None else _as_points(C, "C")
+        visible = self._learned_C is not None and len(self._learned_C) > 0
+        if visible:
+            for item in (self.learned_rim, self.learned_ring, self.learned_centroids):
+                item.setData(pos=self._learned_C)
+        for item in (self.learned_rim, self.learned_ring, self.learned_centroids):
+            item.setVisible(visible)
+        segments = _trail_segments(trails) if visible else None
+        if segments is not None and len(segments) > 0:
+            self.trails.setData(pos=segments)
+            self.trails.setVisible(True)
+        else:
+            self.trails.setVisible(False)
+        self._apply_colors()
+
+    def color_by(self, mode: str) -> None:
+        """Colour points by "class" (true labels) or "winner" (winning neuron)."""
+        if mode not in COLOR_MODES:
+            raise ValueError(f"colour mode must be one of {COLOR_MODES}, got {mode!r}")
+        index = self.color_combo.findData(mode)
+        if self.color_combo.currentIndex() != index:
+            self.color_combo.setCurrentIndex(index)  # re-enters through the slot
+            return
+        changed = mode != self._color_mode
+        self._color_mode = mode
+        self._apply_colors()
+        if changed:
+            self.color_mode_changed.emit(mode)
+
+    def reset_camera(self) -> None:
+        """Centre on the mean of the data and back off until all of it fits the view."""
+        P = self._all_positions()
+        if len(P) == 0:
+            center, radius = np.zeros(3), 5.0
+        else:
+            center = P.mean(axis=0)
+            # The floor grid and the axes' corner belong in the picture too: they are
+            # what tells a student which way is up.
+            lo, hi = self._box
+            corners = np.array([[(lo, hi)[(i >> a) & 1][a] for a in range(3)] for i in range(8)])
+            radius = float(np.sqrt(((corners - center) ** 2).sum(axis=1)).max())
+            radius = max(radius, 1.0)
+        fov = float(self._gl.opts["fov"])  # horizontal, in degrees
+        aspect = max(self._gl.height(), 1) / max(self._gl.width(), 1)
+        half = math.atan(math.tan(math.radians(fov / 2)) * min(1.0, aspect))
+        distance = 0.95 * radius / math.sin(half)
+        self._gl.setCameraPosition(pos=QVector3D(*center), distance=distance,
+                                   elevation=22, azimuth=-60)
+        self._framed = len(P) > 0
+
+    def camera(self) -> dict:
+        """Copy of the camera parameters: center, distance, fov, elevation, azimuth."""
+        return dict(self._gl.cameraParams())
+
+    def grab_image(self) -> QImage:
+        """The rendered 3-D scene (without the toolbar) as a QImage."""
+        return self._gl.grabFramebuffer()
+
+    # ------------------------------------------------------------------- internals
+    def _on_reset_button_clicked(self) -> None:
+        self.reset_camera()
+
+    def _on_color_combo_changed(self, index: int) -> None:
+        self.color_by(self.color_combo.itemData(index))
+
+    def _update_winner_choice(self) -> None:
+        # "By winning neuron" means nothing until a model has assigned winners.
+        item = self.color_combo.model().item(1)
+        item.setEnabled(self._winners is not None)
+
+    def _point_colors(self) -> np.ndarray:
+        n = len(self._X)
+        if self._explicit_colors is not None:
+            return self._explicit_colors
+        chosen = self._winners if self._color_mode == "winner" else self._labels
+        if chosen is None:
+            chosen = self._labels if self._labels is not None else self._winners
+        if chosen is None:
+            return np.tile(np.array(_NEUTRAL, dtype=np.float32), (n, 1))
+        return labels_to_rgba(chosen)
+
+    def _apply_colors(self) -> None:
+        if len(self._X):
+            self.points.setData(color=self._point_colors())
+        by_winner = self._color_mode == "winner" and self._winners is not None
+        if self._true_C is not None and len(self._true_C):
+            k = len(self._true_C)
+            # In winner mode class colours would mean something else: keep centres neutral.
+            colors = (np.tile(np.array(_NEUTRAL, dtype=np.float32), (k, 1)) if by_winner
+                      else labels_to_rgba(np.arange(k)))
+            self.true_centroids.setData(color=colors)
+        if self._learned_C is not None and len(self._learned_C):
+            k = len(self._learned_C)
+            # In winner mode neuron i wears the colour of the points it wins.
+            colors = (labels_to_rgba(np.arange(k)) if by_winner
+                      else np.tile(np.array((1, 1, 1, 1), dtype=np.float32), (k, 1)))
+            self.learned_ring.setData(color=colors)
+
+    def _all_positions(self) -> np.ndarray:
+        parts = [self._X]
+        for C in (self._true_C, self._learned_C):
+            if C is not None:
+                parts.append(C)
+        return np.concatenate(parts, axis=0)
+
+    def _update_frame_items(self) -> None:
+        """Floor grid under the data and x/y/z axes from its lowest corner."""
+        P = self._all_positions()
+        if len(P) == 0:
+            lo, hi = np.full(3, -5.0), np.full(3, 5.0)
+        else:
+            lo, hi = P.min(axis=0), P.max(axis=0)
+        span = max(float((hi - lo).max()), 1.0)
+        step = _nice_step(span)
+        lo = np.floor(lo / step) * step
+        hi = np.ceil(hi / step) * step
+        hi = np.where(hi - lo < step, lo + step, hi)
+        self._box = (lo, hi)
+        size = hi - lo
+        self.grid.setSize(x=size[0], y=size[1])
+        self.grid.setSpacing(x=step, y=step)
+        self.grid.resetTransform()
+        self.grid.translate(*(lo[:2] + size[:2] / 2), lo[2])
+        ends = [lo.copy() for _ in range(3)]
+        for axis in range(3):
+            ends[axis][axis] = hi[axis] + 0.08 * span
+        segs = np.array([lo, ends[0], lo, ends[1], lo, ends[2]], dtype=np.float64)
+        dark = (0.25, 0.25, 0.25, 1.0)
+        self.axes.setData(pos=segs, color=dark)
+        for label, end in zip(self.axis_labels, ends):
+            label.setData(pos=end)
+
+
+def _trail_segments(trails) -> np.ndarray | None:
+    """Trails -> (2*m, 3) line segments for GLLinePlotItem(mode="lines")."""
+    if trails is None:
+        return None
+    if isinstance(trails, np.ndarray) and trails.ndim == 3:
+        paths = [trails[:, j, :] for j in range(trails.shape[1])]
+    else:
+        paths = [np.asarray(t, dtype=np.float64).reshape(-1, 3) for t in trails]
+    segs = [np.stack([p[:-1], p[1:]], axis=1).reshape(-1, 3) for p in paths if len(p) > 1]
+    if not segs:
+        return np.zeros((0, 3))
+    return np.concatenate(segs, axis=0).astype(np.float64)

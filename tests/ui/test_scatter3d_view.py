@@ -1,0 +1,165 @@
+"""The 3-D view renders the five-cluster demo, follows its data and rotates with the mouse."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+
+from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.ui.scatter3d_view import (
+    Scatter3DView,
+    _trail_segments,
+    hex_to_rgba,
+    labels_to_rgba,
+)
+
+CENTROIDS = np.array([(1, 2, 1), (2, 5, 2), (-3, 3, 0), (5, -1, -1), (-2, -2, -2)], float)
+
+
+def five_clusters(n_per: int = 60):
+    rng = np.random.default_rng(7)
+    X = np.repeat(CENTROIDS, n_per, axis=0) + rng.normal(0.0, 0.8, (5 * n_per, 3))
+    return X, np.repeat(np.arange(5), n_per)
+
+
+def pixels(image: QImage) -> np.ndarray:
+    """(h, w, 3) uint8 RGB of a QImage."""
+    image = image.convertToFormat(QImage.Format.Format_RGB32)
+    a = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    return a[..., 2::-1].copy()  # BGRA in memory on little-endian -> RGB
+
+
+def count_near(rgb: np.ndarray, hex_color: str, tol: int = 12) -> int:
+    target = np.array([round(c * 255) for c in hex_to_rgba(hex_color)[:3]])
+    return int((np.abs(rgb.astype(int) - target).max(axis=-1) <= tol).sum())
+
+
+@pytest.fixture
+def view(qtbot):
+    v = Scatter3DView()
+    qtbot.addWidget(v)
+    v.resize(640, 520)
+    v.show()
+    qtbot.waitExposed(v)
+    return v
+
+
+def test_labels_to_rgba_uses_okabe_ito_in_order():
+    rgba = labels_to_rgba(np.array([0, 1, 9]))
+    assert rgba.shape == (3, 4)
+    np.testing.assert_allclose(rgba[0], [0xE6 / 255, 0x9F / 255, 0.0, 1.0], atol=1e-6)
+    np.testing.assert_allclose(rgba[1], [0x56 / 255, 0xB4 / 255, 0xE9 / 255, 1.0], atol=1e-6)
+    np.testing.assert_allclose(rgba[2], rgba[1], atol=0)  # the palette repeats after 8
+
+
+def test_trails_become_line_segments():
+    hist = np.arange(3 * 2 * 3, dtype=float).reshape(3, 2, 3)  # (T=3, k=2, 3)
+    segs = _trail_segments(hist)
+    # Each neuron's 3 positions make 2 segments of 2 end points: 2 neurons -> 8 vertices.
+    assert segs.shape == (8, 3)
+    np.testing.assert_array_equal(segs[:4], [hist[0, 0], hist[1, 0], hist[1, 0], hist[2, 0]])
+    assert _trail_segments([np.zeros((1, 3))]).shape == (0, 3)
+
+
+@pytest.mark.gl
+def test_five_clusters_render_in_their_class_colours(view, qtbot):
+    X, y = five_clusters()
+    view.set_points(X, labels=y)
+    view.set_true_centroids(CENTROIDS)
+    qtbot.wait(30)
+    rgb = pixels(view.grab_image())
+    assert rgb.shape[:2] == (view.gl_widget.height(), view.gl_widget.width())
+    background = (rgb == [245, 245, 245]).all(axis=-1).mean()
+    assert 0.3 < background < 0.98  # something drawn, not a blank or flooded frame
+    assert len(np.unique(rgb.reshape(-1, 3), axis=0)) > 50
+    for hex_color in OKABE_ITO[:5]:
+        assert count_near(rgb, hex_color) > 100, hex_color
+    assert count_near(rgb, OKABE_ITO[5]) < 20  # vermillion is not one of the classes
+
+
+@pytest.mark.gl
+def test_items_hold_what_was_set_and_learned_centroids_change_the_image(view, qtbot):
+    X, y = five_clusters()
+    view.set_points(X, labels=y)
+    view.set_true_centroids(CENTROIDS)
+    np.testing.assert_allclose(view.points.pos, X.astype(np.float32))
+    np.testing.assert_allclose(view.points.color, labels_to_rgba(y))
+    np.testing.assert_allclose(view.true_centroids.pos, CENTROIDS)
+    assert not view.learned_centroids.visible()
+    qtbot.wait(30)
+    before = pixels(view.grab_image())
+
+    learned = CENTROIDS + 0.5
+    hist = np.stack([learned - 1.0, learned - 0.5, learned])
+    view.set_learned_centroids(learned, trails=hist)
+    np.testing.assert_allclose(view.learned_centroids.pos, learned)
+    assert view.learned_centroids.visible() and view.trails.visible()
+    assert view.trails.pos.shape == (5 * 2 * 2, 3)
+    qtbot.wait(30)
+    after = pixels(view.grab_image())
+    changed = (np.abs(after.astype(int) - before.astype(int)).max(axis=-1) > 40).sum()
+    assert changed > 5 * 100  # five targets of ~24 px across appeared
+    # A learned centroid is a black ring around a white ring: both now on screen.
+    assert (after == 0).all(axis=-1).sum() > (before == 0).all(axis=-1).sum() + 200
+
+    view.set_learned_centroids(None)
+    assert not view.learned_centroids.visible() and not view.trails.visible()
+
+
+@pytest.mark.gl
+def test_colour_by_winner_recolours_points(view, qtbot):
+    X, y = five_clusters()
+    winners = (y + 1) % 5
+    view.set_points(X, labels=y)
+    # No winners yet: the combo's winner entry is disabled, nothing else to colour by.
+    assert not view.color_combo.model().item(1).isEnabled()
+    view.set_winners(winners)
+    assert view.color_combo.model().item(1).isEnabled()
+    with qtbot.waitSignal(view.color_mode_changed) as sig:
+        view.color_combo.setCurrentIndex(1)
+    assert sig.args == ["winner"] and view.color_mode == "winner"
+    np.testing.assert_allclose(view.points.color, labels_to_rgba(winners))
+    view.color_by("class")
+    assert view.color_combo.currentIndex() == 0
+    np.testing.assert_allclose(view.points.color, labels_to_rgba(y))
+    with pytest.raises(ValueError):
+        view.color_by("rainbow")
+
+
+@pytest.mark.gl
+def test_mouse_drag_rotates_and_reset_view_frames_the_data(view, qtbot):
+    X, y = five_clusters()
+    view.set_points(X, labels=y)
+    framed = view.camera()
+    np.testing.assert_allclose(
+        [framed["center"].x(), framed["center"].y(), framed["center"].z()], X.mean(axis=0),
+        atol=1e-5)
+    # Every point is closer to the centre than the camera is.
+    assert framed["distance"] > np.sqrt(((X - X.mean(axis=0)) ** 2).sum(axis=1)).max()
+
+    glw = view.gl_widget
+    start = QPoint(glw.width() // 2, glw.height() // 2)
+    qtbot.mousePress(glw, Qt.MouseButton.LeftButton, pos=start)
+    for dx in (20, 40, 60, 80):
+        qtbot.mouseMove(glw, start + QPoint(dx, 0))
+    qtbot.mouseRelease(glw, Qt.MouseButton.LeftButton, pos=start + QPoint(80, 0))
+    # pyqtgraph orbits by -dx degrees per pixel dragged to the right.
+    assert view.camera()["azimuth"] == pytest.approx(framed["azimuth"] - 80)
+
+    qtbot.mouseClick(view.reset_button, Qt.MouseButton.LeftButton)
+    assert view.camera()["azimuth"] == framed["azimuth"]
+    assert view.camera()["distance"] == pytest.approx(framed["distance"])
+
+
+@pytest.mark.gl
+def test_empty_and_bad_input(view, qtbot):
+    view.set_points(np.zeros((0, 3)))
+    assert not view.points.visible()
+    with pytest.raises(ValueError):
+        view.set_points(np.zeros((4, 2)))
+    with pytest.raises(ValueError):
+        view.set_points(np.zeros((4, 3)), labels=[0, 1])
+    for w in (view.reset_button, view.color_combo):
+        assert w.toolTip() and w.accessibleName()
