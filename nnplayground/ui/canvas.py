@@ -1,0 +1,466 @@
+"""The editable canvas: the points of a ``PointsModel`` drawn in data coordinates.
+
+Mouse and keys (the ViewBox's own pan/zoom is off so that every click is an edit):
+
+- left click on empty space adds a point of the current class; on a point selects it
+  (Ctrl toggles it in the selection);
+- left drag on a point moves it (one undo step per drag); on a centroid handle (cluster
+  mode) moves the whole class; on empty space draws a rubber band that selects;
+- right click on a point removes it; Delete / Backspace removes the selection;
+- keys 1-9 choose the current class; Ctrl+Z / Ctrl+Shift+Z undo and redo.
+
+Z-order convention for items added to ``plot_item``: heatmaps and regions ``Z_UNDERLAY``
+(-10), grid -5, lines and contours ``Z_LINES`` (5), points ``Z_POINTS`` (10), selection ring 11,
+centroid handles ``Z_HANDLES`` (20).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets  # before pyqtgraph: it picks the binding
+
+import pyqtgraph as pg  # isort: skip
+
+from nnplayground.core.geometry import class_color
+from nnplayground.ui.points_model import PointsModel
+
+AXIS_NAMES = ("x", "y", "z")
+
+Z_UNDERLAY = -10
+Z_GRID = -5
+Z_LINES = 5
+Z_POINTS = 10
+Z_SELECTION = 11
+Z_HANDLES = 20
+
+_HELP = (
+    "Click to add a point of the current class, drag a point to move it, right-click a "
+    "point to delete it. Keys 1-9 choose the class; Delete removes the selection."
+)
+
+
+class _PassiveScatter(pg.ScatterPlotItem):
+    """A scatter that never claims clicks, so the canvas does all hit-testing itself."""
+
+    def mouseClickEvent(self, ev):
+        ev.ignore()
+
+
+class _CanvasViewBox(pg.ViewBox):
+    """ViewBox forwarding pyqtgraph's click and drag events to the canvas."""
+
+    def __init__(self, on_click, on_drag):
+        super().__init__(enableMenu=False)
+        self._on_click = on_click
+        self._on_drag = on_drag
+
+    def mouseClickEvent(self, ev):
+        self._on_click(ev)
+
+    def mouseDragEvent(self, ev, axis=None):
+        self._on_drag(ev)
+
+
+class CanvasWidget(pg.PlotWidget):
+    """Plot of the model's points with point editing; see the module docstring.
+
+    ``model``: the ``PointsModel`` edited here. ``bounds``: ``(xmin, xmax, ymin, ymax)``
+    of the fixed view in data units.
+    """
+
+    status_message = QtCore.Signal(str)
+
+    #: how close (in screen pixels) a click must be to a point or handle to hit it
+    HIT_RADIUS_PX = 8.0
+    POINT_SIZE = 11
+    HANDLE_SIZE = 24
+
+    def __init__(self, model: PointsModel, parent=None, bounds=(-6.0, 6.0, -6.0, 6.0)):
+        self._view_box = _CanvasViewBox(self._on_view_clicked, self._on_view_dragged)
+        super().__init__(parent=parent, viewBox=self._view_box, background="w")
+        self._model = model
+        self._axes = (0, 1)
+        self._cluster_mode = False
+        self._selected: set[int] = set()
+        self._drag: tuple | None = None
+        self._bounds = tuple(float(b) for b in bounds)
+        # Cached projection of the model, refreshed on `changed`, used for hit tests.
+        self._ids = np.zeros(0, dtype=np.int64)
+        self._xy = np.zeros((0, 2))
+        self._X = np.zeros((0, 2))
+        self._labels = np.zeros(0, dtype=np.int64)
+        self._handle_labels = np.zeros(0, dtype=np.int64)
+        self._handle_xy = np.zeros((0, 2))
+        self._brush_cache: dict[int, QtGui.QBrush] = {}
+
+        item = self.plot_item
+        item.hideButtons()
+        item.setMenuEnabled(False)
+        # A grid item inside the view (not the axes' grid, which pyqtgraph draws on top
+        # of everything) so that it sits above heatmaps but under lines and points.
+        self._grid = pg.GridItem(pen=pg.mkPen(0, 0, 0, 45), textPen=None)
+        self._grid.setTickSpacing(x=[1.0], y=[1.0])
+        self._grid.setZValue(Z_GRID)
+        item.addItem(self._grid, ignoreBounds=True)
+        self._view_box.setMouseEnabled(x=False, y=False)
+        self._view_box.setAspectLocked(True)
+
+        self._outline = pg.mkPen("#202020", width=1.2)
+        self._scatter = _PassiveScatter(pxMode=True, size=self.POINT_SIZE, pen=self._outline)
+        self._scatter.setZValue(Z_POINTS)
+        ring = pg.mkPen("#000000", width=2.0, style=QtCore.Qt.PenStyle.DotLine)
+        self._selection = _PassiveScatter(pxMode=True, size=self.POINT_SIZE + 9, symbol="o",
+                                          pen=ring, brush=pg.mkBrush(None))
+        self._selection.setZValue(Z_SELECTION)
+        self._handles = _PassiveScatter(pxMode=True, size=self.HANDLE_SIZE, symbol="d",
+                                        pen=pg.mkPen("#000000", width=2.5))
+        self._handles.setZValue(Z_HANDLES)
+        self._band = QtWidgets.QGraphicsRectItem()
+        self._band.setPen(pg.mkPen("#333333", width=1, style=QtCore.Qt.PenStyle.DashLine))
+        self._band.setBrush(pg.mkBrush(80, 80, 80, 40))
+        self._band.setZValue(Z_HANDLES + 1)
+        self._band.hide()
+        for it in (self._scatter, self._selection, self._handles):
+            item.addItem(it)
+        item.addItem(self._band, ignoreBounds=True)
+        self._handles.hide()
+
+        self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
+        self.setToolTip(_HELP)
+        self.setAccessibleName("Data canvas")
+        self._view_box.setToolTip(_HELP)
+        self._install_undo_actions()
+
+        model.changed.connect(self._on_model_changed)
+        model.classes_changed.connect(self._on_model_changed)
+        model.dim_changed.connect(self._on_model_dim_changed)
+        self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
+        self.set_bounds(*self._bounds)
+        self._update_axis_labels()
+        self._on_model_changed()
+
+    # ------------------------------------------------------------------ public API
+    @property
+    def plot_item(self) -> pg.PlotItem:
+        """The PlotItem; overlays add their items here (see the module's z-order)."""
+        return self.getPlotItem()
+
+    @property
+    def view_box(self) -> pg.ViewBox:
+        return self._view_box
+
+    @property
+    def model(self) -> PointsModel:
+        return self._model
+
+    @property
+    def bounds(self) -> tuple[float, float, float, float]:
+        return self._bounds
+
+    def set_bounds(self, xmin: float, xmax: float, ymin: float, ymax: float) -> None:
+        """Show exactly this data box (padded by the locked aspect ratio if needed)."""
+        if not (xmax > xmin and ymax > ymin):
+            raise ValueError(f"empty bounds {(xmin, xmax, ymin, ymax)}")
+        self._bounds = (float(xmin), float(xmax), float(ymin), float(ymax))
+        self._view_box.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0.0)
+
+    @property
+    def projection_axes(self) -> tuple[int, int]:
+        """The two data axes shown (horizontal, vertical); (0, 1) for 2-D data."""
+        return self._axes
+
+    @projection_axes.setter
+    def projection_axes(self, axes) -> None:
+        a, b = (int(v) for v in axes)
+        if a == b or min(a, b) < 0 or max(a, b) >= self._model.n_dims:
+            raise ValueError(f"projection axes {axes} invalid for {self._model.n_dims}-D data")
+        self._axes = (a, b)
+        self._update_axis_labels()
+        self._on_model_changed()
+
+    @property
+    def cluster_mode(self) -> bool:
+        return self._cluster_mode
+
+    def set_cluster_mode(self, on: bool) -> None:
+        """Show a draggable handle at each class's mean (dragging it moves the class)."""
+        self._cluster_mode = bool(on)
+        self._handles.setVisible(self._cluster_mode)
+        self._refresh_handles()
+
+    @property
+    def dragging(self) -> bool:
+        """True between the start of a mouse drag on the canvas and its release."""
+        return self._drag is not None
+
+    @property
+    def selected_ids(self) -> list[int]:
+        return sorted(self._selected)
+
+    def clear_selection(self) -> None:
+        self._selected.clear()
+        self._refresh_selection()
+
+    def delete_selection(self) -> None:
+        """Remove the selected points (one undo step)."""
+        if self._selected:
+            ids = sorted(self._selected)
+            self._selected.clear()
+            self._model.remove_points(ids)
+
+    def point_at(self, x: float, y: float) -> int | None:
+        """Id of the point drawn nearest to view position (x, y) within the hit radius."""
+        return self._hit(self._xy, self._ids, x, y)
+
+    # ------------------------------------------------------------------ internals
+    def _install_undo_actions(self) -> None:
+        stack = self._model.undo_stack
+        self.undo_action = stack.createUndoAction(self, "Undo")
+        self.undo_action.setShortcuts(QtGui.QKeySequence.keyBindings(
+            QtGui.QKeySequence.StandardKey.Undo))
+        redo_keys = list(QtGui.QKeySequence.keyBindings(QtGui.QKeySequence.StandardKey.Redo))
+        for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
+            seq = QtGui.QKeySequence(extra)
+            if seq not in redo_keys:
+                redo_keys.append(seq)
+        self.redo_action = stack.createRedoAction(self, "Redo")
+        self.redo_action.setShortcuts(redo_keys)
+        for action in (self.undo_action, self.redo_action):
+            # Widget scope: a main window may also own these keys for its Edit menu
+            # (it should reuse these two actions there to avoid ambiguous shortcuts).
+            action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    def _update_axis_labels(self) -> None:
+        names = [AXIS_NAMES[a] if a < len(AXIS_NAMES) else f"x{a}" for a in self._axes]
+        self.plot_item.setLabel("bottom", names[0])
+        self.plot_item.setLabel("left", names[1])
+
+    def _brush(self, label: int) -> QtGui.QBrush:
+        brush = self._brush_cache.get(label)
+        if brush is None:
+            brush = self._brush_cache[label] = pg.mkBrush(class_color(label))
+        return brush
+
+    def _on_model_changed(self) -> None:
+        ids, X, y = self._model.snapshot()
+        self._ids, self._X, self._labels = ids, X, y
+        self._xy = X[:, list(self._axes)] if len(X) else np.zeros((0, 2))
+        self._scatter.setData(
+            x=self._xy[:, 0], y=self._xy[:, 1], brush=[self._brush(int(c)) for c in y],
+            pen=self._outline, size=self.POINT_SIZE,
+        )
+        self._selected &= set(ids.tolist())
+        self._refresh_selection()
+        self._refresh_handles()
+
+    def _on_model_dim_changed(self, dim: int) -> None:
+        if max(self._axes) >= dim:
+            self._axes = (0, 1)
+            self._update_axis_labels()
+
+    def _refresh_selection(self) -> None:
+        mask = np.isin(self._ids, list(self._selected))
+        self._selection.setData(x=self._xy[mask, 0], y=self._xy[mask, 1])
+
+    def _refresh_handles(self) -> None:
+        if not self._cluster_mode or len(self._labels) == 0:
+            self._handle_labels = np.zeros(0, dtype=np.int64)
+            self._handle_xy = np.zeros((0, 2))
+        else:
+            self._handle_labels = np.unique(self._labels)
+            self._handle_xy = np.array(
+                [self._xy[self._labels == c].mean(axis=0) for c in self._handle_labels])
+        self._handles.setData(
+            x=self._handle_xy[:, 0], y=self._handle_xy[:, 1],
+            brush=[self._brush(int(c)) for c in self._handle_labels],
+        )
+
+    def _hit(self, xy: np.ndarray, keys: np.ndarray, x: float, y: float):
+        """Key of the row of ``xy`` (m, 2) nearest (x, y) in pixels, if within the radius.
+
+        Tests the cached arrays (what is drawn), not the live PointSet, so a click hits
+        what the user sees.
+        """
+        if len(xy) == 0:
+            return None
+        px, py = self._view_box.viewPixelSize()
+        if not (px > 0 and py > 0):
+            return None
+        d2 = ((xy[:, 0] - x) / px) ** 2 + ((xy[:, 1] - y) / py) ** 2
+        # Later points are drawn on top: among equally near points prefer the last one.
+        i = len(d2) - 1 - int(np.argmin(d2[::-1]))
+        return int(keys[i]) if d2[i] <= self.HIT_RADIUS_PX ** 2 else None
+
+    def _view_pos(self, scene_pos) -> tuple[float, float]:
+        p = self._view_box.mapSceneToView(scene_pos)
+        return float(p.x()), float(p.y())
+
+    def _clamp(self, x: float, y: float) -> tuple[float, float]:
+        (x0, x1), (y0, y1) = self._view_box.viewRange()
+        return min(max(x, x0), x1), min(max(y, y0), y1)
+
+    def _full_point(self, x: float, y: float, label: int) -> np.ndarray:
+        """A d-dim point at (x, y) on the shown axes; hidden axes at the class's mean."""
+        d = self._model.n_dims
+        point = np.zeros(d)
+        hidden = [a for a in range(d) if a not in self._axes]
+        members = self._X[self._labels == label]
+        if hidden and len(members):
+            point[hidden] = members[:, hidden].mean(axis=0)
+        point[self._axes[0]], point[self._axes[1]] = x, y
+        return point
+
+    def _on_view_clicked(self, ev) -> None:
+        if ev.double():
+            # The first click of a double click already acted; a second edit surprises.
+            ev.accept()
+            return
+        x, y = self._view_pos(ev.scenePos())
+        button = ev.button()
+        hit = self.point_at(x, y)
+        if button == QtCore.Qt.MouseButton.LeftButton:
+            ev.accept()
+            ctrl = bool(ev.modifiers() & QtCore.Qt.KeyboardModifier.ControlModifier)
+            if hit is not None:
+                if ctrl:
+                    self._selected ^= {hit}
+                else:
+                    self._selected = {hit}
+                self._refresh_selection()
+                self._emit_point_status(hit)
+            elif self._cluster_mode and self._hit(
+                    self._handle_xy, self._handle_labels, x, y) is not None:
+                pass  # a click (no drag) on a handle does nothing
+            else:
+                self.clear_selection()
+                label = self._model.current_class
+                self._model.add_point(self._full_point(x, y, label), label)
+                self.status_message.emit(
+                    f"Added a point of {self._class_name(label)} at {self._fmt(x, y)}")
+        elif button == QtCore.Qt.MouseButton.RightButton:
+            ev.accept()
+            if hit is not None:
+                self._selected.discard(hit)
+                self._model.remove_points([hit])
+                self.status_message.emit(f"Deleted the point at {self._fmt(x, y)}")
+        else:
+            ev.ignore()
+
+    def _on_view_dragged(self, ev) -> None:
+        if ev.button() != QtCore.Qt.MouseButton.LeftButton:
+            ev.ignore()
+            return
+        ev.accept()
+        x, y = self._clamp(*self._view_pos(ev.scenePos()))
+        if ev.isStart():
+            self._drag = self._start_drag(*self._view_pos(ev.buttonDownScenePos()))
+        if self._drag is None:
+            return
+        kind = self._drag[0]
+        if kind == "point":
+            _, pid, dx, dy = self._drag
+            self._model.move_point(pid, (x + dx, y + dy), axes=self._axes)
+        elif kind == "cluster":
+            _, label, lx, ly = self._drag
+            delta = np.zeros(self._model.n_dims)
+            delta[self._axes[0]], delta[self._axes[1]] = x - lx, y - ly
+            if delta.any():
+                self._model.move_cluster(label, delta)
+            self._drag = ("cluster", label, x, y)
+        else:
+            _, x0, y0 = self._drag
+            self._band.setRect(QtCore.QRectF(
+                min(x0, x), min(y0, y), abs(x - x0), abs(y - y0)))
+            self._band.show()
+        if ev.isFinish():
+            self._finish_drag(x, y)
+
+    def _start_drag(self, x: float, y: float):
+        if self._cluster_mode:
+            label = self._hit(self._handle_xy, self._handle_labels, x, y)
+            if label is not None:
+                return ("cluster", label, x, y)
+        pid = self.point_at(x, y)
+        if pid is not None:
+            row = int(np.flatnonzero(self._ids == pid)[0])
+            # Keep the grab offset so the point does not jump under the cursor.
+            return ("point", pid, self._xy[row, 0] - x, self._xy[row, 1] - y)
+        return ("band", x, y)
+
+    def _finish_drag(self, x: float, y: float) -> None:
+        kind = self._drag[0]
+        if kind == "band":
+            _, x0, y0 = self._drag
+            self._band.hide()
+            inside = ((self._xy[:, 0] >= min(x0, x)) & (self._xy[:, 0] <= max(x0, x))
+                      & (self._xy[:, 1] >= min(y0, y)) & (self._xy[:, 1] <= max(y0, y)))
+            self._selected = set(self._ids[inside].tolist())
+            self._refresh_selection()
+            n = len(self._selected)
+            self.status_message.emit(
+                f"{n} point{'s' if n != 1 else ''} selected (Delete removes them)")
+        else:
+            self._model.end_drag()
+            if kind == "cluster":
+                self.status_message.emit(f"Moved {self._class_name(self._drag[1])}")
+        self._drag = None
+
+    # pyqtgraph's scene answers presses with its own click/drag events and leaves the Qt
+    # event unaccepted; every press on the canvas is ours, so do not let it propagate.
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mousePressEvent(ev)
+        ev.accept()
+
+    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
+        super().mouseReleaseEvent(ev)
+        ev.accept()
+
+    def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:
+        key = ev.key()
+        mods = ev.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
+        if QtCore.Qt.Key.Key_1 <= key <= QtCore.Qt.Key.Key_9 and not mods:
+            index = int(key) - int(QtCore.Qt.Key.Key_1)
+            if index < self._model.n_classes:
+                self._model.current_class = index
+                self.status_message.emit(f"Current class: {self._class_name(index)}")
+            else:
+                self.status_message.emit(f"There is no class {index + 1}")
+            ev.accept()
+        elif key in (QtCore.Qt.Key.Key_Delete, QtCore.Qt.Key.Key_Backspace):
+            n = len(self._selected)
+            self.delete_selection()
+            if n:
+                self.status_message.emit(f"Deleted {n} point{'s' if n != 1 else ''}")
+            ev.accept()
+        elif key == QtCore.Qt.Key.Key_Escape and self._selected:
+            self.clear_selection()
+            ev.accept()
+        else:
+            super().keyPressEvent(ev)
+
+    def _class_name(self, label: int) -> str:
+        names = self._model.class_names
+        return names[label] if 0 <= label < len(names) else f"class {label + 1}"
+
+    def _fmt(self, x: float, y: float) -> str:
+        a, b = (AXIS_NAMES[i] if i < len(AXIS_NAMES) else f"x{i}" for i in self._axes)
+        return f"{a} = {x:.2f}, {b} = {y:.2f}"
+
+    def _emit_point_status(self, pid: int) -> str:
+        row = int(np.flatnonzero(self._ids == pid)[0])
+        coords = ", ".join(f"{v:.2f}" for v in self._X[row])
+        text = f"{self._class_name(int(self._labels[row]))} point at ({coords})"
+        self.status_message.emit(text)
+        return text
+
+    def _on_scene_mouse_moved(self, scene_pos) -> None:
+        if self._drag is not None or not self._view_box.sceneBoundingRect().contains(scene_pos):
+            return
+        x, y = self._view_pos(scene_pos)
+        hit = self.point_at(x, y)
+        if hit is not None:
+            self._view_box.setToolTip(self._emit_point_status(hit))
+        else:
+            self._view_box.setToolTip(_HELP)
+            self.status_message.emit(self._fmt(x, y))
