@@ -1,0 +1,396 @@
+"""The playground window: data panel, canvas, model panel, controls and live views."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import Qt
+
+from nnplayground.core.datasets import PRESETS
+from nnplayground.core.geometry import TrailBuffer, view_data
+from nnplayground.core.points import PointSet
+from nnplayground.core.registry import MODEL_CLASSES
+from nnplayground.training.worker import TrainingController
+from nnplayground.ui.canvas import CanvasWidget
+from nnplayground.ui.data_panel import DataPanel
+from nnplayground.ui.decision_overlay import DecisionOverlay
+from nnplayground.ui.error_view import ErrorCurveView
+from nnplayground.ui.latent_view import LatentView
+from nnplayground.ui.model_panel import ModelPanel
+from nnplayground.ui.network_view import NetworkView
+from nnplayground.ui.playground import TrainingData, bounds_for
+from nnplayground.ui.points_model import PointsModel
+from nnplayground.ui.window_actions import WindowActions
+
+DEFAULT_PRESET = "Circle"
+SURFACE_RESOLUTION = 100
+
+
+def _format_error(value: float) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    return f"{value:.4f}" if value >= 1e-3 else f"{value:.2e}"
+
+
+class MainWindow(QtWidgets.QMainWindow):
+    """One window in which students place data, pick a model, press Play and watch."""
+
+    model_rebuilt = QtCore.Signal()
+    views_updated = QtCore.Signal()
+
+    def __init__(self, parent: QtWidgets.QWidget | None = None, *, restore_settings: bool = True):
+        super().__init__(parent)
+        self.setObjectName("MainWindow")
+        self.session_name = ""
+        self.session_path: str | None = None
+        self._true_centroids: np.ndarray | None = None
+        self._last_state = None
+        self._trails = TrailBuffer(maxlen=40)
+
+        self.points = PointsModel(PointSet(2, ["Class 1", "Class 2"]), self)
+        self.data = TrainingData(lambda: self.points.point_set)
+        self.trainer = TrainingController(self)
+        self.trainer.set_data_source(self.data)
+        self.trainer.set_view_function(self._compute_view)
+
+        self._build_widgets()
+        self.actions_ = WindowActions(self)
+        self._connect()
+        self.resize(1280, 800)
+        self._update_title()
+        if restore_settings:
+            self.actions_.restore_settings()
+        if len(self.points) == 0:
+            self.load_preset(self.data_panel.preset() or DEFAULT_PRESET, self.data_panel.seed(),
+                             self.data_panel.noise(), undoable=False)
+
+    # ------------------------------------------------------------------ layout
+    def _build_widgets(self) -> None:
+        self.data_panel = DataPanel()
+        self.model_panel = ModelPanel()
+        left = QtWidgets.QWidget()
+        left_layout = QtWidgets.QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.data_panel)
+        left_layout.addWidget(self.model_panel)
+        left_layout.addStretch(1)
+        scroll = QtWidgets.QScrollArea()
+        scroll.setWidget(left)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(300)
+
+        self.canvas = CanvasWidget(self.points)
+        self.overlay = DecisionOverlay(self.canvas.plot_item)
+        self.banner = QtWidgets.QLabel()
+        self.banner.setWordWrap(True)
+        self.banner.setAccessibleName("Training message")
+        self.banner.setStyleSheet(
+            "QLabel { background: #FFF3C4; border: 1px solid #E69F00; padding: 6px; }")
+        self.banner.hide()
+        self.axes_combo = QtWidgets.QComboBox()
+        for axes in ((0, 1), (0, 2), (1, 2)):
+            self.axes_combo.addItem(f"{'xyz'[axes[0]]} – {'xyz'[axes[1]]}", axes)
+        self.axes_combo.setToolTip("Which two coordinates of the 3-D data the canvas shows")
+        self.axes_combo.setAccessibleName("Canvas projection axes")
+        self.axes_row = QtWidgets.QWidget()
+        row = QtWidgets.QHBoxLayout(self.axes_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(QtWidgets.QLabel("Projection:"))
+        row.addWidget(self.axes_combo)
+        row.addStretch(1)
+        centre = QtWidgets.QWidget()
+        centre_layout = QtWidgets.QVBoxLayout(centre)
+        centre_layout.setContentsMargins(0, 0, 0, 0)
+        centre_layout.addWidget(self.banner)
+        centre_layout.addWidget(self.axes_row)
+        centre_layout.addWidget(self.canvas, 1)
+
+        self.error_view = ErrorCurveView()
+        self.error_view.setMinimumHeight(160)
+        self.network_view = NetworkView()
+        self.latent_view = LatentView()
+        self.tabs = QtWidgets.QTabWidget()
+        self.tabs.setAccessibleName("Views")
+        self.tabs.addTab(self.network_view, "Network")
+        self.tabs.setTabToolTip(0, "The network: blue weights are positive, vermillion "
+                                   "negative; thicker means larger")
+        self.view3d = None
+        self._view3d_index = -1
+        self.tabs.addTab(self.latent_view, "Latent space")
+        self.tabs.setTabToolTip(1, "The autoencoder's 2-D code of every point")
+        right = QtWidgets.QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.error_view)
+        right.addWidget(self.tabs)
+        right.setSizes([260, 440])
+
+        split = QtWidgets.QSplitter(Qt.Orientation.Horizontal)
+        split.addWidget(scroll)
+        split.addWidget(centre)
+        split.addWidget(right)
+        split.setStretchFactor(1, 3)
+        split.setStretchFactor(2, 2)
+        split.setSizes([310, 560, 410])
+        self.splitter = split
+        self.setCentralWidget(split)
+
+        self.epoch_label = QtWidgets.QLabel("Epoch 0")
+        self.epoch_label.setAccessibleName("Epoch counter")
+        self.error_label = QtWidgets.QLabel("Train error –   Test error –")
+        self.error_label.setAccessibleName("Error readout")
+        self.statusBar().setAccessibleName("Status")
+
+    def ensure_3d_view(self):
+        """Create the OpenGL view on first need (it needs a working GL context)."""
+        if self.view3d is None:
+            from nnplayground.ui.scatter3d_view import Scatter3DView
+
+            self.view3d = Scatter3DView()
+            self._view3d_index = self.tabs.insertTab(1, self.view3d, "3-D view")
+            self.tabs.setTabToolTip(self._view3d_index,
+                                    "The 3-D data; drag to rotate, wheel to zoom")
+        return self.view3d
+
+    def _connect(self) -> None:
+        dp, mp = self.data_panel, self.model_panel
+        dp.preset_requested.connect(self._on_data_panel_preset_requested)
+        dp.test_ratio_changed.connect(self._on_data_panel_test_ratio_changed)
+        dp.classes_changed.connect(self._on_data_panel_classes_changed)
+        dp.current_class_changed.connect(self._on_data_panel_current_class_changed)
+        dp.clear_requested.connect(self.points.clear)
+        dp.remove_class_requested.connect(self._on_data_panel_remove_class_requested)
+        mp.config_changed.connect(self.rebuild_model)
+        mp.live_param_changed.connect(self._on_model_panel_live_param_changed)
+        mp.hidden_lines_toggled.connect(self.overlay.set_show_hidden_lines)
+        self.points.changed.connect(self._on_points_changed)
+        self.points.classes_changed.connect(self._on_points_classes_changed)
+        self.points.current_class_changed.connect(dp.set_current_class)
+        self.axes_combo.currentIndexChanged.connect(self._on_axes_combo_changed)
+        self.canvas.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
+        self.trainer.snapshot_ready.connect(self._on_trainer_snapshot_ready)
+        self.trainer.finished.connect(self._on_trainer_finished)
+        self.trainer.failed.connect(self._on_trainer_failed)
+        self.trainer.running_changed.connect(self.actions_.set_running)
+
+    # ------------------------------------------------------------------ data
+    def load_preset(self, name: str, seed: int = 0, noise: float = 0.0, undoable: bool = True) -> None:
+        """Replace the points with a preset data set (undoable from the canvas)."""
+        self.trainer.stop_and_wait()
+        dataset = PRESETS[name](seed=seed, noise=noise)
+        self.points.replace_all(dataset.X, dataset.y, dataset.class_names, name=name)
+        if not undoable:
+            self.points.undo_stack.clear()
+        self._true_centroids = dataset.centroids
+        self.data_panel.set_preset(name)
+        self.data_panel.set_seed(seed)
+        self.data_panel.set_noise(noise)
+        self._after_data_replaced(dataset.X)
+        self.statusBar().showMessage(f"Loaded “{name}” with seed {seed}", 4000)
+
+    def _after_data_replaced(self, X: np.ndarray) -> None:
+        three_d = self.points.n_dims == 3
+        self.axes_row.setVisible(three_d)
+        axes = self.canvas.projection_axes
+        self.canvas.set_bounds(*bounds_for(X, axes))
+        self.canvas.set_cluster_mode(self._true_centroids is not None)
+        self.data_panel.set_classes(self.points.class_names)
+        if three_d:
+            view = self.ensure_3d_view()
+            self.tabs.setCurrentWidget(view)
+            view.reset_camera()
+        self.rebuild_model()
+
+    def _on_data_panel_preset_requested(self, name: str, seed: int, noise: float) -> None:
+        self.load_preset(name, seed, noise)
+
+    def _on_data_panel_test_ratio_changed(self, ratio: float) -> None:
+        self._configure_data()
+
+    def _on_data_panel_classes_changed(self, names: list) -> None:
+        current = self.points.class_names
+        for i, name in enumerate(names):
+            if i < len(current) and current[i] != name:
+                self.points.rename_class(i, name)
+        for name in names[len(current):]:
+            self.points.add_class(name)
+
+    def _on_data_panel_current_class_changed(self, index: int) -> None:
+        if 0 <= index < self.points.n_classes:
+            self.points.current_class = index
+
+    def _on_data_panel_remove_class_requested(self, index: int) -> None:
+        count = self.points.count_in_class(index)
+        if count and QtWidgets.QMessageBox.question(
+                self, "Remove class",
+                f"Class “{self.points.class_names[index]}” has {count} point(s). Remove the "
+                "class and its points? (Ctrl+Z brings them back.)") != QtWidgets.QMessageBox.StandardButton.Yes:
+            return
+        self.points.remove_class(index)
+
+    def _on_points_changed(self) -> None:
+        if not self.trainer.is_running():
+            self.refresh_views()
+        self._update_counts()
+
+    def _on_points_classes_changed(self) -> None:
+        self.data_panel.set_classes(self.points.class_names)
+        model = self.trainer.model
+        kind = self.model_panel.model_config(self.points.n_dims, self.points.n_classes)[0]
+        if model is None or kind in ("mlp",) and self._output_size_changed(model):
+            self.rebuild_model()
+        else:
+            self._configure_data()
+
+    def _output_size_changed(self, model) -> bool:
+        wanted = 1 if self.points.n_classes <= 2 else self.points.n_classes
+        return model.layer_sizes[-1] != wanted
+
+    def _on_axes_combo_changed(self, index: int) -> None:
+        axes = self.axes_combo.itemData(index)
+        self.canvas.projection_axes = axes
+        X, _ = self.points.point_set.arrays()
+        self.canvas.set_bounds(*bounds_for(X, axes))
+        self.refresh_views()
+
+    # ------------------------------------------------------------------ model
+    def _configure_data(self) -> None:
+        kind = self.trainer.model.kind if self.trainer.model is not None else "mlp"
+        self.data.configure(kind, self.points.n_classes, self.data_panel.test_ratio(),
+                            self.data_panel.seed())
+        self._update_counts()
+
+    def rebuild_model(self) -> None:
+        """A fresh model from the model panel's settings and the seed (Reset)."""
+        self.trainer.stop_and_wait()
+        kind, kwargs = self.model_panel.model_config(self.points.n_dims, self.points.n_classes)
+        try:
+            model = MODEL_CLASSES[kind](**kwargs)
+        except (ValueError, TypeError) as exc:
+            self.show_banner(f"Cannot build this model: {exc}")
+            return
+        self.set_model(model)
+
+    def set_model(self, model, history=None) -> None:
+        self.trainer.set_model(model)
+        self._configure_data()
+        self._trails.clear()
+        self.error_view.clear()
+        if history is not None:
+            self.error_view.append(history["train"], history["test"])
+        self._last_state = model.get_state()
+        self.hide_banner()
+        self.refresh_views()
+        self.actions_.update_readout(model.epoch, None, None)
+        if model.kind == "autoencoder":
+            self.tabs.setCurrentWidget(self.latent_view)
+        elif self.points.n_dims != 3:
+            self.tabs.setCurrentWidget(self.network_view)
+        self.model_rebuilt.emit()
+
+    def _on_model_panel_live_param_changed(self, name: str, value) -> None:
+        model = self.trainer.model
+        if model is not None and hasattr(model, name):
+            self.trainer.set_param(name, value)
+            self.statusBar().showMessage(f"{name.replace('_', ' ')} set to {value}", 3000)
+
+    # ------------------------------------------------------------------ views
+    def _compute_view(self, model):
+        """Runs in the training thread for snapshots, in the GUI thread when idle."""
+        X, _ = self.points.point_set.arrays()
+        if len(X) == 0:
+            return None
+        axes = self.canvas.projection_axes
+        return view_data(model, X, self.canvas.bounds, SURFACE_RESOLUTION, axes=axes,
+                         trails=self._trails)
+
+    def refresh_views(self) -> None:
+        """Redraw every view from the (idle) model."""
+        model = self.trainer.model
+        if model is None or self.trainer.is_running():
+            return
+        try:
+            vd = self._compute_view(model)
+        except Exception as exc:  # a model that cannot be drawn yet (e.g. no data)
+            vd = None
+            self.statusBar().showMessage(f"Nothing to draw yet: {exc}", 4000)
+        self._show(model.get_state(), vd, model)
+
+    def _show(self, state, vd, model) -> None:
+        self.overlay.update(vd)
+        kind = model.kind
+        try:
+            if kind == "perceptron":
+                self.network_view.set_perceptron(state["weights"], state.get("bias"))
+            elif kind == "mlp":
+                self.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
+            elif kind == "autoencoder":
+                self.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
+            elif kind == "competitive" and state.get("centroids") is not None:
+                self.network_view.set_competitive(state["centroids"])
+        except (KeyError, ValueError):
+            pass
+        if vd is not None and vd.codes is not None:
+            _, labels = self.points.point_set.arrays()
+            self.latent_view.set_codes(vd.codes, labels if len(labels) == len(vd.codes) else None)
+        if self.points.n_dims == 3:
+            self._update_3d(state, model)
+        self.views_updated.emit()
+
+    def _update_3d(self, state, model) -> None:
+        view = self.ensure_3d_view()
+        X, labels = self.points.point_set.arrays()
+        winners = None
+        centroids = state.get("centroids") if model.kind == "competitive" else None
+        if centroids is not None and len(X):
+            winners = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
+        view.set_points(X, labels=labels, winners=winners)
+        view.set_true_centroids(self._true_centroids)
+        trails = self._trails.array() if centroids is not None else None
+        view.set_learned_centroids(centroids, trails=trails)
+
+    # ------------------------------------------------------------------ training
+    def _on_trainer_snapshot_ready(self, snapshot, vd) -> None:
+        self.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
+        self._last_state = snapshot.state
+        model = self.trainer.model
+        self._show(snapshot.state, vd, model)
+        self.actions_.update_readout(snapshot.epoch, snapshot.train_error, snapshot.test_error,
+                                     snapshot.epochs_per_second)
+
+    def _on_trainer_finished(self, result) -> None:
+        if result.reason == "diverged":
+            self.show_banner(result.message)
+        elif result.reason == "converged":
+            self.show_banner(result.message, warning=False)
+        self.statusBar().showMessage(result.message, 8000)
+        self.refresh_views()
+
+    def _on_trainer_failed(self, message: str) -> None:
+        self.show_banner(message.split("\n\n")[0])
+
+    def show_banner(self, text: str, warning: bool = True) -> None:
+        colour = ("#FFF3C4", "#E69F00") if warning else ("#E3F4EC", "#009E73")
+        self.banner.setStyleSheet(
+            f"QLabel {{ background: {colour[0]}; border: 1px solid {colour[1]}; padding: 6px; }}")
+        self.banner.setText(text)
+        self.banner.show()
+
+    def hide_banner(self) -> None:
+        self.banner.hide()
+
+    def _update_counts(self) -> None:
+        n_train, n_test = self.data.split_counts()
+        self.actions_.set_counts(n_train, n_test)
+
+    def _update_title(self) -> None:
+        name = self.session_name
+        self.setWindowTitle(f"{name} — nnplayground" if name else "nnplayground")
+
+    # ------------------------------------------------------------------ session
+    def open_session(self, path: str) -> bool:
+        return self.actions_.open_session(path)
+
+    def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        self.trainer.stop_and_wait()
+        self.actions_.save_settings()
+        super().closeEvent(event)

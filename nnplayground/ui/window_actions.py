@@ -1,0 +1,338 @@
+"""The main window's actions: toolbar (Play/Pause, Step, Reset), menus, shortcuts,
+session files, CSV, figure export and remembered settings."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6.QtCore import Qt
+
+from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
+from nnplayground.core.session import SUFFIX, Session, SessionError, load_session, save_session
+
+SESSION_FILTER = f"nnplayground sessions (*{SUFFIX})"
+
+
+def _action(parent, text: str, tip: str, shortcuts=(), slot=None, checkable=False) -> QtGui.QAction:
+    action = QtGui.QAction(text, parent)
+    keys = [QtGui.QKeySequence(k) for k in shortcuts]
+    if keys:
+        action.setShortcuts(keys)
+        tip = f"{tip} ({', '.join(k.toString() for k in keys)})"
+    action.setToolTip(tip)
+    action.setStatusTip(tip)
+    action.setObjectName(text.replace("&", "").replace(" ", "_").replace("…", "").lower())
+    action.setCheckable(checkable)
+    action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+    if slot is not None:
+        action.triggered.connect(slot)
+    parent.addAction(action)
+    return action
+
+
+class WindowActions(QtCore.QObject):
+    """Everything the window does on a command; owns the toolbar and the menus."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.w = window
+        style = window.style()
+        SP = QtWidgets.QStyle.StandardPixmap
+        self.play = _action(window, "&Play", "Train the model (Space pauses)", ["Space"], self.toggle_play)
+        self.play.setIcon(style.standardIcon(SP.SP_MediaPlay))
+        self.step = _action(window, "&Step", "Train exactly one epoch", ["S", "Right"], self.step_once)
+        self.step.setIcon(style.standardIcon(SP.SP_MediaSeekForward))
+        self.reset = _action(window, "&Reset", "A fresh initialisation of the model from its seed",
+                             ["R"], self.reset_model)
+        self.reset.setIcon(style.standardIcon(SP.SP_BrowserReload))
+        self.new = _action(window, "&New session", "Start again with the default data", ["Ctrl+N"], self.new_session)
+        self.open = _action(window, "&Open…", "Open a saved session", [QtGui.QKeySequence.StandardKey.Open], self.open_dialog)
+        self.save = _action(window, "&Save", "Save the session", [QtGui.QKeySequence.StandardKey.Save], self.save_dialog)
+        self.save_as = _action(window, "Save &as…", "Save the session under a new name",
+                               ["Ctrl+Shift+S"], lambda: self.save_dialog(ask=True))
+        self.import_csv = _action(window, "&Import points (CSV)…", "Replace the points with a CSV file", [], self.import_csv_dialog)
+        self.export_csv = _action(window, "&Export points (CSV)…", "Write the points to a CSV file", [], self.export_csv_dialog)
+        self.export_figure = _action(window, "Export &figure…", "Save the canvas as PNG or SVG",
+                                     ["Ctrl+E"], self.export_figure_dialog)
+        self.quit = _action(window, "&Quit", "Close nnplayground", [QtGui.QKeySequence.StandardKey.Quit], window.close)
+        self.delete = _action(window, "&Delete selected points", "Remove the selected points",
+                              [QtGui.QKeySequence.StandardKey.Delete], lambda: self.w.canvas.delete_selection())
+        self.presentation = _action(window, "&Presentation mode", "Full screen with larger text, for a projector",
+                                    ["F11"], self.toggle_presentation, checkable=True)
+        self.log_scale = window.error_view.log_scale_action
+        self._build_toolbar()
+        self._build_menus()
+        self.attach_canvas(window.canvas)
+
+    # ------------------------------------------------------------------ layout
+    def _build_toolbar(self) -> None:
+        bar = self.w.addToolBar("Training")
+        bar.setObjectName("training_toolbar")
+        bar.setMovable(False)
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        for action in (self.play, self.step, self.reset):
+            bar.addAction(action)
+            button = bar.widgetForAction(action)
+            button.setAccessibleName(action.text().replace("&", ""))
+        bar.addSeparator()
+        for label in (self.w.epoch_label, self.w.error_label):
+            label.setMinimumWidth(90)
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addWidget(label)
+        self.counts_label = QtWidgets.QLabel()
+        self.counts_label.setAccessibleName("Point counts")
+        self.counts_label.setToolTip("Points used for training and held out for testing")
+        bar.addWidget(self.counts_label)
+        self.speed_label = QtWidgets.QLabel()
+        self.speed_label.setAccessibleName("Training speed")
+        self.speed_label.setToolTip("Epochs trained per second")
+        bar.addWidget(self.speed_label)
+        bar.addSeparator()
+        bar.addAction(self.log_scale)
+        self.toolbar = bar
+
+    def _build_menus(self) -> None:
+        menu = self.w.menuBar()
+        file_menu = menu.addMenu("&File")
+        for a in (self.new, self.open, self.save, self.save_as, None, self.import_csv,
+                  self.export_csv, self.export_figure, None, self.quit):
+            file_menu.addSeparator() if a is None else file_menu.addAction(a)
+        self.edit_menu = menu.addMenu("&Edit")
+        train_menu = menu.addMenu("&Training")
+        for a in (self.play, self.step, self.reset):
+            train_menu.addAction(a)
+        view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.log_scale)
+        view_menu.addAction(self.presentation)
+
+    def attach_canvas(self, canvas) -> None:
+        """Undo/redo of the canvas's points in the Edit menu, for the whole window."""
+        self.edit_menu.clear()
+        for action in (canvas.undo_action, canvas.redo_action):
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            self.edit_menu.addAction(action)
+        self.edit_menu.addAction(self.delete)
+
+    # ------------------------------------------------------------------ training
+    def toggle_play(self) -> None:
+        trainer = self.w.trainer
+        if trainer.is_running():
+            trainer.pause()
+        else:
+            self.w.hide_banner()
+            if not trainer.play():
+                self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
+
+    def step_once(self) -> None:
+        if self.w.trainer.is_running():
+            self.w.trainer.pause()
+            return
+        self.w.trainer.step(1)
+
+    def reset_model(self) -> None:
+        self.w.rebuild_model()
+        self.w.statusBar().showMessage(f"Model reset from seed {self.w.model_panel.seed()}", 4000)
+
+    def set_running(self, running: bool) -> None:
+        SP = QtWidgets.QStyle.StandardPixmap
+        icon = SP.SP_MediaPause if running else SP.SP_MediaPlay
+        self.play.setIcon(self.w.style().standardIcon(icon))
+        self.play.setText("&Pause" if running else "&Play")
+        self.step.setEnabled(not running)
+
+    def update_readout(self, epoch: int, train, test, speed: float | None = None) -> None:
+        from nnplayground.ui.main_window import _format_error
+
+        self.w.epoch_label.setText(f"Epoch {epoch}")
+        self.w.error_label.setText(f"Train error {_format_error(train)}   Test error {_format_error(test)}")
+        self.speed_label.setText(f"{speed:,.0f} epochs/s" if speed else "")
+
+    def set_counts(self, n_train: int, n_test: int) -> None:
+        self.counts_label.setText(f"{n_train} train · {n_test} test")
+
+    def toggle_presentation(self, on: bool) -> None:
+        app = QtWidgets.QApplication.instance()
+        font = app.font()
+        if on:
+            self._normal_point_size = font.pointSizeF()
+            font.setPointSizeF(self._normal_point_size * 1.5)
+            self.w.showFullScreen()
+        else:
+            font.setPointSizeF(getattr(self, "_normal_point_size", font.pointSizeF()))
+            self.w.showNormal()
+        app.setFont(font)
+
+    # ------------------------------------------------------------------ sessions
+    def _error(self, title: str, text: str) -> None:
+        self.w.show_banner(f"{title}: {text}")
+        self.w.statusBar().showMessage(text, 10000)
+
+    def session(self) -> Session:
+        """The window's state as a session (the model as of its last snapshot)."""
+        w = self.w
+        X, y = w.points.point_set.arrays()
+        epochs, train, test = w.error_view.data()
+        s = Session(points=X, labels=y, class_names=w.points.class_names,
+                    dataset={"preset": w.data_panel.preset(), "seed": w.data_panel.seed(),
+                             "noise": w.data_panel.noise(), "test_ratio": w.data_panel.test_ratio(),
+                             "bounds": list(w.canvas.bounds)},
+                    seed=w.model_panel.seed(), history={"train": train, "test": test},
+                    name=w.session_name,
+                    extras={"model_panel": w.model_panel.kind_key(),
+                            "true_centroids": None if w._true_centroids is None
+                            else np.asarray(w._true_centroids).tolist()})
+        model = w.trainer.model
+        if model is not None:
+            if w.trainer.is_running():
+                w.trainer.stop_and_wait()  # a consistent model; the user presses Play again
+            s.set_model(model)
+        return s
+
+    def save_to(self, path: str) -> bool:
+        w = self.w
+        if not w.session_name:
+            w.session_name = Path(path).stem
+        try:
+            save_session(self.session(), path)
+        except SessionError as exc:
+            self._error("Could not save", str(exc))
+            return False
+        w.session_path = path
+        w._update_title()
+        w.statusBar().showMessage(f"Saved {path}", 4000)
+        return True
+
+    def save_dialog(self, ask: bool = False) -> bool:
+        path = self.w.session_path
+        if ask or not path:
+            path, _ = QtWidgets.QFileDialog.getSaveFileName(self.w, "Save session", "", SESSION_FILTER)
+            if not path:
+                return False
+            if not path.endswith(SUFFIX):
+                path += SUFFIX
+        return self.save_to(path)
+
+    def open_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.w, "Open session", "", SESSION_FILTER)
+        if path:
+            self.open_session(path)
+
+    def open_session(self, path: str) -> bool:
+        """Load a session; on any problem the current work stays as it was."""
+        w = self.w
+        try:
+            s = load_session(path)
+            model = s.build_model()
+        except SessionError as exc:
+            self._error("Could not open the session", str(exc))
+            return False
+        except OSError as exc:
+            self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
+            return False
+        w.trainer.stop_and_wait()
+        ds = s.dataset
+        true_c = s.extras.get("true_centroids")
+        w._true_centroids = None if true_c is None else np.asarray(true_c, dtype=float)
+        w.points.replace_all(s.points, s.labels, s.class_names, name=Path(path).stem)
+        w.data_panel.set_seed(int(ds.get("seed", 0)))
+        if ds.get("preset"):
+            w.data_panel.set_preset(str(ds["preset"]))
+        w.data_panel.set_test_ratio(float(ds.get("test_ratio", 0.0)))
+        if model is not None:
+            w.model_panel.set_config(model.kind, model.get_config())
+        w.session_name = s.name or Path(path).stem
+        w.session_path = path
+        w._update_title()
+        w._after_data_replaced(s.points)
+        if "bounds" in ds:
+            w.canvas.set_bounds(*ds["bounds"])
+        if model is not None:
+            w.set_model(model, history=s.history)
+        w.statusBar().showMessage(f"Opened {path}", 4000)
+        return True
+
+    def new_session(self) -> None:
+        w = self.w
+        w.session_name, w.session_path = "", None
+        w._update_title()
+        w.load_preset(w.data_panel.preset() or "Circle", w.data_panel.seed(), w.data_panel.noise())
+
+    # ------------------------------------------------------------------ CSV and figures
+    def import_csv_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.w, "Import points", "", "CSV files (*.csv)")
+        if path:
+            self.import_csv_file(path)
+
+    def import_csv_file(self, path: str) -> bool:
+        try:
+            X, y, names = read_points_csv(path)
+        except (CSVFormatError, OSError) as exc:
+            self._error("Could not import the CSV file", str(exc))
+            return False
+        w = self.w
+        w._true_centroids = None
+        names = names or [f"Class {i + 1}" for i in range(int(y.max()) + 1 if len(y) else 2)]
+        w.points.replace_all(X, y, names, name=Path(path).name)
+        w._after_data_replaced(X)
+        return True
+
+    def export_csv_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.w, "Export points", "points.csv", "CSV files (*.csv)")
+        if path:
+            X, y = self.w.points.point_set.arrays()
+            try:
+                write_points_csv(path, X, y, self.w.points.class_names)
+            except OSError as exc:
+                self._error("Could not write the CSV file", str(exc))
+
+    def export_figure_dialog(self) -> None:
+        path, _ = QtWidgets.QFileDialog.getSaveFileName(
+            self.w, "Export figure", "canvas.png", "PNG image (*.png);;SVG drawing (*.svg)")
+        if path:
+            self.export_figure_to(path)
+
+    def export_figure_to(self, path: str) -> bool:
+        import pyqtgraph.exporters as exporters
+
+        item = self.w.canvas.plot_item
+        exporter = (exporters.SVGExporter if path.lower().endswith(".svg") else exporters.ImageExporter)(item)
+        if isinstance(exporter, exporters.ImageExporter):
+            exporter.parameters()["width"] = 1600
+        try:
+            exporter.export(path)
+        except OSError as exc:
+            self._error("Could not export the figure", str(exc))
+            return False
+        return os.path.exists(path)
+
+    # ------------------------------------------------------------------ settings
+    def save_settings(self) -> None:
+        s = QtCore.QSettings()
+        s.setValue("window/geometry", self.w.saveGeometry())
+        s.setValue("window/splitter", self.w.splitter.saveState())
+        s.setValue("data/preset", self.w.data_panel.preset())
+        s.setValue("data/seed", self.w.data_panel.seed())
+        s.setValue("data/noise", self.w.data_panel.noise())
+        s.setValue("model/panel", self.w.model_panel.kind_key())
+        s.setValue("view/log_scale", self.log_scale.isChecked())
+
+    def restore_settings(self) -> None:
+        s = QtCore.QSettings()
+        geometry = s.value("window/geometry")
+        if geometry is not None:
+            self.w.restoreGeometry(geometry)
+        splitter = s.value("window/splitter")
+        if splitter is not None:
+            self.w.splitter.restoreState(splitter)
+        preset = s.value("data/preset")
+        if preset:
+            self.w.data_panel.set_preset(str(preset))
+        try:
+            self.w.data_panel.set_seed(int(s.value("data/seed", 0)))
+            self.w.data_panel.set_noise(float(s.value("data/noise", 0.0)))
+        except (TypeError, ValueError):
+            pass  # a damaged settings file: keep the defaults
+        self.log_scale.setChecked(str(s.value("view/log_scale", "false")).lower() == "true")
