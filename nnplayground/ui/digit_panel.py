@@ -1,0 +1,398 @@
+"""The digit pad tab: draw on the 5x4 pad, watch the network read it, teach it, look inside.
+
+Two networks share the panel (``mode``): the ten-class softmax network and the classic
+0-3 lesson network (see ``core.digits``). Training runs through the one
+``TrainingController``; the GUI thread never touches the model being trained. It keeps
+its own ``predictor`` (same architecture) whose state is set from every snapshot, so a
+pixel change gives an answer at once (one forward pass on a 20-vector).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnplayground.core import digits as dg
+from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.training.worker import TrainingController
+from nnplayground.ui.digit_pad import DigitPadWidget
+from nnplayground.ui.error_view import ErrorCurveView
+
+MODES = ("digits", "classic")
+MODE_TEXT = {"digits": "Ten digits (softmax network)", "classic": "Classic 0-3 network (lesson)"}
+BAR = pg.mkBrush(OKABE_ITO[1])  # sky blue
+WINNER = pg.mkBrush(OKABE_ITO[0])  # orange
+#: Diverging and colour-blind safe: blue pushes away, white nothing, vermillion towards.
+PUSH_MAP = pg.ColorMap([0.0, 0.5, 1.0], [OKABE_ITO[4], "#FFFFFF", OKABE_ITO[5]])
+
+
+def _big_axes(plot: pg.PlotItem, size: int = 13) -> None:
+    font = QFont()
+    font.setPointSize(size)
+    for name in ("left", "bottom"):
+        axis = plot.getAxis(name)
+        axis.setTickFont(font)
+        axis.setTextPen("k")
+
+
+class DigitPanel(QWidget):
+    """Pad + answer + probabilities + training + teaching + look inside.
+
+    Signals: ``training_finished(str)`` (the TrainResult's reason) after every run.
+    """
+
+    training_finished = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None, seed: int = 0,
+                 auto_train: bool = True) -> None:
+        super().__init__(parent)
+        self.seed = int(seed)
+        self._mode = "digits"
+        self._extra: list[tuple[list[float], int]] = []
+        self._data: tuple = (None, None, None, None)  # swapped whole: the worker reads it
+        self.predictor = dg.digit_model(seed=self.seed)
+        # A run lasts well under a second: 15 frames a second show the curve falling and
+        # leave the GIL to the training thread (every repaint holds it).
+        self.controller = TrainingController(self, snapshot_interval=1 / 15)
+        self.controller.set_data_source(lambda: self._data)
+        self.controller.snapshot_ready.connect(self._on_controller_snapshot_ready)
+        self.controller.finished.connect(self._on_controller_finished)
+        self.controller.failed.connect(self._on_controller_failed)
+
+        font = self.font()
+        font.setPointSizeF(max(12.0, font.pointSizeF() * 1.2))  # read from the back of a classroom
+        self.setFont(font)
+        self.pad = DigitPadWidget(self)
+        self.pad.pattern_changed.connect(self._on_pad_pattern_changed)
+        self._build_answer()
+        self._build_training()
+        self._build_inside()
+
+        middle = QVBoxLayout()
+        middle.addWidget(self.answer_box, 3)
+        middle.addWidget(self.inside_box, 2)
+        right = QVBoxLayout()
+        right.addWidget(self.training_box, 3)
+        right.addWidget(self.teach_box)
+        layout = QHBoxLayout(self)
+        layout.addWidget(self.pad, 3)
+        layout.addLayout(middle, 4)
+        layout.addLayout(right, 3)
+
+        self._show_mode()
+        self._update_prediction()
+        if auto_train:
+            self.retrain()
+
+    # ------------------------------------------------------------------ build
+    def _build_answer(self) -> None:
+        self.answer_box = QGroupBox("The network reads", self)
+        self.prediction_label = QLabel("?", self.answer_box)
+        font = QFont()
+        font.setPointSize(72)
+        font.setBold(True)
+        self.prediction_label.setFont(font)
+        self.prediction_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.prediction_label.setMinimumWidth(110)
+        self.prediction_label.setAccessibleName("Predicted digit")
+        self.prediction_label.setToolTip(
+            "The digit the network reads on the pad (? when it is not sure)")
+        self.message_label = QLabel("", self.answer_box)
+        font = QFont()
+        font.setPointSize(16)
+        self.message_label.setFont(font)
+        self.message_label.setWordWrap(True)
+        self.message_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.message_label.setAccessibleName("How sure the network is")
+        self.message_label.setToolTip(
+            "The answer in words; below 50 % the network says it is not sure")
+
+        self.bar_plot = pg.PlotWidget(background="w")
+        self.bar_plot.setAccessibleName("Probability of each digit")
+        self.bar_plot.setToolTip("Bar chart: how likely the network finds each digit 0-9")
+        self.bar_plot.setMouseEnabled(x=False, y=False)
+        self.bar_plot.hideButtons()
+        self.bar_plot.setMenuEnabled(False)
+        plot = self.bar_plot.getPlotItem()
+        _big_axes(plot)
+        plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
+        plot.setLabel("left", "probability")
+        plot.showGrid(y=True, alpha=0.3)
+        self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.75,
+                                        brushes=[BAR] * 10, pen=pg.mkPen("k", width=1))
+        plot.addItem(self.bar_item)
+        dashed = pg.mkPen("#777777", width=1, style=Qt.PenStyle.DashLine)
+        self.threshold_line = pg.InfiniteLine(pos=dg.CONFIDENT, angle=0, pen=dashed)
+        plot.addItem(self.threshold_line)
+        # Classic mode: the single output x 3 as a marker on the 0-3 number line.
+        self.classic_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(OKABE_ITO[0], width=6))
+        plot.addItem(self.classic_line)
+
+        top = QHBoxLayout()
+        top.addWidget(self.prediction_label, 1)
+        top.addWidget(self.message_label, 2)
+        box = QVBoxLayout(self.answer_box)
+        box.addLayout(top)
+        box.addWidget(self.bar_plot, 1)
+
+    def _build_training(self) -> None:
+        self.training_box = QGroupBox("The network", self)
+        self.mode_combo = QComboBox(self.training_box)
+        for mode in MODES:
+            self.mode_combo.addItem(MODE_TEXT[mode], mode)
+        self.mode_combo.setToolTip(
+            "Ten digits: 20 pixels -> 16 hidden neurons -> 10 outputs (softmax).\n"
+            "Classic lesson: 20 -> 20 -> 1 sigmoid output; output x 3 rounded gives 0-3,\n"
+            "trained on the four patterns 0-3 alone.")
+        self.mode_combo.setAccessibleName("Which network")
+        self.mode_combo.currentIndexChanged.connect(self._on_mode_combo_changed)
+        self.retrain_button = QPushButton("Retrain", self.training_box)
+        self.retrain_button.setToolTip(
+            "Train the network again from its seed, with every added drawing")
+        self.retrain_button.setAccessibleName("Retrain the network")
+        self.retrain_button.clicked.connect(self.retrain)
+        self.status_label = QLabel("", self.training_box)
+        self.status_label.setWordWrap(True)
+        self.status_label.setAccessibleName("Training status")
+        self.error_view = ErrorCurveView(self.training_box)
+        self.error_view.setMinimumHeight(160)
+        self.error_view.setToolTip(
+            "Error after each epoch. train: the templates, their noisy copies and your drawings; "
+            "test: one-pixel slips of the templates that are not in the training set")
+        _big_axes(self.error_view.getPlotItem(), 11)
+        row = QHBoxLayout()
+        row.addWidget(self.mode_combo, 1)
+        row.addWidget(self.retrain_button)
+        box = QVBoxLayout(self.training_box)
+        box.addLayout(row)
+        box.addWidget(self.status_label)
+        box.addWidget(self.error_view, 1)
+
+        self.teach_box = QGroupBox("Teach it", self)
+        self.teach_spin = QSpinBox(self.teach_box)
+        self.teach_spin.setRange(0, 9)
+        self.teach_spin.setToolTip("The digit your drawing shows")
+        self.teach_spin.setAccessibleName("Digit of the drawing to add")
+        self.teach_button = QPushButton("Add this drawing as digit 0", self.teach_box)
+        self.teach_button.setToolTip(
+            "Put the drawing on the pad into the training set and retrain")
+        self.teach_button.setAccessibleName("Add this drawing to the training set")
+        self.teach_spin.valueChanged.connect(
+            lambda d: self.teach_button.setText(f"Add this drawing as digit {d}"))
+        self.teach_button.clicked.connect(self._on_teach_button_clicked)
+        self.teach_label = QLabel("No drawings added yet.", self.teach_box)
+        self.teach_label.setAccessibleName("Added drawings")
+        row = QHBoxLayout()
+        row.addWidget(self.teach_spin)
+        row.addWidget(self.teach_button, 1)
+        box = QVBoxLayout(self.teach_box)
+        box.addLayout(row)
+        box.addWidget(self.teach_label)
+
+    def _build_inside(self) -> None:
+        self.inside_box = QGroupBox("Look inside: which pixels pushed", self)
+        self.inside_view = pg.GraphicsLayoutWidget()
+        self.inside_view.setBackground("w")
+        self.inside_view.setAccessibleName("Pixels that pushed towards the answer")
+        self.inside_view.setToolTip(
+            "Input x gradient for the digit the network reads: vermillion pixels pushed towards "
+            "that answer, blue ones away from it; white did nothing (an off pixel never pushes).")
+        plot = self.inside_view.addPlot()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setMouseEnabled(x=False, y=False)
+        plot.hideButtons()
+        plot.setMenuEnabled(False)
+        plot.setAspectLocked(True)
+        plot.invertY(True)  # row 0 at the top, as on the pad
+        self.inside_image = pg.ImageItem(np.zeros((dg.COLS, dg.ROWS)))
+        plot.addItem(self.inside_image)
+        # Cell outlines, so that the picture reads as the pad even where nothing pushed.
+        xs, ys = [], []
+        for c in range(dg.COLS + 1):
+            xs += [c, c]
+            ys += [0, dg.ROWS]
+        for r in range(dg.ROWS + 1):
+            xs += [0, dg.COLS]
+            ys += [r, r]
+        plot.addItem(pg.PlotCurveItem(np.array(xs, float), np.array(ys, float), connect="pairs",
+                                      pen=pg.mkPen("#b0b0b0", width=1)))
+        plot.setRange(xRange=(0, dg.COLS), yRange=(0, dg.ROWS), padding=0.02)
+        self.inside_bar = pg.ColorBarItem(values=(-1, 1), colorMap=PUSH_MAP, interactive=False,
+                                          label="pushed away          pushed towards")
+        axis = self.inside_bar.axis
+        axis.setTicks([[(-1, "-max"), (0, "0"), (1, "+max")]])
+        self.inside_bar.setImageItem(self.inside_image, insert_in=plot)
+        self.inside_caption = QLabel("", self.inside_box)
+        self.inside_caption.setWordWrap(True)
+        self.inside_caption.setAccessibleName("What the picture shows")
+        box = QVBoxLayout(self.inside_box)
+        box.addWidget(self.inside_view, 1)
+        box.addWidget(self.inside_caption)
+
+    # -------------------------------------------------------------------- API
+    @property
+    def mode(self) -> str:
+        return self._mode
+
+    def set_mode(self, mode: str) -> None:
+        """Switch to the "digits" or the "classic" network (retrains it)."""
+        self.mode_combo.setCurrentIndex(MODES.index(mode))
+
+    @property
+    def extra_examples(self) -> list[tuple[list[float], int]]:
+        """The drawings the user added: [(20 pixel values, digit)], for the session file."""
+        return [(list(p), d) for p, d in self._extra]
+
+    def set_extra_examples(self, examples, retrain: bool = True) -> None:
+        self._extra = [([float(v) for v in dg.as_pattern(p)], int(d)) for p, d in examples]
+        self._after_teaching(retrain)
+
+    def add_example(self, pattern, digit: int, retrain: bool = True) -> None:
+        self._extra.append(([float(v) for v in dg.as_pattern(pattern)], int(digit)))
+        self._after_teaching(retrain)
+
+    def training_data(self) -> tuple[np.ndarray, np.ndarray]:
+        """(X (n, 20), targets (n,)) of the current mode's training set."""
+        if self._mode == "classic":
+            return dg.classic_training_set()
+        return dg.training_set(seed=self.seed, extra_examples=self._extra)
+
+    def test_data(self, X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The one-pixel slips of the templates the network does not train on."""
+        if self._mode == "classic":
+            X, y = dg.held_out_flips(X_train, dg.digit_patterns()[:dg.CLASSIC_DIGITS])
+            return X, dg.classic_targets(y)
+        return dg.held_out_flips(X_train)
+
+    def robustness(self) -> dg.Robustness:
+        """How the current predictor reads every one-pixel slip of the templates."""
+        if self._mode == "classic":
+            return dg.robustness(lambda X: dg.classic_predict(self.predictor.predict_proba(X)),
+                                 dg.digit_patterns()[:dg.CLASSIC_DIGITS])
+        return dg.robustness(self.predictor.predict)
+
+    def is_training(self) -> bool:
+        return self.controller.is_running()
+
+    def retrain(self) -> None:
+        """Fresh network from the seed, trained in the background on the current data."""
+        self.controller.stop_and_wait()
+        classic = self._mode == "classic"
+        model = dg.classic_model(self.seed) if classic else dg.digit_model(seed=self.seed)
+        self.predictor = dg.classic_model(self.seed) if classic else dg.digit_model(seed=self.seed)
+        X, y = self.training_data()
+        self._data = (X, y, *self.test_data(X))
+        self.controller.set_model(model)
+        self.error_view.clear()
+        self.status_label.setText(f"Training on {len(X)} patterns\N{HORIZONTAL ELLIPSIS}")
+        self._update_prediction()
+        self.controller.play(max_epochs=dg.CLASSIC_EPOCHS if classic else dg.DIGIT_EPOCHS)
+
+    def shutdown(self) -> None:
+        """Stop the training thread and wait for it (window closing)."""
+        self.controller.stop_and_wait()
+
+    def probabilities(self) -> np.ndarray:
+        """What the bars show now: (10,) probabilities, or (1,) the classic output."""
+        return self._outputs.copy()
+
+    # ------------------------------------------------------------------ slots
+    def _on_pad_pattern_changed(self, _pattern) -> None:
+        self._update_prediction()
+
+    def _on_controller_snapshot_ready(self, snapshot, _view) -> None:
+        self.predictor.set_state(snapshot.state)
+        self.predictor.epoch = snapshot.epoch
+        self.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
+        self._update_prediction()
+
+    def _on_controller_finished(self, result) -> None:
+        _, train = self.error_view.data()[:2]
+        error = f", error {train[-1]:.3g}" if len(train) else ""
+        r = self.robustness()
+        text = (f"Trained {result.epoch} epochs{error}. One-pixel slips read right: "
+                f"{r.correct} of {r.counted} ({100 * r.share:.0f} %).")
+        if result.reason == "diverged":
+            text += " " + result.message
+        self.status_label.setText(text)
+        self.training_finished.emit(result.reason)
+
+    def _on_controller_failed(self, message: str) -> None:
+        self.status_label.setText(message.split("\n", 1)[0])
+
+    def _on_mode_combo_changed(self, index: int) -> None:
+        self._mode = MODES[index]
+        self.teach_box.setEnabled(self._mode == "digits")
+        self._show_mode()
+        self.retrain()
+
+    def _on_teach_button_clicked(self) -> None:
+        self.add_example(self.pad.pattern(), self.teach_spin.value())
+
+    # -------------------------------------------------------------- internals
+    def _show_mode(self) -> None:
+        # Once per mode change: axis labels and titles re-layout the plot, slow per frame.
+        classic = self._mode == "classic"
+        plot = self.bar_plot.getPlotItem()
+        self.classic_line.setVisible(classic)
+        self.threshold_line.setVisible(not classic)
+        self.bar_item.setOpts(height=np.zeros(10))
+        if classic:
+            plot.setRange(xRange=(-0.5, 3.5), yRange=(0, 1), padding=0)
+            plot.hideAxis("left")  # the bars' probability axis means nothing here
+            plot.setTitle("network output \N{MULTIPLICATION SIGN} 3 (orange line)")
+        else:
+            plot.setRange(xRange=(-0.6, 9.6), yRange=(0, 1.02), padding=0)
+            plot.showAxis("left")
+            plot.setTitle(None)
+
+    def _after_teaching(self, retrain: bool) -> None:
+        n = len(self._extra)
+        counts = np.bincount([d for _, d in self._extra], minlength=10)
+        listed = ", ".join(f"{c}\N{MULTIPLICATION SIGN} {d}" for d, c in enumerate(counts) if c)
+        self.teach_label.setText(f"{n} drawing{'s' if n != 1 else ''} added: {listed}." if n
+                                 else "No drawings added yet.")
+        if retrain and self._mode == "digits":
+            self.retrain()
+
+    def _update_prediction(self) -> None:
+        p = self.pad.pattern()
+        if self._mode == "classic":
+            out = float(self.predictor.predict_proba(p[None, :])[0, 0])
+            self._outputs = np.array([out])
+            big, sentence = dg.describe_classic(out)
+            target = 0
+            self.classic_line.setValue(3 * out if np.isfinite(out) else 0.0)
+        else:
+            probs = self.predictor.predict_proba(p[None, :])[0]
+            self._outputs = probs
+            big, sentence = dg.describe_prediction(probs)
+            target = int(np.argmax(probs))
+            brushes = [BAR] * 10
+            brushes[target] = WINNER
+            self.bar_item.setOpts(height=probs, brushes=brushes)
+        self.prediction_label.setText(big)
+        self.message_label.setText(sentence)
+
+        push = dg.pixel_push(self.predictor, p, target)
+        # Scaled to the strongest pixel: the picture compares pixels, the units mean little.
+        limit = float(np.max(np.abs(push)))
+        scaled = push / (limit if limit > 1e-12 else 1.0)
+        self.inside_image.setImage(scaled.reshape(dg.ROWS, dg.COLS).T, autoLevels=False)
+        towards = "a bigger output" if self._mode == "classic" else f"the answer {target}"
+        self.inside_caption.setText(
+            f"Input \N{MULTIPLICATION SIGN} gradient: vermillion pixels pushed towards {towards}, "
+            "blue pixels away from it (an off pixel never pushes).")
