@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
@@ -11,7 +13,7 @@ from nnplayground.core.geometry import TrailBuffer, view_data
 from nnplayground.core.points import PointSet
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.training.worker import TrainingController
-from nnplayground.ui.canvas import CanvasWidget
+from nnplayground.ui.canvas import AXIS_NAMES, CanvasWidget
 from nnplayground.ui.data_panel import DataPanel
 from nnplayground.ui.decision_overlay import DecisionOverlay
 from nnplayground.ui.error_view import ErrorCurveView
@@ -29,7 +31,18 @@ SURFACE_RESOLUTION = 100
 def _format_error(value: float) -> str:
     if value is None or not np.isfinite(value):
         return "–"
+    if value == 0:
+        return "0"  # a perceptron's perfect epoch, not "0.00e+00"
     return f"{value:.4f}" if value >= 1e-3 else f"{value:.2e}"
+
+
+def _model_inputs(model) -> int | None:
+    """How many input columns ``model`` was built for (None when it does not say)."""
+    config = model.get_config()
+    if "n_inputs" in config:
+        return int(config["n_inputs"])
+    sizes = config.get("layer_sizes")
+    return int(sizes[0]) if sizes else None
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -58,11 +71,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self._connect()
         self.resize(1280, 800)
         self._update_title()
-        if restore_settings:
-            self.actions_.restore_settings()
+        restored = self.actions_.restore_settings() if restore_settings else False
         if len(self.points) == 0:
-            self.load_preset(self.data_panel.preset() or DEFAULT_PRESET, self.data_panel.seed(),
-                             self.data_panel.noise(), undoable=False)
+            # The data panel shows its first preset (AND); a first start opens the demo.
+            preset = (self.data_panel.preset() if restored else "") or DEFAULT_PRESET
+            self.load_preset(preset, self.data_panel.seed(), self.data_panel.noise(),
+                             undoable=False)
 
     # ------------------------------------------------------------------ layout
     def _build_widgets(self) -> None:
@@ -89,9 +103,8 @@ class MainWindow(QtWidgets.QMainWindow):
             "QLabel { background: #FFF3C4; border: 1px solid #E69F00; padding: 6px; }")
         self.banner.hide()
         self.axes_combo = QtWidgets.QComboBox()
-        for axes in ((0, 1), (0, 2), (1, 2)):
-            self.axes_combo.addItem(f"{'xyz'[axes[0]]} – {'xyz'[axes[1]]}", axes)
-        self.axes_combo.setToolTip("Which two coordinates of the 3-D data the canvas shows")
+        self._set_axis_choices(3)
+        self.axes_combo.setToolTip("Which two coordinates of the data the canvas shows")
         self.axes_combo.setAccessibleName("Canvas projection axes")
         self.axes_row = QtWidgets.QWidget()
         row = QtWidgets.QHBoxLayout(self.axes_row)
@@ -140,15 +153,32 @@ class MainWindow(QtWidgets.QMainWindow):
         self.error_label.setAccessibleName("Error readout")
         self.statusBar().setAccessibleName("Status")
 
+    def _set_axis_choices(self, n_dims: int) -> None:
+        names = [AXIS_NAMES[a] if a < len(AXIS_NAMES) else f"x{a}" for a in range(n_dims)]
+        with QtCore.QSignalBlocker(self.axes_combo):
+            self.axes_combo.clear()
+            for a, b in itertools.combinations(range(n_dims), 2):
+                self.axes_combo.addItem(f"{names[a]} – {names[b]}", (a, b))
+
     def ensure_3d_view(self):
         """Create the OpenGL view on first need (it needs a working GL context)."""
         if self.view3d is None:
             from nnplayground.ui.scatter3d_view import Scatter3DView
 
+            focus, was_active = QtWidgets.QApplication.focusWidget(), self.isActiveWindow()
             self.view3d = Scatter3DView()
             self._view3d_index = self.tabs.insertTab(1, self.view3d, "3-D view")
             self.tabs.setTabToolTip(self._view3d_index,
                                     "The 3-D data; drag to rotate, wheel to zoom")
+            if self.isVisible():
+                # Showing the first GL widget makes Qt re-create the top-level window,
+                # which loses activation and keyboard focus (every shortcut dead until
+                # a click): show it now and give both back.
+                self.tabs.setCurrentWidget(self.view3d)
+                if was_active:
+                    self.activateWindow()
+                    if focus is not None and focus.isVisible():
+                        focus.setFocus()
         return self.view3d
 
     def _connect(self) -> None:
@@ -189,8 +219,16 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _after_data_replaced(self, X: np.ndarray) -> None:
         three_d = self.points.n_dims == 3
-        self.axes_row.setVisible(three_d)
+        # 4-D data too (the autoencoder's blobs): every pair of axes can be looked at.
+        self.axes_row.setVisible(self.points.n_dims >= 3)
+        self._set_axis_choices(max(self.points.n_dims, 2))
         axes = self.canvas.projection_axes
+        with QtCore.QSignalBlocker(self.axes_combo):  # the canvas may have reset its axes
+            self.axes_combo.setCurrentIndex(next(
+                (i for i in range(self.axes_combo.count())
+                 if tuple(self.axes_combo.itemData(i)) == tuple(axes)), 0))
+        if self.view3d is not None:
+            self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), three_d)
         self.canvas.set_bounds(*bounds_for(X, axes))
         self.canvas.set_cluster_mode(self._true_centroids is not None)
         self.data_panel.set_classes(self.points.class_names)
@@ -280,7 +318,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self._last_state = model.get_state()
         self.hide_banner()
         self.refresh_views()
-        self.actions_.update_readout(model.epoch, None, None)
+        last = [h[-1] if history is not None and len(h) else None
+                for h in ((history or {}).get("train", ()), (history or {}).get("test", ()))]
+        self.actions_.update_readout(model.epoch, *last)
         if model.kind == "autoencoder":
             self.tabs.setCurrentWidget(self.latent_view)
         elif self.points.n_dims != 3:
@@ -308,6 +348,8 @@ class MainWindow(QtWidgets.QMainWindow):
         model = self.trainer.model
         if model is None or self.trainer.is_running():
             return
+        if _model_inputs(model) not in (None, self.points.n_dims):
+            return  # new data of another dimension: a new model is on its way
         try:
             vd = self._compute_view(model)
         except Exception as exc:  # a model that cannot be drawn yet (e.g. no data)

@@ -78,20 +78,25 @@ class WindowActions(QtCore.QObject):
             button = bar.widgetForAction(action)
             button.setAccessibleName(action.text().replace("&", ""))
         bar.addSeparator()
-        for label in (self.w.epoch_label, self.w.error_label):
-            label.setMinimumWidth(90)
-            label.setContentsMargins(8, 0, 8, 0)
-            bar.addWidget(label)
         self.counts_label = QtWidgets.QLabel()
         self.counts_label.setAccessibleName("Point counts")
         self.counts_label.setToolTip("Points used for training and held out for testing")
-        bar.addWidget(self.counts_label)
         self.speed_label = QtWidgets.QLabel()
         self.speed_label.setAccessibleName("Training speed")
         self.speed_label.setToolTip("Epochs trained per second")
-        bar.addWidget(self.speed_label)
+        for label in (self.w.epoch_label, self.w.error_label, self.counts_label,
+                      self.speed_label):
+            label.setContentsMargins(8, 0, 8, 0)
+            bar.addWidget(label)
+        # Room for the longest texts: the toolbar must not jump while the numbers change.
+        metrics = self.w.epoch_label.fontMetrics()
+        self.w.epoch_label.setMinimumWidth(metrics.horizontalAdvance("Epoch 000000") + 16)
+        self.w.error_label.setMinimumWidth(
+            metrics.horizontalAdvance("Train error 0.0000   Test error 0.0000") + 16)
+        self.speed_label.setMinimumWidth(metrics.horizontalAdvance("00,000 epochs/s") + 16)
         bar.addSeparator()
         bar.addAction(self.log_scale)
+        bar.widgetForAction(self.log_scale).setAccessibleName("Logarithmic error axis")
         self.toolbar = bar
 
     def _build_menus(self) -> None:
@@ -241,6 +246,7 @@ class WindowActions(QtCore.QObject):
         if ds.get("preset"):
             w.data_panel.set_preset(str(ds["preset"]))
         w.data_panel.set_test_ratio(float(ds.get("test_ratio", 0.0)))
+        w.data_panel.set_noise(float(ds.get("noise", 0.0)))
         if model is not None:
             w.model_panel.set_config(model.kind, model.get_config())
         w.session_name = s.name or Path(path).stem
@@ -319,7 +325,9 @@ class WindowActions(QtCore.QObject):
         s.setValue("model/panel", self.w.model_panel.kind_key())
         s.setValue("view/log_scale", self.log_scale.isChecked())
 
-    def restore_settings(self) -> None:
+    def restore_settings(self) -> bool:
+        """Window geometry, data preset and model type of the last run; True when a
+        preset was remembered."""
         s = QtCore.QSettings()
         geometry = s.value("window/geometry")
         if geometry is not None:
@@ -336,3 +344,8 @@ class WindowActions(QtCore.QObject):
         except (TypeError, ValueError):
             pass  # a damaged settings file: keep the defaults
         self.log_scale.setChecked(str(s.value("view/log_scale", "false")).lower() == "true")
+        combo = self.w.model_panel.kind_combo
+        index = combo.findData(str(s.value("model/panel", "")))
+        if index >= 0:
+            combo.setCurrentIndex(index)  # builds that model once the data is loaded
+        return bool(preset)

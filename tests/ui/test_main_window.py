@@ -1,0 +1,498 @@
+"""The whole playground window driven like a user: combos, canvas clicks, keys, files.
+
+Run under Xvfb (``xvfb-run -a -s "-screen 0 1600x1000x24" python -m pytest ...``). Every
+test builds ``MainWindow(restore_settings=False)`` with QSettings pointed at a temporary
+folder, and closes it (which stops the training thread; conftest fails a test that
+leaves one running).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6 import QtCore, QtWidgets
+
+from nnplayground.core.registry import MODEL_CLASSES
+from nnplayground.core.session import SUFFIX
+from nnplayground.ui.main_window import MainWindow
+from tests.ui.conftest_canvas_helpers import click, points_near
+
+Qt = QtCore.Qt
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# ---------------------------------------------------------------------------- helpers
+@pytest.fixture
+def isolated_settings(tmp_path):
+    """QSettings() in the window reads and writes an INI file under tmp_path only."""
+    Fmt, Scope = QtCore.QSettings.Format, QtCore.QSettings.Scope
+    old_format = QtCore.QSettings.defaultFormat()
+    QtCore.QSettings.setDefaultFormat(Fmt.IniFormat)
+    QtCore.QSettings.setPath(Fmt.IniFormat, Scope.UserScope, str(tmp_path / "user"))
+    QtCore.QSettings.setPath(Fmt.IniFormat, Scope.SystemScope, str(tmp_path / "system"))
+    yield tmp_path
+    QtCore.QSettings.setDefaultFormat(old_format)
+
+
+@pytest.fixture
+def window(qtbot, isolated_settings):
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    yield w
+    w.close()
+
+
+def choose(qtbot, combo: QtWidgets.QComboBox, text: str) -> None:
+    """Pick the item showing ``text`` (leading spaces ignored) from the open popup."""
+    index = next((i for i in range(combo.count()) if combo.itemText(i).strip() == text), -1)
+    assert index >= 0, f"{text!r} not offered by {combo.accessibleName()!r}"
+    combo.showPopup()
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    model_index = combo.model().index(index, 0)
+    view.scrollTo(model_index)
+    rect = view.visualRect(model_index)
+    # The item's rect can be wider than a narrow combo's popup: click where it shows.
+    pos = QtCore.QPoint(min(rect.center().x(), view.viewport().width() // 2), rect.center().y())
+    with qtbot.waitSignal(combo.activated, timeout=2000):
+        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    qtbot.waitUntil(lambda: not view.isVisible())
+    assert combo.currentIndex() == index
+
+
+def load(qtbot, w: MainWindow, preset: str, model: str | None = None) -> None:
+    """Choose a preset and a model type in the side panels, as a user does."""
+    choose(qtbot, w.data_panel.preset_combo, preset)
+    if model is not None:
+        choose(qtbot, w.model_panel.kind_combo, model)
+    focus_canvas(qtbot, w)
+
+
+def focus_canvas(qtbot, w: MainWindow) -> None:
+    w.canvas.setFocus()
+    qtbot.waitUntil(w.canvas.hasFocus)
+
+
+def key(qtbot, w: MainWindow, k, modifier=Qt.KeyboardModifier.NoModifier, widget=None):
+    qtbot.keyClick(widget or QtWidgets.QApplication.focusWidget() or w, k, modifier)
+
+
+def epoch_shown(w: MainWindow) -> int:
+    text = w.epoch_label.text()
+    assert text.startswith("Epoch "), text
+    return int(text.split()[1])
+
+
+def wait_idle(qtbot, w: MainWindow, timeout=5000) -> None:
+    qtbot.waitUntil(lambda: not w.trainer.is_running(), timeout=timeout)
+
+
+def play_until(qtbot, w: MainWindow, epochs: int, timeout=8000) -> None:
+    """Space to play, wait for ``epochs`` epochs on the counter, Space to pause."""
+    key(qtbot, w, Qt.Key.Key_Space)
+    assert w.trainer.is_running()
+    qtbot.waitUntil(lambda: epoch_shown(w) >= epochs, timeout=timeout)
+    key(qtbot, w, Qt.Key.Key_Space)
+    wait_idle(qtbot, w)
+
+
+def type_learning_rate(qtbot, edit, text: str) -> None:
+    line = edit.combo.lineEdit()
+    line.setFocus()
+    qtbot.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(line, text)
+    qtbot.keyClick(line, Qt.Key.Key_Return)
+
+
+def state_equal(a: dict, b: dict) -> bool:
+    """Bit-for-bit equality of two get_state() dicts (arrays, lists of arrays, scalars)."""
+    if a.keys() != b.keys():
+        return False
+    for k in a:
+        x, y = a[k], b[k]
+        if isinstance(x, (list, tuple)):
+            if len(x) != len(y) or not all(
+                    (u is None and v is None) or (u is not None and v is not None and
+                                                  np.asarray(u).tobytes() == np.asarray(v).tobytes())
+                    for u, v in zip(x, y)):
+                return False
+        elif x is None or y is None:
+            if x is not y:
+                return False
+        elif np.asarray(x).tobytes() != np.asarray(y).tobytes():
+            return False
+    return True
+
+
+# ---------------------------------------------------------------------------- canvas
+def test_clicks_at_data_coordinates_add_points_there_of_the_chosen_class(qtbot, window):
+    w = window
+    load(qtbot, w, "Needs a bias")
+    n0 = len(w.points)
+    assert w.actions_.counts_label.text() == f"{n0} train · 0 test"
+    click(qtbot, w.canvas, 3.0, -4.0)
+    key(qtbot, w, Qt.Key.Key_2)  # the second class, from the keyboard
+    click(qtbot, w.canvas, -2.5, -1.5)
+    X, y = points_near(w.canvas, 3.0, -4.0)
+    assert len(X) == 1 and y.tolist() == [0]
+    X, y = points_near(w.canvas, -2.5, -1.5)
+    assert len(X) == 1 and y.tolist() == [1]
+    assert len(w.points) == n0 + 2
+    assert w.data.split_counts() == (n0 + 2, 0)
+    assert w.actions_.counts_label.text() == f"{n0 + 2} train · 0 test"
+    assert w.data_panel.current_class() == 1  # the class list follows the key
+
+
+# ---------------------------------------------------------------------------- training
+def separates(line_x, line_y, X, t) -> bool:
+    """All points of class 0 strictly on one side of the drawn line, class 1 on the other."""
+    (x0, x1), (y0, y1) = line_x[[0, -1]], line_y[[0, -1]]
+    side = (x1 - x0) * (X[:, 1] - y0) - (y1 - y0) * (X[:, 0] - x0)
+    a, b = side[t == 0], side[t == 1]
+    return bool((a.max() < 0 < b.min()) or (b.max() < 0 < a.min()))
+
+
+def test_perceptron_with_bias_learns_a_line_between_the_clusters(qtbot, window):
+    w = window
+    load(qtbot, w, "Needs a bias", "Perceptron with bias")
+    model = w.trainer.model
+    assert model.kind == "perceptron" and model.bias is not None
+    assert w.model_panel.pages.currentWidget().isVisible()
+    key(qtbot, w, Qt.Key.Key_Space)  # Play
+    assert w.actions_.play.text() == "&Pause"
+    wait_idle(qtbot, w)  # a perceptron on separable data converges and stops by itself
+    assert model.converged
+    assert "Converged" in w.banner.text() and w.banner.isVisible()
+    assert w.actions_.play.text() == "&Play"
+
+    assert w.overlay.line_item.isVisible()
+    xs, ys = w.overlay.line_item.getData()
+    X, labels = w.points.point_set.arrays()
+    assert separates(np.asarray(xs), np.asarray(ys), X, labels)
+    epochs, train, _ = w.error_view.data()
+    assert len(epochs) == model.epoch == epoch_shown(w) >= 1
+    assert epochs.tolist() == list(range(1, model.epoch + 1))
+    assert np.all(np.isfinite(train)) and train[-1] == 0.0
+    assert w.error_view.train_curve.getData()[0] is not None
+
+
+def test_step_adds_exactly_one_epoch_and_reset_starts_again(qtbot, window):
+    w = window
+    load(qtbot, w, "Spiral", "MLP")
+    fresh = w.trainer.model.get_state()
+    focus_canvas(qtbot, w)
+    for n in (1, 2):
+        key(qtbot, w, Qt.Key.Key_S)
+        wait_idle(qtbot, w)
+        assert epoch_shown(w) == n == w.trainer.model.epoch == len(w.error_view)
+    button = w.actions_.toolbar.widgetForAction(w.actions_.step)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, w)
+    assert epoch_shown(w) == 3 == len(w.error_view)
+    assert not state_equal(w.trainer.model.get_state(), fresh)
+
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: epoch_shown(w) > 10, timeout=5000)
+    key(qtbot, w, Qt.Key.Key_R)  # Reset while training
+    assert not w.trainer.is_running()
+    assert epoch_shown(w) == 0 and len(w.error_view) == 0
+    assert w.trainer.model.epoch == 0
+    assert state_equal(w.trainer.model.get_state(), fresh)  # the same seed, the same start
+    assert w.actions_.play.text() == "&Play" and w.actions_.step.isEnabled()
+
+
+def test_learning_rate_typed_while_training_applies_without_a_restart(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    model = w.trainer.model
+    restarts = []
+    w.trainer.running_changed.connect(restarts.append)
+    key(qtbot, w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: epoch_shown(w) >= 3, timeout=5000)
+    type_learning_rate(qtbot, w.model_panel.mlp_lr, "0.3")
+    qtbot.waitUntil(lambda: model.learning_rate == 0.3, timeout=3000)
+    at_change = epoch_shown(w)
+    qtbot.waitUntil(lambda: epoch_shown(w) > at_change + 3, timeout=5000)
+    assert w.trainer.model is model and w.trainer.is_running()
+    assert restarts == [True]  # started once, never stopped in between
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_Space)
+    wait_idle(qtbot, w)
+    assert len(w.error_view) == model.epoch  # no epoch lost from the curve
+    assert model.learning_rate == 0.3
+
+
+def test_a_diverging_run_pauses_with_a_message_and_finite_weights(qtbot, window):
+    w = window
+    load(qtbot, w, "Spiral", "MLP")
+    mp = w.model_panel
+    choose(qtbot, mp.mlp_l2, "0.1")
+    type_learning_rate(qtbot, mp.mlp_lr, "100")
+    assert w.trainer.model.learning_rate == 100.0 and w.trainer.model.l2 == 0.1
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_Space)
+    wait_idle(qtbot, w)
+    model = w.trainer.model
+    assert w.banner.isVisible()
+    text = w.banner.text()
+    assert "diverged" in text and "learning rate" in text, text
+    assert model.params_finite()
+    assert all(np.all(np.isfinite(np.asarray(v))) for v in model.weights)
+    _, train, _ = w.error_view.data()
+    assert len(train) == model.epoch == epoch_shown(w) and np.all(np.isfinite(train))
+    assert w.actions_.play.text() == "&Play"
+
+
+@pytest.mark.xfail(strict=True, reason="core/competitive.py: math.dist(...)**2 raises "
+                   "OverflowError instead of giving inf, so the loop cannot report divergence")
+def test_a_diverging_competitive_layer_pauses_with_a_message(qtbot, window):
+    w = window
+    load(qtbot, w, "Spiral", "Competitive layer")
+    type_learning_rate(qtbot, w.model_panel.competitive_lr, "100")
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_Space)
+    wait_idle(qtbot, w)
+    assert "diverged" in w.banner.text(), w.banner.text()
+    assert w.trainer.model.params_finite()
+
+
+def test_points_added_while_training_reach_the_next_epochs_once(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    model = w.trainer.model
+    seen: list[int] = []  # rows of X each epoch trained on (appended in the worker thread)
+    fit = model.partial_fit
+
+    def counting_fit(X, y=None):
+        seen.append(len(X))
+        return fit(X, y)
+
+    model.partial_fit = counting_fit
+    n0 = len(w.points)
+    key(qtbot, w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: len(seen) >= 2, timeout=5000)
+    corners = [(5.5, 5.5), (-5.5, 5.5), (5.5, -5.5)]
+    for x, y in corners:
+        click(qtbot, w.canvas, x, y)
+    assert w.trainer.is_running()
+    qtbot.waitUntil(lambda: seen[-1] == n0 + 3, timeout=5000)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # undo one, still training
+    qtbot.waitUntil(lambda: seen[-1] == n0 + 2, timeout=5000)
+    key(qtbot, w, Qt.Key.Key_Space)
+    wait_idle(qtbot, w)
+    assert set(seen) <= {n0, n0 + 1, n0 + 2, n0 + 3} and max(seen) == n0 + 3
+    X_train, y_train, X_test, _ = w.data()
+    X, labels = w.points.point_set.arrays()
+    assert len(X) == n0 + 2 and X_test is None
+    assert np.array_equal(X_train, X) and np.array_equal(y_train, labels)
+    for x, y in corners[:2]:
+        assert len(points_near(w.canvas, x, y)[0]) == 1
+    assert len(points_near(w.canvas, *corners[2])[0]) == 0
+    assert len(np.unique(X, axis=0)) == len(X)  # nothing duplicated
+
+
+# ---------------------------------------------------------------------------- undo
+@pytest.mark.parametrize("focus", ["canvas", "class list", "play button"])
+def test_ctrl_z_removes_the_last_point_added(qtbot, window, focus):
+    w = window
+    load(qtbot, w, "Needs a bias")
+    n0 = len(w.points)
+    click(qtbot, w.canvas, 4.0, -4.0)
+    click(qtbot, w.canvas, 4.5, -3.0)
+    assert len(w.points) == n0 + 2
+    target = {"canvas": w.canvas, "class list": w.data_panel.class_list,
+              "play button": w.actions_.toolbar.widgetForAction(w.actions_.play)}[focus]
+    target.setFocus()
+    qtbot.waitUntil(target.hasFocus)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, widget=target)
+    assert len(w.points) == n0 + 1
+    assert len(points_near(w.canvas, 4.5, -3.0)[0]) == 0
+    assert len(points_near(w.canvas, 4.0, -4.0)[0]) == 1
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier
+        | Qt.KeyboardModifier.ShiftModifier, widget=target)  # redo
+    assert len(points_near(w.canvas, 4.5, -3.0)[0]) == 1
+
+
+# ---------------------------------------------------------------------------- files
+def test_save_then_open_restores_points_weights_and_history(qtbot, window, tmp_path, monkeypatch):
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    w.data_panel.test_slider.setValue(20)
+    assert w.data.split_counts()[1] > 0
+    play_until(qtbot, w, 15)
+    model = w.trainer.model
+    X, labels = w.points.point_set.arrays()
+    names, state, epoch = list(w.points.class_names), model.get_state(), model.epoch
+    _, train, test = w.error_view.data()
+    assert len(train) == epoch and np.isfinite(test).all()
+
+    path = tmp_path / f"lesson{SUFFIX}"
+    Dialog = QtWidgets.QFileDialog
+    monkeypatch.setattr(Dialog, "getSaveFileName", lambda *a, **k: (str(path), ""))
+    monkeypatch.setattr(Dialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    key(qtbot, w, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert path.exists() and w.windowTitle() == "lesson — nnplayground"
+
+    # Change everything, then open the file again.
+    key(qtbot, w, Qt.Key.Key_R)
+    click(qtbot, w.canvas, 5.5, 5.5)
+    load(qtbot, w, "Spiral", "Perceptron")
+    key(qtbot, w, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+
+    X2, labels2 = w.points.point_set.arrays()
+    assert X2.tobytes() == X.tobytes() and labels2.tolist() == labels.tolist()
+    assert w.points.class_names == names
+    loaded = w.trainer.model
+    assert loaded.kind == "mlp" and loaded.epoch == epoch == epoch_shown(w)
+    assert state_equal(loaded.get_state(), state)
+    _, train2, test2 = w.error_view.data()
+    assert train2.tobytes() == train.tobytes() and test2.tobytes() == test.tobytes()
+    assert w.model_panel.kind_combo.currentText() == "MLP"
+    assert w.data_panel.test_ratio() == 0.2 and w.data_panel.preset() == "XOR"
+    assert w.windowTitle() == "lesson — nnplayground"
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_S)  # and it trains on from there
+    wait_idle(qtbot, w)
+    assert epoch_shown(w) == epoch + 1 == len(w.error_view)
+
+
+@pytest.mark.parametrize("content", [b"{not json", b'{"format": "something else"}',
+                                     b"\x89PNG\r\n\x1a\n\x00\x00"])
+def test_opening_a_corrupt_file_says_so_and_keeps_the_work(qtbot, window, tmp_path,
+                                                           monkeypatch, content):
+    w = window
+    load(qtbot, w, "Needs a bias", "Perceptron with bias")
+    click(qtbot, w.canvas, 4.0, -4.0)
+    X, labels = w.points.point_set.arrays()
+    model, title = w.trainer.model, w.windowTitle()
+    bad = tmp_path / f"broken{SUFFIX}"
+    bad.write_bytes(content)
+    monkeypatch.setattr(QtWidgets.QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    key(qtbot, w, Qt.Key.Key_O, Qt.KeyboardModifier.ControlModifier)
+    assert w.banner.isVisible() and "Could not open" in w.banner.text()
+    assert len(w.banner.text()) < 400  # a message, not a traceback
+    X2, labels2 = w.points.point_set.arrays()
+    assert X2.tobytes() == X.tobytes() and labels2.tolist() == labels.tolist()
+    assert w.trainer.model is model and w.windowTitle() == title
+    assert w.points.undo_stack.undoText() == "Add point"
+
+
+# ---------------------------------------------------------------------------- models
+def test_autoencoder_shows_the_codes_in_the_latent_view(qtbot, window):
+    w = window
+    load(qtbot, w, "Two blobs (autoencoder)", "Autoencoder")
+    assert w.tabs.currentWidget() is w.latent_view
+    assert w.points.n_dims == 4 and w.axes_row.isVisible() and w.axes_combo.count() == 6
+    choose(qtbot, w.axes_combo, "y – x3")  # any pair of the four axes on the canvas
+    assert w.canvas.projection_axes == (1, 3)
+    X, labels = w.points.point_set.arrays()
+    key(qtbot, w, Qt.Key.Key_S)  # the scaling is fitted in the first epoch
+    wait_idle(qtbot, w)
+    before = np.column_stack(w.latent_view.scatter.getData())
+    assert before.shape == (len(X), 2)
+    play_until(qtbot, w, 30)
+    Z = np.column_stack(w.latent_view.scatter.getData())
+    assert Z.shape == (len(X), 2) and np.all(np.isfinite(Z))
+    assert not np.array_equal(Z, before)  # the codes move while training
+    assert np.allclose(Z, w.trainer.model.encode(X))
+    # The two blobs land apart in the code: class means further apart than the spread.
+    a, b = Z[labels == 0], Z[labels == 1]
+    assert np.linalg.norm(a.mean(0) - b.mean(0)) > a.std(0).max() + b.std(0).max()
+    assert w.overlay.recon_item.isVisible()
+
+
+def test_model_type_combo_builds_each_model_kind(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle")
+    expected = {"Perceptron": ("perceptron", False), "Perceptron with bias": ("perceptron", True),
+                "MLP": ("mlp", None), "Competitive layer": ("competitive", None),
+                "Autoencoder": ("autoencoder", None)}
+    for text, (kind, bias) in expected.items():
+        choose(qtbot, w.model_panel.kind_combo, text)
+        model = w.trainer.model
+        assert isinstance(model, MODEL_CLASSES[kind])
+        if bias is not None:
+            assert (model.bias is not None) == bias
+        assert epoch_shown(w) == 0 and not w.banner.isVisible()
+
+
+# ---------------------------------------------------------------------------- polish
+CONTROL_TYPES = (QtWidgets.QAbstractButton, QtWidgets.QComboBox, QtWidgets.QAbstractSpinBox,
+                 QtWidgets.QSlider, QtWidgets.QLineEdit)
+
+
+#: Qt's own overflow arrows (tab bar, tool bar, menu bar): Qt makes and names them.
+QT_INTERNAL = ("ScrollLeftButton", "ScrollRightButton", "qt_toolbar_ext_button",
+               "qt_menubar_ext_button")
+
+
+def unlabelled_controls(root: QtWidgets.QWidget) -> list[str]:
+    missing = []
+    for cls in CONTROL_TYPES:
+        for widget in root.findChildren(cls):
+            if widget.objectName() in QT_INTERNAL:
+                continue
+            if not widget.toolTip().strip() or not widget.accessibleName().strip():
+                missing.append(f"{type(widget).__name__} {widget.objectName()!r} "
+                               f"text={getattr(widget, 'text', lambda: '')()!r} "
+                               f"tip={widget.toolTip()!r} name={widget.accessibleName()!r}")
+    return missing
+
+
+def test_every_control_has_a_tooltip_and_an_accessible_name(qtbot, window):
+    w = window
+    for text in ("MLP", "Competitive layer", "Autoencoder", "Perceptron"):
+        choose(qtbot, w.model_panel.kind_combo, text)  # every page shown once
+    assert unlabelled_controls(w) == []
+
+
+def test_the_window_fits_1280x800_and_starts_on_a_sensible_demo(qtbot, window):
+    w = window
+    assert w.width() <= 1280 and w.height() <= 800
+    assert w.windowTitle() == "nnplayground"
+    assert len(w.points) > 0 and w.trainer.model is not None
+    assert w.canvas.width() >= 400 and w.error_view.height() >= 150
+
+
+# ---------------------------------------------------------------------------- closing
+CLOSE_WHILE_TRAINING = textwrap.dedent("""
+    import sys
+    from nnplayground.ui.app import make_application
+    app = make_application([])
+    from PySide6.QtCore import QTimer
+    from nnplayground.ui.main_window import MainWindow
+    w = MainWindow(restore_settings=False)
+    w.load_preset("Spiral", 0, 0.1)
+    w.show()
+    QTimer.singleShot(50, w.actions_.play.trigger)
+    def close():
+        print("running" if w.trainer.is_running() else "idle", flush=True)
+        w.close()
+    QTimer.singleShot(1000, close)
+    sys.exit(app.exec())
+""")
+
+
+def test_closing_the_window_while_training_exits_cleanly(tmp_path):
+    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path), HOME=str(tmp_path),
+               PYTHONPATH=str(ROOT))
+    proc = subprocess.run([sys.executable, "-c", CLOSE_WHILE_TRAINING], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "running"
+    assert "QThread: Destroyed" not in proc.stderr
+    assert "Traceback" not in proc.stderr, proc.stderr
+    # Settings went to the private config folder, not the user's.
+    assert list(tmp_path.rglob("nnplayground*"))

@@ -1,0 +1,92 @@
+"""The window with 3-D data: the OpenGL view renders, and switching data dimensions with
+any model type never draws a stale model. Needs a real OpenGL context (Xvfb + Mesa)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from nnplayground.core.geometry import OKABE_ITO
+from tests.ui.test_main_window import (  # noqa: F401  (fixtures used by name)
+    choose,
+    epoch_shown,
+    isolated_settings,
+    key,
+    load,
+    play_until,
+    unlabelled_controls,
+    window,
+)
+
+Qt = QtCore.Qt
+pytestmark = pytest.mark.gl
+
+
+def colour_counts(image) -> dict[tuple[int, int, int], int]:
+    """Pixels per exact RGB colour of a QImage."""
+    image = image.convertToFormat(image.Format.Format_RGB32)
+    w, h = image.width(), image.height()
+    raw = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
+    rgb = raw.reshape(h, image.bytesPerLine() // 4, 4)[:, :w, 2::-1].reshape(-1, 3)
+    colours, counts = np.unique(rgb, axis=0, return_counts=True)
+    return {tuple(int(v) for v in c): int(n) for c, n in zip(colours, counts)}
+
+
+def near(counts: dict, hex_colour: str, tol: int = 24) -> int:
+    """Pixels within ``tol`` (per channel) of ``hex_colour``."""
+    target = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)])
+    return sum(n for c, n in counts.items() if np.abs(np.array(c) - target).max() <= tol)
+
+
+def test_five_3d_clusters_with_a_competitive_layer_render_in_the_3d_view(qtbot, window):
+    w = window
+    load(qtbot, w, "Five 3-D clusters", "Competitive layer")
+    w.model_panel.competitive_neurons.setValue(5)
+    view = w.view3d
+    assert view is not None and w.tabs.currentWidget() is view
+    assert w.axes_row.isVisible() and w.points.n_dims == 3
+    play_until(qtbot, w, 5)
+    model = w.trainer.model
+    assert model.kind == "competitive" and model.centroids.shape == (5, 3)
+    assert view.learned_centroids.visible() and view.true_centroids.visible()
+    assert np.allclose(view.learned_centroids.pos, model.centroids, atol=1e-5)  # GL: float32
+
+    image = view.grab_image()
+    assert image.width() > 200 and image.height() > 150
+    counts = colour_counts(image)
+    background, n_background = max(counts.items(), key=lambda kv: kv[1])
+    total = image.width() * image.height()
+    assert n_background < 0.97 * total  # something is drawn
+    # several real colours, each on a fair number of pixels (not just anti-aliasing)
+    assert sum(1 for c, n in counts.items() if c != background and n >= 30) >= 5
+    for k in range(5):  # every class's Okabe-Ito colour is on screen
+        assert near(counts, OKABE_ITO[k]) >= 20, OKABE_ITO[k]
+
+    # The 2-D canvas shows the chosen projection of the same points.
+    choose(qtbot, w.axes_combo, "y – z")
+    assert w.canvas.projection_axes == (1, 2)
+    assert unlabelled_controls(view) == []
+
+
+@pytest.mark.parametrize("model", ["Perceptron with bias", "MLP", "Competitive layer",
+                                   "Autoencoder"])
+def test_switching_between_2d_and_3d_data_rebuilds_the_model(qtbot, window, model):
+    w = window
+    load(qtbot, w, "Spiral", model)
+    play_until(qtbot, w, 2)
+    load(qtbot, w, "Five 3-D clusters")
+    assert w.trainer.model.get_config().get("n_inputs", None) in (None, 3)
+    assert w.tabs.isTabVisible(w.tabs.indexOf(w.view3d))
+    play_until(qtbot, w, 2)
+    choose(qtbot, w.axes_combo, "y – z")
+    load(qtbot, w, "Circle")
+    assert epoch_shown(w) == 0 and not w.axes_row.isVisible()
+    assert not w.tabs.isTabVisible(w.tabs.indexOf(w.view3d))  # no stale 3-D picture
+    key(qtbot, w, Qt.Key.Key_S)
+    qtbot.waitUntil(lambda: not w.trainer.is_running() and epoch_shown(w) == 1)
+    load(qtbot, w, "Five 3-D clusters")
+    # the projection chooser says what the canvas shows
+    assert w.axes_combo.currentData() == tuple(w.canvas.projection_axes)
+    # the autoencoder's own view is its latent space; every other model's is the 3-D one
+    assert w.tabs.currentWidget() is (w.latent_view if model == "Autoencoder" else w.view3d)
