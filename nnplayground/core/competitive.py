@@ -197,7 +197,9 @@ class CompetitiveLayer(Model):
         for i in order.tolist():
             x = rows[i]
             fs = factor * scale
-            scores = [dist(x, c) ** 2 + fs * qj for c, qj in zip(C, q)]
+            # d * d, not d ** 2: float ** raises OverflowError where * gives inf, and inf
+            # is what the training loop recognises as divergence.
+            scores = [d * d + fs * qj for d, qj in zip([dist(x, c) for c in C], q)]
             k = scores.index(min(scores))
             C[k] = [w + lr * (a - w) for a, w in zip(x, C[k])]
             counts[k] += 1

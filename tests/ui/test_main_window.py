@@ -255,8 +255,6 @@ def test_a_diverging_run_pauses_with_a_message_and_finite_weights(qtbot, window)
     assert w.actions_.play.text() == "&Play"
 
 
-@pytest.mark.xfail(strict=True, reason="core/competitive.py: math.dist(...)**2 raises "
-                   "OverflowError instead of giving inf, so the loop cannot report divergence")
 def test_a_diverging_competitive_layer_pauses_with_a_message(qtbot, window):
     w = window
     load(qtbot, w, "Spiral", "Competitive layer")
