@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -75,6 +76,16 @@ def grid(bounds: Sequence[float], resolution: int = 100):
     return xs, ys, np.column_stack([gx.ravel(), gy.ravel()])
 
 
+@lru_cache(maxsize=8)
+def _shared_grid(bounds: tuple[float, ...], resolution: int):
+    """``grid`` for ``view_data``: the same canvas box comes back 30 times a second, so
+    the arrays are built once and shared (read-only, so no caller can spoil the cache)."""
+    out = grid(bounds, resolution)
+    for a in out:
+        a.setflags(write=False)
+    return out
+
+
 def lift(points2: np.ndarray, n_inputs: int, axes=(0, 1), X: np.ndarray | None = None) -> np.ndarray:
     """Embed (m, 2) plane points into (m, n_inputs): the shown ``axes`` take the points,
     the hidden coordinates the mean of ``X`` (0 when there is no data)."""
@@ -106,28 +117,38 @@ def weight_arrow(w2: np.ndarray, line, box) -> np.ndarray | None:
 
 def contour_segments(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, level: float = 0.5) -> np.ndarray:
     """Marching squares: (2m, 2) end points of m segments (consecutive pairs) where the
-    grid values ``Z`` (len(ys), len(xs)) cross ``level``; draw with ``connect="pairs"``."""
+    grid values ``Z`` (len(ys), len(xs)) cross ``level``; draw with ``connect="pairs"``.
+
+    Only the cells the level passes through are interpolated (a few hundred of a 100 x 100
+    grid), which keeps this cheap enough to run for every snapshot.
+    """
     Z = np.asarray(Z, dtype=np.float64)
-    a, b, c, d = Z[:-1, :-1], Z[:-1, 1:], Z[1:, 1:], Z[1:, :-1]  # bl, br, tr, tl
-    x0, x1 = xs[:-1][None, :], xs[1:][None, :]
-    y0, y1 = ys[:-1][:, None], ys[1:][:, None]
-    shape = a.shape
+    xs = np.asarray(xs, dtype=np.float64)
+    ys = np.asarray(ys, dtype=np.float64)
+    high = Z >= level  # NaN counts as low, as a comparison with NaN is False
+    k_b = high[:-1, :-1] != high[:-1, 1:]
+    k_r = high[:-1, 1:] != high[1:, 1:]
+    k_t = high[1:, :-1] != high[1:, 1:]
+    k_l = high[:-1, :-1] != high[1:, :-1]
+    j, i = np.nonzero(k_b | k_r | k_t | k_l)  # row-major, like boolean-mask indexing
+    if len(j) == 0:
+        return np.empty((0, 2))
+    a, b, c, d = Z[j, i], Z[j, i + 1], Z[j + 1, i + 1], Z[j + 1, i]  # bl, br, tr, tl
+    x0, x1, y0, y1 = xs[i], xs[i + 1], ys[j], ys[j + 1]
+    cross = np.stack([k_b[j, i], k_r[j, i], k_t[j, i], k_l[j, i]], axis=1)  # (m, 4)
 
-    def edge(v1, v2, p1, p2):
-        cross = (v1 >= level) != (v2 >= level)
+    def edge(v1, v2, k, p1, p2):
         with np.errstate(all="ignore"):
-            t = np.where(cross, (level - v1) / np.where(cross, v2 - v1, 1.0), np.nan)
-        px = np.broadcast_to(p1[0] + t * (p2[0] - p1[0]), shape)
-        py = np.broadcast_to(p1[1] + t * (p2[1] - p1[1]), shape)
-        return np.stack([px, py], axis=-1), cross
+            t = np.where(k, (level - v1) / np.where(k, v2 - v1, 1.0), np.nan)
+        return np.stack([p1[0] + t * (p2[0] - p1[0]), p1[1] + t * (p2[1] - p1[1])], axis=-1)
 
-    e_bottom, k_b = edge(a, b, (x0, y0), (x1, y0))
-    e_right, k_r = edge(b, c, (x1, y0), (x1, y1))
-    e_top, k_t = edge(d, c, (x0, y1), (x1, y1))
-    e_left, k_l = edge(a, d, (x0, y0), (x0, y1))
-    edges = np.stack([e_bottom, e_right, e_top, e_left], axis=2)  # (ny-1, nx-1, 4, 2)
-    cross = np.stack([k_b, k_r, k_t, k_l], axis=2)
-    count = cross.sum(axis=2)
+    edges = np.stack([
+        edge(a, b, cross[:, 0], (x0, y0), (x1, y0)),
+        edge(b, c, cross[:, 1], (x1, y0), (x1, y1)),
+        edge(d, c, cross[:, 2], (x0, y1), (x1, y1)),
+        edge(a, d, cross[:, 3], (x0, y0), (x0, y1)),
+    ], axis=1)  # (m, 4, 2)
+    count = cross.sum(axis=1)
 
     segs = []
     two = count == 2
@@ -167,10 +188,17 @@ def rgba_lut(colors: Sequence[str], n: int = 257, strength: float = HEATMAP_STRE
     return out
 
 
+@lru_cache(maxsize=16)
+def _shared_lut(colors: tuple[str, ...]) -> np.ndarray:
+    lut = rgba_lut(colors)
+    lut.setflags(write=False)
+    return lut
+
+
 def surface_rgba(surface: np.ndarray, colors: Sequence[str] = OKABE_ITO[:2],
                  lut: np.ndarray | None = None) -> np.ndarray:
     """Probability surface (r, r) in [0, 1] -> RGBA image (r, r, 4) uint8 via ``rgba_lut``."""
-    lut = rgba_lut(colors) if lut is None else lut
+    lut = _shared_lut(tuple(colors)) if lut is None else lut
     with np.errstate(invalid="ignore"):
         p = np.nan_to_num(np.clip(surface, 0.0, 1.0), nan=0.5)
     return lut[np.rint(p * (len(lut) - 1)).astype(np.intp)]
@@ -294,7 +322,7 @@ def view_data(model, X: np.ndarray | None, bounds: Sequence[float], resolution: 
     axes = (int(axes[0]), int(axes[1]))
     r = int(resolution)
     vd = ViewData(kind=model.kind, bounds=box, axes=axes, resolution=r)
-    xs, ys, pts = grid(box, r)
+    xs, ys, pts = _shared_grid(box, r)
     d = _n_inputs(model, X)
     full = lift(pts, d, axes, X) if d != 2 or axes != (0, 1) else pts
     kind = model.kind

@@ -38,6 +38,8 @@ class DecisionOverlay:
         self._show_hidden = False
         self._show_links = True
         self._last: ViewData | None = None
+        self._image_bounds = None
+        self._hidden_pts: np.ndarray | None = None
 
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setZValue(-10)
@@ -81,7 +83,7 @@ class DecisionOverlay:
     def set_show_hidden_lines(self, show: bool) -> None:
         """Show or hide the first-hidden-layer neurons' lines (MLPs with 2 inputs)."""
         self._show_hidden = bool(show)
-        self.hidden_item.setVisible(self._show_hidden and self._hidden_data)
+        self._apply_hidden()
 
     def set_show_reconstruction_links(self, show: bool) -> None:
         """Thin lines from each original point to its reconstruction."""
@@ -92,6 +94,7 @@ class DecisionOverlay:
         """Hide everything (e.g. on model change, before the first snapshot)."""
         self._last = None
         self._hidden_data = False
+        self._hidden_pts = None
         self._recon_data = False
         for item in self.items:
             item.setVisible(False)
@@ -109,28 +112,37 @@ class DecisionOverlay:
         # hidden lines: one (2, 2) per neuron, missing ones skipped
         segs = [s for s in (vd.hidden_lines or []) if s is not None]
         self._hidden_data = bool(segs)
-        if segs:
-            pts = np.concatenate(segs)
-            self.hidden_item.setData(pts[:, 0], pts[:, 1])
-        self.hidden_item.setVisible(self._show_hidden and self._hidden_data)
+        self._hidden_pts = np.concatenate(segs) if segs else None
+        self._apply_hidden()
         self._update_centroids(vd, ax, ay)
         self._update_reconstructions(vd, ax, ay)
 
     # ------------------------------------------------------------------ internals
+    def _apply_hidden(self) -> None:
+        # Lines nobody sees are not handed to pyqtgraph: the toggle applies the latest.
+        show = self._show_hidden and self._hidden_data
+        if show:
+            self.hidden_item.setData(self._hidden_pts[:, 0], self._hidden_pts[:, 1])
+        self.hidden_item.setVisible(show)
+
     def _update_image(self, vd: ViewData) -> None:
         if vd.image is None or vd.bounds is None:
             self.image_item.setVisible(False)
             return
         xmin, xmax, ymin, ymax = vd.bounds
+        reshaped = self.image_item.image is None or self.image_item.image.shape != vd.image.shape
         self.image_item.setImage(vd.image, autoLevels=False)
-        self.image_item.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+        if reshaped or vd.bounds != self._image_bounds:  # same rect: no new transform
+            self.image_item.setRect(QRectF(xmin, ymin, xmax - xmin, ymax - ymin))
+            self._image_bounds = vd.bounds
         self.image_item.setVisible(True)
 
     @staticmethod
     def _set_segments(item: pg.PlotDataItem, pts: np.ndarray | None) -> None:
         if pts is None or len(pts) == 0:
-            item.setData(_EMPTY, _EMPTY)
-            item.setVisible(False)
+            if item.isVisible() or (item.xData is not None and len(item.xData)):
+                item.setData(_EMPTY, _EMPTY)  # (hidden and emptied already: nothing to do)
+                item.setVisible(False)
             return
         item.setData(pts[:, 0], pts[:, 1])
         item.setVisible(True)

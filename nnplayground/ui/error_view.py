@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+import time
+from collections.abc import Callable
 from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction
 
 from nnplayground.core.geometry import OKABE_ITO
@@ -18,13 +21,41 @@ TRAIN_COLOR = OKABE_ITO[4]  # blue: neither of the first two class colours
 TEST_COLOR = OKABE_ITO[5]  # vermillion
 
 
+class _Curve(pg.PlotDataItem):
+    """A curve that applies its view's pending (throttled) data before being read."""
+
+    def __init__(self, flush: Callable[[], None], **kwargs) -> None:
+        super().__init__(**kwargs)
+        self._flush = flush
+
+    def getData(self):
+        self._flush()
+        return super().getData()
+
+
 class ErrorCurveView(pg.PlotWidget):
     """Train (solid) and test (dashed) error against epoch.
 
     ``append(train, test)`` takes all errors since the last call (a snapshot's history);
     data lives in growing NumPy buffers (capacity doubles), so appending is amortised O(1)
     and the curves get views of the filled part.
+
+    The axes are ranged here, not by pyqtgraph's auto-range: that recomputed the data
+    bounds and regenerated both axes' ticks on every frame, the largest cost of drawing
+    while training (and every millisecond of the GUI thread's Python is taken from the
+    training thread, through the GIL). The epoch axis grows by doubling; the error axis
+    changes only when a value leaves it, then with headroom. So the axes are redrawn a
+    handful of times per run instead of 30 times a second.
+
+    Drawing thousands of antialiased points is still the dearest part of a frame, so the
+    curves follow the data at most ``max_rate`` times a second (a single-shot timer makes
+    sure the last data are always shown) and not at all while the view is hidden. The
+    stored data (``data()``, ``len``) are always complete, and reading a curve
+    (``train_curve.getData()``) applies what is pending first.
     """
+
+    #: curve updates per second at most (None: every ``append`` redraws at once)
+    max_rate: float | None = 10.0
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background="w")
@@ -39,15 +70,31 @@ class ErrorCurveView(pg.PlotWidget):
         pi.addLegend(offset=(-10, 10))
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
-        self.train_curve = pi.plot(name="train", pen=pg.mkPen(TRAIN_COLOR, width=2))
-        self.test_curve = pi.plot(
-            name="test", pen=pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine))
+        self.train_curve = _Curve(self.flush, name="train", pen=pg.mkPen(TRAIN_COLOR, width=2))
+        self.test_curve = _Curve(
+            self.flush, name="test", pen=pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine))
+        for curve in (self.train_curve, self.test_curve):
+            # Peak downsampling keeps a min and a max per bucket; one bucket per pixel
+            # (pyqtgraph's default is five) draws the same picture from a fifth of the
+            # points: an antialiased, dashed path of thousands of points cost ~10 ms.
+            curve.opts["autoDownsampleFactor"] = 1.0
+            pi.addItem(curve)
+        self._pending = False
+        self._last_refresh = -math.inf
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
         self._cap = 0
         self._n = 0
         self._train = np.empty(0)
         self._test = np.empty(0)
         self._epochs = np.empty(0)
         self._log = False
+        self._lo = math.inf  # finite min / max of what is shown (log10 units in log mode)
+        self._hi = -math.inf
+        self._xr: float | None = None  # current epoch range [0, _xr]
+        self._yr: tuple[float, float] | None = None
+        pi.getViewBox().disableAutoRange()
 
         self.log_scale_action = QAction("Logarithmic error axis", self)
         self.log_scale_action.setCheckable(True)
@@ -79,11 +126,14 @@ class ErrorCurveView(pg.PlotWidget):
         self._test[self._n:self._n + k] = test
         self._epochs[self._n:self._n + k] = np.arange(self._n + 1, self._n + k + 1)
         self._n += k
-        self._refresh()
+        self._extend_limits(self._train[self._n - k:self._n], self._test[self._n - k:self._n])
+        self._request_refresh()
 
     def clear(self) -> None:
         """Forget every point (Reset / new model)."""
         self._n = 0
+        self._lo, self._hi = math.inf, -math.inf
+        self._xr = self._yr = None
         self._refresh()
 
     def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -94,6 +144,15 @@ class ErrorCurveView(pg.PlotWidget):
     def __len__(self) -> int:
         return self._n
 
+    def flush(self) -> None:
+        """Draw data that are waiting (throttled or hidden) now."""
+        if self._pending:
+            self._refresh()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.flush()
+
     # ------------------------------------------------------------------ log scale
     def set_log_scale(self, on: bool) -> None:
         """Logarithmic y axis; errors below ``LOG_FLOOR`` (zeros) are drawn at the floor."""
@@ -103,6 +162,8 @@ class ErrorCurveView(pg.PlotWidget):
             return
         self._log = on
         self.getPlotItem().setLogMode(x=False, y=on)
+        self._lo, self._hi, self._yr = math.inf, -math.inf, None
+        self._extend_limits(self._train[:self._n], self._test[:self._n])
         self._refresh()
 
     def is_log_scale(self) -> bool:
@@ -131,7 +192,60 @@ class ErrorCurveView(pg.PlotWidget):
         with np.errstate(invalid="ignore"):
             return np.where(np.isnan(values), np.nan, np.maximum(values, LOG_FLOOR))
 
+    def _extend_limits(self, train: np.ndarray, test: np.ndarray) -> None:
+        """Fold new values into the running finite min/max of the shown data."""
+        values = np.concatenate([train, test])
+        with np.errstate(all="ignore"):
+            if self._log:
+                values = np.log10(np.maximum(values, LOG_FLOOR))
+        values = values[np.isfinite(values)]
+        if values.size:
+            self._lo = min(self._lo, float(values.min()))
+            self._hi = max(self._hi, float(values.max()))
+
+    def _update_range(self) -> None:
+        """Set the view's range when the data need it (see the class docstring)."""
+        x_needed = max(self._n, 1)
+        xr = self._xr
+        if xr is None or x_needed > xr:
+            xr = 16.0
+            while xr < x_needed:
+                xr *= 2
+        yr = self._yr
+        lo, hi = self._lo, self._hi
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            yr = (math.log10(LOG_FLOOR), 0.0) if self._log else (0.0, 1.0)
+        elif yr is None or lo < yr[0] or hi > yr[1]:
+            if self._log:  # half a decade of room below: errors keep falling
+                yr = (math.floor(2 * lo) / 2 - 0.5, math.ceil(2 * hi) / 2 + 0.1)
+            else:
+                span = max(hi - min(lo, 0.0), 1e-12)
+                yr = (min(lo, 0.0), hi + 0.25 * span)
+        if xr != self._xr or yr != self._yr:
+            self._xr, self._yr = xr, yr
+            self.getPlotItem().getViewBox().setRange(xRange=(0.0, xr), yRange=yr, padding=0.0)
+
+    def _request_refresh(self) -> None:
+        if self.max_rate is None:
+            self._refresh()
+            return
+        self._pending = True
+        if not self.isVisible():
+            return  # showEvent draws
+        wait = self._last_refresh + 1.0 / self.max_rate - time.perf_counter()
+        if wait <= 0:
+            self._refresh()
+        elif not self._refresh_timer.isActive():
+            self._refresh_timer.start(max(1, math.ceil(wait * 1000)))
+
+    def _on_refresh_timer_timeout(self) -> None:
+        if self._pending and self.isVisible():
+            self._refresh()
+
     def _refresh(self) -> None:
+        self._refresh_timer.stop()
+        self._pending = False
+        self._last_refresh = time.perf_counter()
         n = self._n
         x = self._epochs[:n]
         train = self._shown(self._train[:n])
@@ -141,3 +255,4 @@ class ErrorCurveView(pg.PlotWidget):
         # connect="finite" leaves gaps where an epoch had no test error
         self.test_curve.setData(x if has_test else np.empty(0), test if has_test else np.empty(0),
                                 connect="finite")
+        self._update_range()

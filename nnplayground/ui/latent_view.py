@@ -24,6 +24,8 @@ class LatentView(pg.PlotWidget):
         pi.setLabel("left", "code unit 2")
         pi.showGrid(x=True, y=True, alpha=0.2)
         pi.setAspectLocked(True)
+        for side in ("left", "bottom"):  # "(x0.001)" next to the axis confuses students
+            pi.getAxis(side).enableAutoSIPrefix(False)
         self.scatter = pg.ScatterPlotItem(size=8, pen=pg.mkPen((255, 255, 255, 200), width=1))
         pi.addItem(self.scatter)
         self._brushes: dict[int, object] = {}

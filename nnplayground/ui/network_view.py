@@ -9,7 +9,10 @@ scaled scene).
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+import math
+import time
+
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -52,11 +55,19 @@ def default_layer_names(n_layers: int) -> list[str]:
 
 
 class _Connection(QGraphicsLineItem):
-    """A line whose hover area stays ``_HIT_WIDTH`` wide even when it is drawn thin."""
+    """A line whose hover area stays ``_HIT_WIDTH`` wide even when it is drawn thin.
+
+    The hover shape (a stroked path) is built lazily, only when Qt asks for it (hover,
+    tooltips) and only again after the line or its extent changed: building it on every
+    restyle was a large share of the GUI thread's time while training.
+    """
 
     def __init__(self, labelled: bool = False) -> None:
         super().__init__()
-        self._shape = QPainterPath()
+        self._shape: QPainterPath | None = None
+        self._rect = QRectF()
+        self._extent = _HIT_WIDTH
+        self._style_key: tuple | None = None
         self.value = 0.0
         self.label: QGraphicsSimpleTextItem | None = None
         if labelled:
@@ -66,16 +77,28 @@ class _Connection(QGraphicsLineItem):
     def place(self, p1: QPointF, p2: QPointF) -> None:
         self.prepareGeometryChange()
         self.setLine(QLineF(p1, p2))
-        self._update_shape()
+        self._update_geometry()
         self._place_label()
 
     def restyle(self, pen: QPen) -> None:
-        self.prepareGeometryChange()
-        self.setPen(pen)
-        self._update_shape()
+        """Apply ``pen``; nothing is done when it draws the same as the current one."""
+        color = pen.color()
+        key = (round(pen.widthF(), 2), color.rgba())
+        if key != self._style_key:
+            self._style_key = key
+            extent = max(pen.widthF(), _HIT_WIDTH)
+            if extent != self._extent:
+                self.prepareGeometryChange()
+                self._extent = extent
+                self.setPen(pen)
+                self._update_geometry()
+            else:
+                self.setPen(pen)
         if self.label is not None:
-            self.label.setText(f"{self.value:.2f}")
-            self.label.setBrush(QBrush(sign_color(self.value).darker(130)))
+            text = f"{self.value:.2f}"
+            if text != self.label.text():
+                self.label.setText(text)
+                self.label.setBrush(QBrush(sign_color(self.value).darker(130)))
             self._place_label()
 
     def _place_label(self) -> None:
@@ -89,25 +112,41 @@ class _Connection(QGraphicsLineItem):
         lift = br.height() + 2.0 + self.pen().widthF() / 2
         self.label.setPos(at.x() - br.width() / 2, at.y() - lift)
 
-    def _update_shape(self) -> None:
-        path = QPainterPath(self.line().p1())
-        path.lineTo(self.line().p2())
-        stroker = QPainterPathStroker()
-        stroker.setWidth(max(self.pen().widthF(), _HIT_WIDTH))
-        self._shape = stroker.createStroke(path)
+    def _update_geometry(self) -> None:
+        line = self.line()
+        half = self._extent / 2
+        self._rect = QRectF(line.p1(), line.p2()).normalized().adjusted(-half, -half, half, half)
+        self._shape = None
 
     def shape(self) -> QPainterPath:
+        if self._shape is None:
+            line = self.line()
+            path = QPainterPath(line.p1())
+            path.lineTo(line.p2())
+            stroker = QPainterPathStroker()
+            stroker.setWidth(self._extent)
+            self._shape = stroker.createStroke(path)
         return self._shape
 
     def boundingRect(self) -> QRectF:
-        return self._shape.boundingRect()
+        return self._rect
 
 
 class NetworkView(QGraphicsView):
     """Draws a feed-forward network: one column of neurons per layer, input on the left.
 
     Hover a connection for its weight, a neuron for its bias and activation.
+
+    While training, new weights arrive up to 30 times a second; restyling is merged to at
+    most ``max_rate`` per second (the last weights always win, through a single-shot
+    timer) and put off while the view is hidden (another tab), because the GUI thread's
+    Python time is taken from training through the GIL. The item accessors
+    (``connection_item`` ...) apply a pending restyle first, so what they return is
+    always up to date.
     """
+
+    #: restyles per second at most (None: every ``set_network`` restyles at once)
+    max_rate: float | None = 10.0
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -149,6 +188,11 @@ class NetworkView(QGraphicsView):
             self._legend.append(item)
         self._radius = 10.0
         self._max_width = 6.0
+        self._dirty = False
+        self._last_restyle = -math.inf
+        self._restyle_timer = QTimer(self)
+        self._restyle_timer.setSingleShot(True)
+        self._restyle_timer.timeout.connect(self._on_restyle_timer_timeout)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -187,7 +231,9 @@ class NetworkView(QGraphicsView):
         self._centroid_mode = centroid_weights
         if sizes != self._sizes:
             self._rebuild(sizes)
-        self._restyle()
+            self._restyle_now()
+        else:
+            self._request_restyle()
 
     def set_perceptron(self, weights, bias=None) -> None:
         """A perceptron: ``weights`` (n_inputs,), ``bias`` float or None."""
@@ -204,26 +250,67 @@ class NetworkView(QGraphicsView):
 
     def clear_network(self) -> None:
         """Remove every neuron and connection."""
+        self._restyle_timer.stop()
+        self._dirty = False
         self._rebuild(())
         self._caption.setText("")
 
     def neuron_item(self, layer: int, index: int) -> QGraphicsEllipseItem:
+        self.flush()
         return self._neurons[layer][index]
 
     def connection_item(self, layer: int, i: int, j: int) -> QGraphicsLineItem:
         """The line of ``weights[layer][i, j]`` (from neuron i to neuron j)."""
+        self.flush()
         return self._connections[layer][i][j]
 
     def connection_items(self) -> list[QGraphicsLineItem]:
+        self.flush()
         return [c for layer in self._connections for row in layer for c in row]
 
     def neuron_items(self) -> list[QGraphicsEllipseItem]:
+        self.flush()
         return [n for layer in self._neurons for n in layer]
+
+    def flush(self) -> None:
+        """Apply a restyle that is waiting (throttled or hidden) now."""
+        if self._dirty:
+            self._restyle_now()
+
+    # ------------------------------------------------------------------ throttling
+    def _request_restyle(self) -> None:
+        if self.max_rate is None:
+            self._restyle_now()
+            return
+        self._dirty = True
+        if not self.isVisible():
+            return  # showEvent restyles
+        wait = self._last_restyle + 1.0 / self.max_rate - time.perf_counter()
+        if wait <= 0:
+            self._restyle_now()
+        elif not self._restyle_timer.isActive():
+            self._restyle_timer.start(max(1, math.ceil(wait * 1000)))
+
+    def _restyle_now(self) -> None:
+        self._restyle_timer.stop()
+        self._dirty = False
+        self._last_restyle = time.perf_counter()
+        self._restyle()
+
+    def _on_restyle_timer_timeout(self) -> None:
+        if self._dirty and self.isVisible():
+            self._restyle_now()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.flush()
 
     # ------------------------------------------------------------------- internals
     def _rebuild(self, sizes: tuple[int, ...]) -> None:
         scene = self.scene()
-        for item in (self.connection_items() + self.neuron_items() + self._labels
+        old_items = ([c for layer in self._connections for row in layer for c in row]
+                     + [n for layer in self._neurons for n in layer])
+        for item in (old_items + self._labels
                      + [t for layer in self._values for t in layer]
                      + [m for layer in self._bias_marks for m in layer if m is not None]):
             scene.removeItem(item)
@@ -341,21 +428,27 @@ class NetworkView(QGraphicsView):
                 text.setPos(c.x() - br.width() / 2, c.y() - br.height() / 2)
 
     def _restyle(self) -> None:
+        """Pens, brushes, texts and tooltips from the current numbers; Qt calls are made
+        only for what changed (a frame of training usually changes widths a little)."""
         finite_w = [np.abs(W[np.isfinite(W)]) for W in self._weights]
         w_max = max((float(a.max()) for a in finite_w if a.size), default=0.0)
         b_all = [np.abs(b[np.isfinite(b)]) for b in self._biases if b is not None]
         b_max = max((float(a.max()) for a in b_all if a.size), default=0.0)
+        texts_changed = False
         for l, layer in enumerate(self._connections):
             W = self._weights[l]
+            with np.errstate(all="ignore"):
+                frac = np.where(np.isfinite(W), np.abs(W) / w_max, 0.0) if w_max > 0 \
+                    else np.zeros(W.shape)
+            widths = MIN_WIDTH + (self._max_width - MIN_WIDTH) * frac
             for i, row in enumerate(layer):
                 for j, c in enumerate(row):
                     value = float(W[i, j])
-                    frac = abs(value) / w_max if w_max > 0 and np.isfinite(value) else 0.0
-                    pen = QPen(sign_color(value), MIN_WIDTH + (self._max_width - MIN_WIDTH) * frac)
+                    f = float(frac[i, j])
+                    color = sign_color(value)
+                    color.setAlphaF(0.45 + 0.55 * f)  # weak links recede
+                    pen = QPen(color, float(widths[i, j]))
                     pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                    color = pen.color()
-                    color.setAlphaF(0.45 + 0.55 * frac)  # weak links recede
-                    pen.setColor(color)
                     c.value = value
                     c.restyle(pen)
                     if self._centroid_mode:
@@ -363,7 +456,7 @@ class NetworkView(QGraphicsView):
                                f"(the weight w[{l}][{i}→{j}])")
                     else:
                         tip = f"w[{l}][{i}→{j}] = {value:.3f}"
-                    c.setToolTip(tip)
+                    _set_tip(c, tip)
         for l, column in enumerate(self._neurons):
             acts = self._activations[l]
             finite_a = np.abs(acts[np.isfinite(acts)]) if acts is not None else np.zeros(0)
@@ -376,11 +469,12 @@ class NetworkView(QGraphicsView):
                     strength = abs(acts[i]) / a_scale
                     neuron.setBrush(QBrush(sign_color(acts[i], strength)))
                     lines.append(f"activation = {acts[i]:.3f}")
-                    text.setText(f"{acts[i]:.2f}")
+                    texts_changed |= _set_text(text, f"{acts[i]:.2f}")
                     text.setBrush(QBrush(QColor("white") if strength > 0.6 else _INK))
                 else:
-                    neuron.setBrush(QBrush(QColor("white")))
-                    text.setText("")
+                    if neuron.brush().color() != _WHITE:
+                        neuron.setBrush(QBrush(_WHITE))
+                    texts_changed |= _set_text(text, "")
                 mark = self._bias_marks[l][i]
                 if mark is not None:
                     mark.setVisible(bias is not None)
@@ -389,19 +483,36 @@ class NetworkView(QGraphicsView):
                         strength = abs(b) / b_max if b_max > 0 and np.isfinite(b) else 0.0
                         mark.setBrush(QBrush(sign_color(b, 0.15 + 0.85 * strength)))
                         lines.append(f"bias b[{l - 1}][{i}] = {b:.3f}")
-                        mark.setToolTip(lines[-1])
+                        _set_tip(mark, lines[-1])
                         label = self._bias_labels.get(mark)
                         if label is not None:
-                            label.setText(f"b = {b:.2f}")
+                            texts_changed |= _set_text(label, f"b = {b:.2f}")
                             label.setBrush(QBrush(sign_color(b).darker(130)))
                     elif l > 0:
                         lines.append("no bias")
-                neuron.setToolTip("\n".join(lines))
+                _set_tip(neuron, "\n".join(lines))
         for l, label in enumerate(self._labels):
             n = self._sizes[l]
-            label.setText(f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
-        self._caption.setText(self._caption_text)
-        self._place_texts()
+            texts_changed |= _set_text(label, f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
+        texts_changed |= _set_text(self._caption, self._caption_text)
+        if texts_changed:
+            self._place_texts()
+
+
+_WHITE = QColor("white")
+
+
+def _set_tip(item, tip: str) -> None:
+    if item.toolTip() != tip:
+        item.setToolTip(tip)
+
+
+def _set_text(item: QGraphicsSimpleTextItem, text: str) -> bool:
+    """Set ``text``; True when it changed (its item then needs centring again)."""
+    if item.text() == text:
+        return False
+    item.setText(text)
+    return True
 
 
 def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:

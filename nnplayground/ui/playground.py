@@ -102,8 +102,12 @@ def bounds_for(X: np.ndarray, axes: tuple[int, int] = (0, 1)) -> tuple[float, fl
         return (-6.0, 6.0, -6.0, 6.0)
     P = np.asarray(X, dtype=float)[:, list(axes)]
     lo, hi = P.min(axis=0), P.max(axis=0)
-    if np.all(lo >= -6) and np.all(hi <= 6) and np.max(hi - lo) > 6:
-        return (-6.0, 6.0, -6.0, 6.0)
+    # Playground-sized data gets a square centred on the origin (the perceptron lessons
+    # are about lines through it), with room for a point's marker at the edge.
+    if np.max(hi - lo) > 6:
+        for half in (6.0, 7.0):
+            if np.all(lo >= -(half - 0.5)) and np.all(hi <= half - 0.5):
+                return (-half, half, -half, half)
     centre = (lo + hi) / 2
     half = max(float(np.max(hi - lo)) / 2 * 1.25, 0.75)
     xmin, xmax = _nice(centre[0] - half, False), _nice(centre[0] + half, True)
