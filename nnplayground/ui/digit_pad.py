@@ -12,7 +12,7 @@ choose a class on its canvas.
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QPainter, QPen
 from PySide6.QtWidgets import (
     QGridLayout,
@@ -161,6 +161,22 @@ class PixelGridWidget(QWidget):
 
     def mouseReleaseEvent(self, event) -> None:
         self._paint_value = None
+
+    _OWN_KEYS = frozenset((
+        Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Space,
+        Qt.Key.Key_Return, Qt.Key.Key_Enter, Qt.Key.Key_I, Qt.Key.Key_Escape,
+        Qt.Key.Key_Delete, Qt.Key.Key_Backspace, *(Qt.Key(int(Qt.Key.Key_0) + d) for d in range(10)),
+    ))
+
+    def event(self, event) -> bool:
+        # Inside the main window Space is Play, Right is Step and 1-9 choose a class:
+        # while the grid has the focus, its own keys win over those window shortcuts.
+        if (event.type() == QEvent.Type.ShortcutOverride and event.key() in self._OWN_KEYS
+                and event.modifiers() in (Qt.KeyboardModifier.NoModifier,
+                                          Qt.KeyboardModifier.KeypadModifier)):
+            event.accept()
+            return True
+        return super().event(event)
 
     def keyPressEvent(self, event) -> None:
         key = event.key()

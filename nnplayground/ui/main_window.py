@@ -149,7 +149,20 @@ class MainWindow(QtWidgets.QMainWindow):
         split.setStretchFactor(2, 2)
         split.setSizes([310, 560, 410])
         self.splitter = split
-        self.setCentralWidget(split)
+        # Pages: the playground, and the digit pad (built on first visit: it trains a
+        # network as soon as it exists).
+        self.pages = QtWidgets.QTabWidget()
+        self.pages.setAccessibleName("Pages")
+        self.pages.setDocumentMode(True)
+        self.pages.addTab(split, "Playground")
+        self.pages.setTabToolTip(0, "Place points, pick a model, press Play (Ctrl+1)")
+        self.digit_panel = None
+        self._digit_examples: list = []
+        self._digit_placeholder = QtWidgets.QWidget()
+        self.pages.addTab(self._digit_placeholder, "Digit pad")
+        self.pages.setTabToolTip(1, "Draw a digit on a 5x4 grid and watch a network read it (Ctrl+2)")
+        self.pages.currentChanged.connect(self._on_pages_current_changed)
+        self.setCentralWidget(self.pages)
 
         self.epoch_label = QtWidgets.QLabel("Epoch 0")
         self.epoch_label.setAccessibleName("Epoch counter")
@@ -447,7 +460,44 @@ class MainWindow(QtWidgets.QMainWindow):
     def open_session(self, path: str) -> bool:
         return self.actions_.open_session(path)
 
+    # ------------------------------------------------------------------ digit pad
+    def show_digit_pad(self) -> None:
+        self.pages.setCurrentIndex(1)
+
+    def _on_pages_current_changed(self, index: int) -> None:
+        on_digits = index == 1
+        if on_digits and self.digit_panel is None:
+            from nnplayground.ui.digit_panel import DigitPanel
+
+            self.trainer.stop_and_wait()  # one training at a time on a 2-core laptop
+            self.digit_panel = DigitPanel(seed=self.model_panel.seed())
+            if self._digit_examples:
+                self.digit_panel.set_extra_examples(self._digit_examples)
+            self.pages.blockSignals(True)
+            self.pages.removeTab(1)
+            self.pages.insertTab(1, self.digit_panel, "Digit pad")
+            self.pages.setTabToolTip(1, "Draw a digit on a 5x4 grid and watch a network read it (Ctrl+2)")
+            self.pages.setCurrentIndex(1)
+            self.pages.blockSignals(False)
+            self._digit_placeholder.deleteLater()
+        if on_digits:
+            self.trainer.pause()
+        self.actions_.set_playground_active(not on_digits)
+
+    def digit_examples(self) -> list:
+        """Drawings taught to the digit network: [(pattern (20,), digit), ...]."""
+        if self.digit_panel is not None:
+            return list(self.digit_panel.extra_examples)
+        return list(self._digit_examples)
+
+    def set_digit_examples(self, examples) -> None:
+        self._digit_examples = list(examples)
+        if self.digit_panel is not None:
+            self.digit_panel.set_extra_examples(self._digit_examples)
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
+        if self.digit_panel is not None:
+            self.digit_panel.shutdown()
         self.trainer.stop_and_wait()
         self.actions_.save_settings()
         super().closeEvent(event)

@@ -62,6 +62,10 @@ class WindowActions(QtCore.QObject):
                               [QtGui.QKeySequence.StandardKey.Delete], lambda: self.w.canvas.delete_selection())
         self.presentation = _action(window, "&Presentation mode", "Full screen with larger text, for a projector",
                                     ["F11"], self.toggle_presentation, checkable=True)
+        self.show_playground = _action(window, "Play&ground", "Show the playground", ["Ctrl+1"],
+                                       lambda: self.w.pages.setCurrentIndex(0))
+        self.show_digits = _action(window, "&Digit pad", "Show the digit pad", ["Ctrl+2"],
+                                   lambda: self.w.pages.setCurrentIndex(1))
         self.log_scale = window.error_view.log_scale_action
         self._build_toolbar()
         self._build_menus()
@@ -110,6 +114,9 @@ class WindowActions(QtCore.QObject):
         for a in (self.play, self.step, self.reset):
             train_menu.addAction(a)
         view_menu = menu.addMenu("&View")
+        view_menu.addAction(self.show_playground)
+        view_menu.addAction(self.show_digits)
+        view_menu.addSeparator()
         view_menu.addAction(self.log_scale)
         view_menu.addAction(self.presentation)
 
@@ -147,6 +154,13 @@ class WindowActions(QtCore.QObject):
         self.play.setIcon(self.w.style().standardIcon(icon))
         self.play.setText("&Pause" if running else "&Play")
         self.step.setEnabled(not running)
+
+    def set_playground_active(self, active: bool) -> None:
+        """The training toolbar and its keys act on the playground only."""
+        self.toolbar.setVisible(active)
+        for action in (self.play, self.reset):
+            action.setEnabled(active)
+        self.step.setEnabled(active and not self.w.trainer.is_running())
 
     def update_readout(self, epoch: int, train, test, speed: float | None = None) -> None:
         from nnplayground.ui.main_window import _format_error
@@ -188,7 +202,9 @@ class WindowActions(QtCore.QObject):
                     name=w.session_name,
                     extras={"model_panel": w.model_panel.kind_key(),
                             "true_centroids": None if w._true_centroids is None
-                            else np.asarray(w._true_centroids).tolist()})
+                            else np.asarray(w._true_centroids).tolist(),
+                            "digit_examples": [[list(map(float, p)), int(d)]
+                                               for p, d in w.digit_examples()]})
         model = w.trainer.model
         if model is not None:
             if w.trainer.is_running():
@@ -231,6 +247,7 @@ class WindowActions(QtCore.QObject):
         try:
             s = load_session(path)
             model = s.build_model()
+            ui = _ui_settings(s)
         except SessionError as exc:
             self._error("Could not open the session", str(exc))
             return False
@@ -238,25 +255,24 @@ class WindowActions(QtCore.QObject):
             self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
             return False
         w.trainer.stop_and_wait()
-        ds = s.dataset
-        true_c = s.extras.get("true_centroids")
-        w._true_centroids = None if true_c is None else np.asarray(true_c, dtype=float)
+        w._true_centroids = ui["true_centroids"]
         w.points.replace_all(s.points, s.labels, s.class_names, name=Path(path).stem)
-        w.data_panel.set_seed(int(ds.get("seed", 0)))
-        if ds.get("preset"):
-            w.data_panel.set_preset(str(ds["preset"]))
-        w.data_panel.set_test_ratio(float(ds.get("test_ratio", 0.0)))
-        w.data_panel.set_noise(float(ds.get("noise", 0.0)))
+        w.data_panel.set_seed(ui["seed"])
+        if ui["preset"]:
+            w.data_panel.set_preset(ui["preset"])
+        w.data_panel.set_test_ratio(ui["test_ratio"])
+        w.data_panel.set_noise(ui["noise"])
         if model is not None:
             w.model_panel.set_config(model.kind, model.get_config())
         w.session_name = s.name or Path(path).stem
         w.session_path = path
         w._update_title()
         w._after_data_replaced(s.points)
-        if "bounds" in ds:
-            w.canvas.set_bounds(*ds["bounds"])
+        if ui["bounds"] is not None:
+            w.canvas.set_bounds(*ui["bounds"])
         if model is not None:
             w.set_model(model, history=s.history)
+        w.set_digit_examples(ui["digit_examples"])
         w.statusBar().showMessage(f"Opened {path}", 4000)
         return True
 
@@ -349,3 +365,36 @@ class WindowActions(QtCore.QObject):
         if index >= 0:
             combo.setCurrentIndex(index)  # builds that model once the data is loaded
         return bool(preset)
+
+
+def _ui_settings(s: Session) -> dict:
+    """The window's settings from a session's ``dataset`` and ``extras``, checked before
+    anything is changed: a hand-edited file gets a message, never a half-loaded window."""
+    ds, ex = s.dataset, s.extras
+    try:
+        bounds = ds.get("bounds")
+        if bounds is not None:
+            bounds = tuple(float(b) for b in bounds)
+            if len(bounds) != 4 or not (bounds[1] > bounds[0] and bounds[3] > bounds[2]) \
+                    or not all(np.isfinite(bounds)):
+                raise ValueError("the canvas bounds are not (xmin, xmax, ymin, ymax)")
+        true_c = ex.get("true_centroids")
+        if true_c is not None:
+            true_c = np.asarray(true_c, dtype=float)
+            if true_c.ndim != 2 or true_c.shape[1] != s.points.shape[1] or not np.all(np.isfinite(true_c)):
+                raise ValueError("the cluster centres do not match the points")
+        examples = []
+        for pattern, digit in ex.get("digit_examples") or []:
+            pattern = [float(v) for v in pattern]
+            if len(pattern) != 20 or not all(v in (0.0, 1.0) for v in pattern) or not 0 <= int(digit) <= 9:
+                raise ValueError("a taught digit drawing is not 20 pixels of 0/1 with a digit 0-9")
+            examples.append((pattern, int(digit)))
+        ratio = float(ds.get("test_ratio", 0.0))
+        noise = float(ds.get("noise", 0.0))
+        if not (0.0 <= ratio < 1.0 and 0.0 <= noise <= 1.0):
+            raise ValueError("the test share or the noise is out of range")
+        return {"bounds": bounds, "true_centroids": true_c, "digit_examples": examples,
+                "seed": int(ds.get("seed", 0)), "preset": str(ds.get("preset") or ""),
+                "test_ratio": ratio, "noise": noise}
+    except (TypeError, ValueError, AttributeError) as exc:
+        raise SessionError(f"The session's window settings are damaged: {exc}.") from exc
