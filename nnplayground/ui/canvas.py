@@ -92,6 +92,9 @@ class CanvasWidget(pg.PlotWidget):
         self._handle_labels = np.zeros(0, dtype=np.int64)
         self._handle_xy = np.zeros((0, 2))
         self._brush_cache: dict[int, QtGui.QBrush] = {}
+        self._ring_cache: dict[int, QtGui.QPen] = {}
+        self._hollow = pg.mkBrush(255, 255, 255, 230)
+        self._held_out = None
 
         item = self.plot_item
         item.hideButtons()
@@ -236,6 +239,18 @@ class CanvasWidget(pg.PlotWidget):
         self.plot_item.setLabel("bottom", names[0])
         self.plot_item.setLabel("left", names[1])
 
+    def set_held_out(self, mask_of_ids) -> None:
+        """``mask_of_ids(ids) -> bool (n,)``: which points are held out for testing (drawn
+        hollow); None draws every point filled."""
+        self._held_out = mask_of_ids
+        self._on_model_changed()
+
+    def _ring(self, label: int) -> QtGui.QPen:
+        pen = self._ring_cache.get(label)
+        if pen is None:
+            pen = self._ring_cache[label] = pg.mkPen(class_color(label), width=2.5)
+        return pen
+
     def _brush(self, label: int) -> QtGui.QBrush:
         brush = self._brush_cache.get(label)
         if brush is None:
@@ -246,9 +261,16 @@ class CanvasWidget(pg.PlotWidget):
         ids, X, y = self._model.snapshot()
         self._ids, self._X, self._labels = ids, X, y
         self._xy = X[:, list(self._axes)] if len(X) else np.zeros((0, 2))
+        held = self._held_out(ids) if self._held_out is not None and len(ids) else None
+        if held is None or not held.any():
+            brush, pen = [self._brush(int(c)) for c in y], self._outline
+        else:
+            # Held-out (test) points are drawn hollow in their class colour, as in
+            # TensorFlow Playground's "show test data".
+            brush = [self._hollow if h else self._brush(int(c)) for c, h in zip(y, held)]
+            pen = [self._ring(int(c)) if h else self._outline for c, h in zip(y, held)]
         self._scatter.setData(
-            x=self._xy[:, 0], y=self._xy[:, 1], brush=[self._brush(int(c)) for c in y],
-            pen=self._outline, size=self.POINT_SIZE,
+            x=self._xy[:, 0], y=self._xy[:, 1], brush=brush, pen=pen, size=self.POINT_SIZE,
         )
         self._selected &= set(ids.tolist())
         self._refresh_selection()

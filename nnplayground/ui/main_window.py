@@ -20,7 +20,7 @@ from nnplayground.ui.error_view import ErrorCurveView
 from nnplayground.ui.latent_view import LatentView
 from nnplayground.ui.model_panel import ModelPanel
 from nnplayground.ui.network_view import NetworkView
-from nnplayground.ui.playground import TrainingData, bounds_for
+from nnplayground.ui.playground import TrainingData, bounds_for, held_out_mask
 from nnplayground.ui.points_model import PointsModel
 from nnplayground.ui.window_actions import WindowActions
 
@@ -310,8 +310,9 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ model
     def _configure_data(self) -> None:
         kind = self.trainer.model.kind if self.trainer.model is not None else "mlp"
-        self.data.configure(kind, self.points.n_classes, self.data_panel.test_ratio(),
-                            self.data_panel.seed())
+        ratio, seed = self.data_panel.test_ratio(), self.data_panel.seed()
+        self.data.configure(kind, self.points.n_classes, ratio, seed)
+        self.canvas.set_held_out(lambda ids: held_out_mask(ids, ratio, seed))
         self._update_counts()
 
     def rebuild_model(self) -> None:
