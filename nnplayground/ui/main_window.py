@@ -58,6 +58,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session_path: str | None = None
         self._true_centroids: np.ndarray | None = None
         self._last_state = None
+        self._last_epoch = 0
         self._trails = TrailBuffer(maxlen=40)
 
         self.points = PointsModel(PointSet(2, ["Class 1", "Class 2"]), self)
@@ -74,11 +75,18 @@ class MainWindow(QtWidgets.QMainWindow):
         self.resize(1280, 800)
         self._update_title()
         restored = self.actions_.restore_settings() if restore_settings else False
+        self._persist = restore_settings  # tests build windows that leave no trace
+        if restore_settings:
+            restored = self.actions_.restore_autosave() or restored
+            self.actions_.start_autosave_timer()
         if len(self.points) == 0:
             # The data panel shows its first preset (AND); a first start opens the demo.
             preset = (self.data_panel.preset() if restored else "") or DEFAULT_PRESET
             self.load_preset(preset, self.data_panel.seed(), self.data_panel.noise(),
                              undoable=False)
+        restore_error = getattr(self.actions_, "restore_error", None)
+        if restore_error:
+            self.show_banner(f"{restore_error} — here is the demo instead.")
 
     # ------------------------------------------------------------------ layout
     def _build_widgets(self) -> None:
@@ -334,6 +342,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if history is not None:
             self.error_view.append(history["train"], history["test"])
         self._last_state = model.get_state()
+        self._last_epoch = model.epoch
         self.hide_banner()
         self.refresh_views()
         last = [h[-1] if history is not None and len(h) else None
@@ -423,6 +432,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_trainer_snapshot_ready(self, snapshot, vd) -> None:
         self.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
         self._last_state = snapshot.state
+        self._last_epoch = snapshot.epoch
         model = self.trainer.model
         self._show(snapshot.state, vd, model)
         self.actions_.update_readout(snapshot.epoch, snapshot.train_error, snapshot.test_error,
@@ -499,6 +509,7 @@ class MainWindow(QtWidgets.QMainWindow):
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         if self.digit_panel is not None:
             self.digit_panel.shutdown()
+        if self._persist:
+            self.actions_.save_settings()  # also autosaves the work, from the last snapshot
         self.trainer.stop_and_wait()
-        self.actions_.save_settings()
         super().closeEvent(event)

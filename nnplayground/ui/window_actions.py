@@ -208,8 +208,12 @@ class WindowActions(QtCore.QObject):
         model = w.trainer.model
         if model is not None:
             if w.trainer.is_running():
-                w.trainer.stop_and_wait()  # a consistent model; the user presses Play again
-            s.set_model(model)
+                # The training thread owns the model: take the last snapshot instead, which
+                # matches the error history shown. Training goes on.
+                s.model = {"kind": model.kind, "config": model.get_config(),
+                           "state": w._last_state, "epoch": w._last_epoch}
+            else:
+                s.set_model(model)
         return s
 
     def save_to(self, path: str) -> bool:
@@ -331,7 +335,67 @@ class WindowActions(QtCore.QObject):
         return os.path.exists(path)
 
     # ------------------------------------------------------------------ settings
+    # ------------------------------------------------------------------ autosave
+    @staticmethod
+    def autosave_path() -> Path:
+        """Beside the settings file: the work of the last run, saved on exit and every
+        minute, so that closing the window (or a crash) never loses a class's points."""
+        return Path(QtCore.QSettings().fileName()).parent / f"autosave{SUFFIX}"
+
+    def autosave(self) -> bool:
+        w = self.w
+        key = (w.points.point_set.version, id(w.points.point_set), w._last_epoch, w.trainer.model)
+        if key == getattr(self, "_autosaved_key", None):
+            return True
+        path = self.autosave_path()
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            s = self.session()
+            s.extras["saved_as"] = w.session_path
+            save_session(s, path)
+        except (SessionError, OSError) as exc:
+            w.statusBar().showMessage(f"Could not autosave: {exc}", 6000)
+            return False
+        self._autosaved_key = key
+        return True
+
+    def restore_autosave(self) -> bool:
+        """Open the last run's work; False (and a message) when there is none or it is damaged."""
+        path = self.autosave_path()
+        if not path.exists():
+            return False
+        w = self.w
+        if not self.open_session(str(path)):
+            # Keep the damaged file for whoever can mend it; the next autosave would
+            # otherwise write over it.
+            kept = path.with_name(f"autosave-damaged-{QtCore.QDateTime.currentSecsSinceEpoch()}{SUFFIX}")
+            try:
+                path.replace(kept)
+                note = f" (kept as {kept})"
+            except OSError:
+                note = ""
+            self.restore_error = w.banner.text() + note  # shown again once the demo is loaded
+            return False
+        w.points.undo_stack.clear()  # starting up is not an edit to undo
+        try:
+            saved_as = load_session(path).extras.get("saved_as")
+        except SessionError:
+            saved_as = None
+        w.session_path = saved_as if isinstance(saved_as, str) and os.path.exists(saved_as) else None
+        if w.session_path is None and w.session_name == path.stem:
+            w.session_name = ""
+        w._update_title()
+        w.statusBar().showMessage("Your last session is back, as you left it.", 6000)
+        return True
+
+    def start_autosave_timer(self, interval_ms: int = 60000) -> None:
+        self._autosave_timer = QtCore.QTimer(self)
+        self._autosave_timer.setInterval(interval_ms)
+        self._autosave_timer.timeout.connect(self.autosave)
+        self._autosave_timer.start()
+
     def save_settings(self) -> None:
+        self.autosave()
         s = QtCore.QSettings()
         s.setValue("window/geometry", self.w.saveGeometry())
         s.setValue("window/splitter", self.w.splitter.saveState())

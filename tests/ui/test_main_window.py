@@ -471,7 +471,7 @@ CLOSE_WHILE_TRAINING = textwrap.dedent("""
     app = make_application([])
     from PySide6.QtCore import QTimer
     from nnplayground.ui.main_window import MainWindow
-    w = MainWindow(restore_settings=False)
+    w = MainWindow()  # as the app starts: settings and autosave (in a private HOME)
     w.load_preset("Spiral", 0, 0.1)
     w.show()
     QTimer.singleShot(50, w.actions_.play.trigger)
@@ -492,5 +492,6 @@ def test_closing_the_window_while_training_exits_cleanly(tmp_path):
     assert proc.stdout.strip() == "running"
     assert "QThread: Destroyed" not in proc.stderr
     assert "Traceback" not in proc.stderr, proc.stderr
-    # Settings went to the private config folder, not the user's.
+    # Settings and the autosaved work went to the private config folder, not the user's.
     assert list(tmp_path.rglob("nnplayground*"))
+    assert list(tmp_path.rglob("autosave.nnp"))
