@@ -14,6 +14,7 @@ from nnplayground.core.points import PointSet
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.training.worker import TrainingController
 from nnplayground.ui.canvas import AXIS_NAMES, CanvasWidget
+from nnplayground.ui.centroid_table import CentroidTable
 from nnplayground.ui.data_panel import DataPanel
 from nnplayground.ui.decision_overlay import DecisionOverlay
 from nnplayground.ui.error_view import ErrorCurveView
@@ -130,6 +131,10 @@ class MainWindow(QtWidgets.QMainWindow):
         centre_layout.addWidget(self.banner)
         centre_layout.addWidget(self.axes_row)
         centre_layout.addWidget(self.canvas, 1)
+        self.centroid_table = CentroidTable(self.points)
+        self.centroid_table.setMaximumHeight(170)
+        self.centroid_table.hide()
+        centre_layout.addWidget(self.centroid_table)
 
         self.error_view = ErrorCurveView()
         self.error_view.setMinimumHeight(160)
@@ -256,6 +261,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), three_d)
         self.canvas.set_bounds(*bounds_for(X, axes))
         self.canvas.set_cluster_mode(self._true_centroids is not None)
+        self.centroid_table.setVisible(self._true_centroids is not None)
         self.data_panel.set_classes(self.points.class_names)
         if three_d:
             view = self.ensure_3d_view()
