@@ -31,6 +31,10 @@ class CentroidTable(QtWidgets.QTableWidget):
                              | QtWidgets.QAbstractItemView.EditTrigger.EditKeyPressed
                              | QtWidgets.QAbstractItemView.EditTrigger.AnyKeyPressed)
         self.itemChanged.connect(self._on_item_changed)
+        corner = self.findChild(QtWidgets.QAbstractButton, "qt_tableview_cornerbutton")
+        if corner is not None:
+            corner.setToolTip("Select the whole table")
+            corner.setAccessibleName("Select all cluster centres")
         self.set_model(model)
 
     def set_model(self, model: PointsModel) -> None:
