@@ -13,6 +13,11 @@ Conventions
 * Data with more than two inputs (3-D clusters) is shown on the plane of ``axes``; the
   hidden coordinates of every grid point are set to the mean of ``X`` along them, so the
   map is the slice of the model through the middle of the data.
+* A competitive neuron wears the colour of the class most of the points it wins belong
+  to (``neuron_colors``), not class k's colour for neuron k: neuron k usually settles on
+  some other class's cluster, and a mismatched colour reads as a mistake. Neurons with no
+  class to speak for are grey; neurons that agree are told apart by the region
+  boundaries and their numbers.
 """
 
 from __future__ import annotations
@@ -44,6 +49,9 @@ MID_RGB: tuple[int, int, int] = (246, 246, 246)
 #: How much of a class colour the heatmap reaches at full certainty: soft, so that the
 #: points drawn on top in full colour stay clearly visible.
 HEATMAP_STRENGTH = 0.45
+#: Greys for neurons without a class (no labels, or no points won): no class wears them,
+#: and the palette's black is darker than all of them.
+NEUTRAL_COLORS: tuple[str, ...] = ("#9A9A9A", "#C4C4C4", "#767676", "#B0B0B0")
 #: Length of the perceptron's weight arrow as a fraction of the smaller box side.
 ARROW_FRACTION = 0.15
 
@@ -221,6 +229,88 @@ def classes_rgba(classes: np.ndarray, confidence: np.ndarray | None = None,
     return out
 
 
+def neuron_colors(winners, labels, n_neurons: int) -> list[str]:
+    """Hex colour of each of ``n_neurons`` neurons: the class colour of the majority of
+    ``labels`` (n,) among the points whose ``winners`` (n,) entry is that neuron (a tie goes
+    to the lower class). Neurons that win nothing, and all of them when ``labels`` is None
+    or does not match ``winners``, get ``NEUTRAL_COLORS[k % 4]``."""
+    k = int(n_neurons)
+    out = [NEUTRAL_COLORS[i % len(NEUTRAL_COLORS)] for i in range(k)]
+    if winners is None or labels is None or k == 0:
+        return out
+    w = np.asarray(winners, dtype=np.intp).reshape(-1)
+    y = np.asarray(labels, dtype=np.intp).reshape(-1)
+    if len(w) != len(y):
+        return out
+    keep = (w >= 0) & (w < k) & (y >= 0)
+    w, y = w[keep], y[keep]
+    if len(w) == 0:
+        return out
+    votes = np.zeros((k, int(y.max()) + 1), dtype=np.intp)
+    np.add.at(votes, (w, y), 1)
+    for i in np.flatnonzero(votes.sum(axis=1)):
+        out[i] = class_color(int(votes[i].argmax()))
+    return out
+
+
+def region_boundaries(xs: np.ndarray, ys: np.ndarray, sq_dist: np.ndarray) -> np.ndarray:
+    """(2m, 2) end points (``connect="pairs"``) of the boundaries between the regions
+    the neurons win, from ``sq_dist`` (len(ys), len(xs), k): each grid point's squared
+    distance to each centroid. Neuron c's margin, the nearest other neuron's distance
+    minus its own, is 0 exactly on its boundary and linear in x between two neurons, so
+    its 0 contour is the true straight edge, not the grid's staircase. The last neuron
+    is skipped: each of its edges is also another neuron's."""
+    D = np.asarray(sq_dist, dtype=np.float64)
+    k = D.shape[-1]
+    if k < 2:
+        return np.empty((0, 2))
+    nearest = D.argmin(axis=-1)
+    two = np.partition(D, 1, axis=-1)  # [..., 0] the nearest distance, [..., 1] the next
+    segs = [contour_segments(xs, ys, np.where(nearest == c, two[..., 1], two[..., 0]) - D[..., c], 0.0)
+            for c in range(k - 1)]
+    return np.concatenate(segs)
+
+
+# --------------------------------------------------------------------------- camera
+def fit_camera(points: np.ndarray, elevation: float, azimuth: float, fov: float,
+               aspect: float, margin: float = 0.0) -> tuple[np.ndarray, float]:
+    """Centre (3,) and distance of pyqtgraph's orbit camera (angles in degrees, ``fov``
+    horizontal, ``aspect`` = height / width) that frames all ``points`` (m, 3) as tightly
+    as the perspective allows, leaving ``margin`` of each half of the view free.
+
+    With r, u, w the camera's right, up and backward axes and x, y, z the points' offsets
+    along them, a point is in view when |x - s| <= t (d - z) (t the half-view tangent, s
+    the centre's shift along r). The smallest such d is (max(x + tz) - min(x - tz)) / 2t,
+    reached at s = (max(x + tz) + min(x - tz)) / 2; likewise vertically. The axis that
+    needs less distance is centred at the tangent that would just fill it at the chosen
+    d (found by bisection). So the picture is centred as drawn, which the middle of the
+    bounding box is not under perspective.
+    """
+    P = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    e, a = np.radians(elevation), np.radians(azimuth)
+    w = np.array([np.cos(e) * np.cos(a), np.cos(e) * np.sin(a), np.sin(e)])
+    r = np.array([-np.sin(a), np.cos(a), 0.0])
+    u = np.cross(w, r)
+    q0 = (P.min(axis=0) + P.max(axis=0)) / 2
+    rel = P - q0
+    z = rel @ w
+    t_x = np.tan(np.radians(fov) / 2) * (1.0 - margin)
+    def fit(c, t):  # (distance that just fits, shift) for offsets c at tangent t
+        hi, lo = float((c + t * z).max()), float((c - t * z).min())
+        return (hi - lo) / (2 * t), (hi + lo) / 2
+
+    along = [(axis, rel @ axis, t) for axis, t in ((r, t_x), (u, t_x * aspect))]
+    distance = max(fit(c, t)[0] for _, c, t in along)
+    centre = q0
+    for axis, c, t in along:
+        lo, hi = 0.0, t
+        for _ in range(60):  # fit()'s distance falls as the tangent grows
+            mid = (lo + hi) / 2
+            lo, hi = (mid, hi) if fit(c, mid)[0] > distance else (lo, mid)
+        centre = centre + axis * fit(c, hi)[1]
+    return centre, max(distance, 1e-6)
+
+
 # --------------------------------------------------------------------------- trails
 class TrailBuffer:
     """The last ``maxlen`` positions of a set of centroids (for the competitive view)."""
@@ -262,7 +352,9 @@ class ViewData:
     (2, 2) decision-line end points; ``weight_arrow`` (2, 2) [start, tip];
     ``hidden_lines`` list (one per first-layer neuron) of (2, 2) or None; ``regions``
     (r, r) int winner per cell; ``centroids`` (k, d); ``trails`` (m, k, d);
-    ``originals``/``reconstructions`` (n, d); ``codes`` (n, latent).
+    ``originals``/``reconstructions`` (n, d); ``codes`` (n, latent); ``neuron_colors``
+    k hex strings (``neuron_colors()``). For the competitive layer ``contour`` holds the
+    boundaries between the neurons' regions.
     """
 
     kind: str
@@ -283,6 +375,7 @@ class ViewData:
     originals: np.ndarray | None = None
     reconstructions: np.ndarray | None = None
     codes: np.ndarray | None = None
+    neuron_colors: list | None = None
 
 
 def _n_inputs(model, X) -> int:
@@ -310,12 +403,14 @@ def _plane_line(w: np.ndarray, b: float, axes, X, box):
 
 
 def view_data(model, X: np.ndarray | None, bounds: Sequence[float], resolution: int = 100,
-              axes: Sequence[int] = (0, 1), trails: TrailBuffer | None = None) -> ViewData:
+              axes: Sequence[int] = (0, 1), trails: TrailBuffer | None = None,
+              labels: np.ndarray | None = None) -> ViewData:
     """Compute what the decision view shows for ``model`` (dispatch on ``model.kind``).
 
     ``X`` (n, d) is the current data (for the hidden-coordinate mean and the autoencoder's
     reconstructions). ``trails``, if given, receives the competitive layer's current
-    centroids and its history is returned in ``ViewData.trails``.
+    centroids and its history is returned in ``ViewData.trails``. ``labels`` (n,), the
+    true classes of ``X``, colour the competitive neurons by majority vote.
     """
     X = None if X is None else np.asarray(X, dtype=np.float64).reshape(len(X), -1)
     box = tuple(float(v) for v in bounds)
@@ -332,7 +427,7 @@ def view_data(model, X: np.ndarray | None, bounds: Sequence[float], resolution: 
         elif kind == "mlp":
             _mlp(vd, model, X, box, full, xs, ys, d)
         elif kind == "competitive":
-            _competitive(vd, model, full, trails)
+            _competitive(vd, model, full, trails, X, labels, xs, ys)
         elif kind == "autoencoder":
             if X is not None and len(X) and getattr(model, "mean_", None) is not None:
                 vd.originals = X.copy()
@@ -382,12 +477,21 @@ def _mlp(vd, model, X, box, full, xs, ys, d):
         vd.hidden_lines = [_plane_line(W0[:, j], b0[j], vd.axes, X, box)[0] for j in range(W0.shape[1])]
 
 
-def _competitive(vd, model, full, trails):
+def _competitive(vd, model, full, trails, X, labels, xs, ys):
     if model.centroids is None:
         return
     vd.centroids = np.array(model.centroids, dtype=np.float64, copy=True)
-    vd.regions = np.asarray(model.predict(full), dtype=np.intp).reshape(vd.resolution, vd.resolution)
-    vd.image = classes_rgba(vd.regions, strength=0.35)
+    r, k = vd.resolution, len(vd.centroids)
+    # The model's own winners for the regions (its tie rule); distances for the edges.
+    vd.regions = np.asarray(model.predict(full), dtype=np.intp).reshape(r, r)
+    C = vd.centroids
+    D = ((full ** 2).sum(axis=1)[:, None] - 2 * full @ C.T + (C ** 2).sum(axis=1)).reshape(r, r, k)
+    winners = None
+    if X is not None and len(X) and X.shape[1] == vd.centroids.shape[1]:
+        winners = model.predict(X)
+    vd.neuron_colors = neuron_colors(winners, labels, k)
+    vd.image = classes_rgba(vd.regions, colors=vd.neuron_colors, strength=0.35)
+    vd.contour = region_boundaries(xs, ys, D)
     if trails is not None:
         trails.push(vd.centroids)
         vd.trails = trails.array()

@@ -6,7 +6,13 @@ maths (grid predictions, RGBA image, contour, clipping) was done by ``core.geome
 the worker thread.
 
 Stacking (z values): heatmap -10 < contour -5 < (the canvas's points, z 0..) < hidden
-lines 2 < decision line / weight arrow 5 < reconstructions 15 < trails 18 < centroids 20.
+lines 2 < decision line / weight arrow 5 < reconstructions 15 < trails 18 < centroids 20
+< neuron numbers 21.
+
+Competitive layer: each region and centroid star wears its neuron's colour from
+``ViewData.neuron_colors`` (the majority class of the points it wins, grey without one),
+so two neurons may share a colour; the thin dark region boundaries (``contour``) and the
+number beside each star ("1", "2", ...) keep them apart.
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QFont
 
 from nnplayground.core.geometry import ViewData, class_color
 
@@ -30,7 +37,8 @@ class DecisionOverlay:
     Attributes (what the user sees, for tests): ``image_item``, ``contour_item``,
     ``line_item``, ``weight_item`` (arrow shaft) + ``weight_head`` (ArrowItem),
     ``hidden_item`` (all first-layer neuron lines, ``connect="pairs"``),
-    ``centroid_item``, ``trail_item``, ``recon_item``, ``recon_link_item``.
+    ``centroid_item``, ``trail_item``, ``recon_item``, ``recon_link_item``,
+    ``number_items`` (one ``TextItem`` per neuron, the visible ones first).
     """
 
     def __init__(self, plot_item: pg.PlotItem) -> None:
@@ -68,6 +76,9 @@ class DecisionOverlay:
         self.centroid_item = pg.ScatterPlotItem(
             size=22, symbol="star", pen=pg.mkPen("k", width=1.5), pxMode=True)
         self.centroid_item.setZValue(20)
+        # TextItems cannot share one item, so a pool grows to the most neurons ever shown
+        # and is reused; a frame only moves and shows/hides them.
+        self.number_items: list[pg.TextItem] = []
 
         self.items = [
             self.image_item, self.contour_item, self.hidden_item, self.line_item,
@@ -96,7 +107,7 @@ class DecisionOverlay:
         self._hidden_data = False
         self._hidden_pts = None
         self._recon_data = False
-        for item in self.items:
+        for item in self.items + self.number_items:
             item.setVisible(False)
 
     def update(self, vd: ViewData | None) -> None:
@@ -180,10 +191,12 @@ class DecisionOverlay:
         if C is None or len(C) == 0:
             self.centroid_item.setVisible(False)
             self.trail_item.setVisible(False)
+            self._update_numbers(None, ax, ay)
             return
-        brushes = [pg.mkBrush(class_color(k)) for k in range(len(C))]
-        self.centroid_item.setData(x=C[:, ax], y=C[:, ay], brush=brushes)
+        colors = vd.neuron_colors or [class_color(k) for k in range(len(C))]
+        self.centroid_item.setData(x=C[:, ax], y=C[:, ay], brush=[pg.mkBrush(c) for c in colors])
         self.centroid_item.setVisible(True)
+        self._update_numbers(C, ax, ay)
         T = vd.trails
         if T is None or len(T) < 2:
             self.trail_item.setVisible(False)
@@ -196,6 +209,24 @@ class DecisionOverlay:
         ys[:, :m] = T[:, :, ay].T
         self.trail_item.setData(xs.ravel(), ys.ravel())
         self.trail_item.setVisible(True)
+
+    def _update_numbers(self, C: np.ndarray | None, ax: int, ay: int) -> None:
+        n = 0 if C is None else len(C)
+        while len(self.number_items) < n:
+            # anchor beyond the text's own bottom-left corner: up and right of the star,
+            # clear of its 22 px, whatever the zoom
+            item = pg.TextItem(str(len(self.number_items) + 1), color=(20, 20, 20),
+                               anchor=(-0.45, 1.05), fill=pg.mkBrush(255, 255, 255, 190))
+            font = QFont()
+            font.setBold(True)
+            item.setFont(font)
+            item.setZValue(21)
+            self.plot_item.addItem(item, ignoreBounds=True)
+            self.number_items.append(item)
+        for k, item in enumerate(self.number_items):
+            if k < n:
+                item.setPos(float(C[k, ax]), float(C[k, ay]))
+            item.setVisible(k < n)
 
     def _update_reconstructions(self, vd: ViewData, ax: int, ay: int) -> None:
         R, X = vd.reconstructions, vd.originals

@@ -9,7 +9,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core.datasets import PRESETS
-from nnplayground.core.geometry import TrailBuffer, view_data
+from nnplayground.core.geometry import TrailBuffer, neuron_colors, view_data
 from nnplayground.core.points import PointSet
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.training.worker import TrainingController
@@ -369,12 +369,12 @@ class MainWindow(QtWidgets.QMainWindow):
     # ------------------------------------------------------------------ views
     def _compute_view(self, model):
         """Runs in the training thread for snapshots, in the GUI thread when idle."""
-        X, _ = self.points.point_set.arrays()
+        X, labels = self.points.point_set.arrays()
         if len(X) == 0:
             return None
         axes = self.canvas.projection_axes
         return view_data(model, X, self._surface_bounds, SURFACE_RESOLUTION, axes=axes,
-                         trails=self._trails)
+                         trails=self._trails, labels=labels)
 
     def _on_canvas_range_changed(self, *_args) -> None:
         """The heatmap covers everything visible, not just the data box: the locked
@@ -425,11 +425,12 @@ class MainWindow(QtWidgets.QMainWindow):
     def _update_3d(self, state, model) -> None:
         view = self.ensure_3d_view()
         X, labels = self.points.point_set.arrays()
-        winners = None
+        winners = colors = None
         centroids = state.get("centroids") if model.kind == "competitive" else None
         if centroids is not None and len(X):
             winners = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
-        view.set_points(X, labels=labels, winners=winners)
+            colors = neuron_colors(winners, labels, len(centroids))  # as on the canvas
+        view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
         view.set_true_centroids(self._true_centroids)
         trails = self._trails.array() if centroids is not None else None
         view.set_learned_centroids(centroids, trails=trails)

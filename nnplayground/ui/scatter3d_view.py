@@ -3,6 +3,13 @@
 Shows the points (coloured by class or by winning neuron), the true cluster centres and
 the centroids a competitive layer has learned, with optional trails of where those
 centroids have been. Every GL item is created once; updates only call ``setData``.
+
+A true centre is a large class-coloured disk with a black rim, a learned centroid a small
+black-and-white target drawn over it, so a converged neuron shows as a target inside its
+disk (the toolbar's legend says which is which). By winning neuron, a neuron and its
+points wear ``geometry.neuron_colors`` (its majority class), as on the 2-D canvas.
+The camera frames the data tightly (``geometry.fit_camera``) and keeps following it
+(new data, a resized view) until the user rotates or zooms; "Reset view" frames again.
 """
 
 from __future__ import annotations
@@ -16,7 +23,7 @@ import numpy as np
 import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QImage, QVector3D
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPixmap, QVector3D
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -26,7 +33,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.core.geometry import class_color
+from nnplayground.core.geometry import class_color, fit_camera, neuron_colors
 
 # pyqtgraph compiles each GL item class's shader program once and caches it on the class,
 # but a program belongs to the context that made it; a second GLViewWidget (or this one
@@ -39,8 +46,11 @@ if QCoreApplication.instance() is None:
 #: Light grey rather than white: the grid and white centroid rings stay visible on it.
 BACKGROUND = (245, 245, 245, 255)
 POINT_SIZE = 9.0  # pixels: big enough to read from the back of a classroom
-TRUE_CENTROID_SIZE = 26.0
-LEARNED_CENTROID_SIZE = 24.0
+# A true centre clearly larger than a learned centroid: the target sits inside the disk.
+TRUE_CENTROID_SIZE = 36.0
+LEARNED_CENTROID_SIZE = 20.0
+ELEVATION, AZIMUTH = 22.0, -60.0  # the default view: from the front left, a bit above
+_FRAME_MARGIN = 0.08  # of each half of the view, for point sprites and axis labels
 _OUTLINE = (0.15, 0.15, 0.15, 1.0)
 _NEUTRAL = (0.6, 0.6, 0.6, 1.0)
 
@@ -86,6 +96,30 @@ def _as_points(X, name: str) -> np.ndarray:
     return X
 
 
+def neuron_rgba(winners, colors) -> np.ndarray:
+    """Winner indices (n,) -> (n, 4) float32 RGBA from ``colors`` (one hex per neuron)."""
+    palette = np.array([hex_to_rgba(c) for c in colors], dtype=np.float32).reshape(-1, 4)
+    return palette[np.asarray(winners, dtype=np.int64) % len(palette)]
+
+
+def _legend_icon(kind: str, size: int = 18) -> QPixmap:
+    """The legend's picture of a true centre ("true") or a learned centroid ("learned"),
+    drawn like the sprites (a disk with a black rim; a black / white / black target)."""
+    pix = QPixmap(size, size)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setPen(Qt.PenStyle.NoPen)
+    rings = ([(1.0, "#000000"), (0.78, class_color(0))] if kind == "true"
+             else [(0.8, "#000000"), (0.55, "#FFFFFF"), (0.25, "#000000")])
+    for frac, color in rings:
+        d = size * frac
+        p.setBrush(QColor(color))
+        p.drawEllipse((size - d) / 2, (size - d) / 2, d, d)
+    p.end()
+    return pix
+
+
 def _nice_step(span: float) -> float:
     """A 1, 2 or 5 times a power of ten giving about ten grid cells across ``span``."""
     raw = max(span, 1e-9) / 10.0
@@ -97,6 +131,28 @@ def _nice_step(span: float) -> float:
 
 
 class _View(gl.GLViewWidget):
+    """GLViewWidget that reports the user moving the camera and its own resizing."""
+
+    camera_taken = Signal()  # the user dragged, wheeled or used the arrow keys
+    resized = Signal()
+
+    def mouseMoveEvent(self, ev) -> None:
+        if ev.buttons() != Qt.MouseButton.NoButton:
+            self.camera_taken.emit()
+        super().mouseMoveEvent(ev)
+
+    def wheelEvent(self, ev) -> None:
+        self.camera_taken.emit()
+        super().wheelEvent(ev)
+
+    def keyPressEvent(self, ev) -> None:
+        self.camera_taken.emit()  # pyqtgraph orbits with the arrow keys
+        super().keyPressEvent(ev)
+
+    def resizeEvent(self, ev) -> None:
+        super().resizeEvent(ev)
+        self.resized.emit()
+
     def initializeGL(self) -> None:
         super().initializeGL()
         if not QCoreApplication.testAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts):
@@ -121,10 +177,15 @@ class Scatter3DView(QWidget):
         self._explicit_colors: np.ndarray | None = None
         self._true_C: np.ndarray | None = None
         self._learned_C: np.ndarray | None = None
+        self._neuron_colors: list[str] | None = None
         self._color_mode = "class"
-        self._framed = False
+        self._follow = True  # the camera frames the data until the user moves it
+        self._framed_on = None  # (data extent, aspect) the camera was last fitted to
+        self._box = (np.full(3, -5.0), np.full(3, 5.0))
 
         self._gl = _View()
+        self._gl.camera_taken.connect(self._on_gl_camera_taken)
+        self._gl.resized.connect(self._on_gl_resized)
         self._gl.setBackgroundColor(BACKGROUND)
         self._gl.setMinimumSize(240, 200)
         self._gl.setAccessibleName("3-D view")
@@ -151,9 +212,9 @@ class Scatter3DView(QWidget):
         # A learned centroid: a target (black ring, light ring, black centre).
         self.learned_rim = gl.GLScatterPlotItem(size=LEARNED_CENTROID_SIZE, color=(0, 0, 0, 1),
                                                 pxMode=True, glOptions=_ON_TOP_OPTS)
-        self.learned_ring = gl.GLScatterPlotItem(size=LEARNED_CENTROID_SIZE - 7, pxMode=True,
+        self.learned_ring = gl.GLScatterPlotItem(size=LEARNED_CENTROID_SIZE - 6, pxMode=True,
                                                  glOptions=_ON_TOP_OPTS)
-        self.learned_centroids = gl.GLScatterPlotItem(size=8.0, color=(0, 0, 0, 1),
+        self.learned_centroids = gl.GLScatterPlotItem(size=6.0, color=(0, 0, 0, 1),
                                                       pxMode=True, glOptions=_ON_TOP_OPTS)
         order = [self.grid, self.axes, *self.axis_labels, self.points_rim, self.points,
                  self.trails, self.true_rim, self.true_centroids, self.learned_rim,
@@ -175,14 +236,28 @@ class Scatter3DView(QWidget):
                                     "neuron that wins it")
         self.color_combo.setAccessibleName("Colour points by")
         self.color_combo.currentIndexChanged.connect(self._on_color_combo_changed)
-        hint = QLabel("drag: rotate · wheel: zoom")
-        hint.setStyleSheet("color: #555")
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.reset_button)
         bar.addWidget(self.color_combo)
         bar.addStretch(1)
-        bar.addWidget(hint)
+        self.legend = QWidget()
+        self.legend.setToolTip("Large disk: a cluster's true centre. Small target: a "
+                               "centroid the network has learned. Drag to rotate, "
+                               "wheel to zoom.")
+        self.legend.setAccessibleName("3-D view legend")
+        legend = QHBoxLayout(self.legend)
+        legend.setContentsMargins(0, 0, 0, 0)
+        legend.setSpacing(3)
+        for kind, text in (("true", "true centre"), ("learned", "learned centroid")):
+            icon = QLabel()
+            icon.setPixmap(_legend_icon(kind))
+            label = QLabel(text)
+            label.setStyleSheet("color: #333")
+            legend.addWidget(icon)
+            legend.addWidget(label)
+            legend.addSpacing(6)
+        bar.addWidget(self.legend)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
@@ -199,12 +274,14 @@ class Scatter3DView(QWidget):
     def color_mode(self) -> str:
         return self._color_mode
 
-    def set_points(self, X, colors=None, *, labels=None, winners=None) -> None:
+    def set_points(self, X, colors=None, *, labels=None, winners=None,
+                   neuron_colors=None) -> None:
         """Show points ``X`` (n, 3).
 
         ``colors`` (n, 4) float RGBA in [0, 1] overrides everything; otherwise the colour
-        mode picks ``labels`` (n,) true classes or ``winners`` (n,) winning neurons, both
-        mapped to Okabe-Ito. With neither, points are grey.
+        mode picks ``labels`` (n,) true classes (Okabe-Ito) or ``winners`` (n,) winning
+        neurons, neuron i in ``neuron_colors[i]`` (hex strings, as on the 2-D canvas;
+        by default ``geometry.neuron_colors(winners, labels, k)``). With neither, grey.
         """
         X = _as_points(X, "X")
         n = len(X)
@@ -216,6 +293,7 @@ class Scatter3DView(QWidget):
                                  else np.asarray(colors, dtype=np.float32).reshape(n, 4))
         self._labels = None if labels is None else np.asarray(labels, dtype=np.int64)
         self._winners = None if winners is None else np.asarray(winners, dtype=np.int64)
+        self._neuron_colors = None if neuron_colors is None else list(neuron_colors)
         self._update_winner_choice()
         self.points.setData(pos=X)
         self.points_rim.setData(pos=X)
@@ -223,14 +301,14 @@ class Scatter3DView(QWidget):
         self.points_rim.setVisible(n > 0)
         self._apply_colors()
         self._update_frame_items()
-        if not self._framed and n > 0:
-            self.reset_camera()
 
-    def set_winners(self, winners) -> None:
-        """The winning neuron of each current point (n,) ints, or None (after training)."""
+    def set_winners(self, winners, neuron_colors=None) -> None:
+        """The winning neuron of each current point (n,) ints, or None (after training);
+        ``neuron_colors`` as in ``set_points``."""
         if winners is not None and len(winners) != len(self._X):
             raise ValueError(f"winners has {len(winners)} rows for {len(self._X)} points")
         self._winners = None if winners is None else np.asarray(winners, dtype=np.int64)
+        self._neuron_colors = None if neuron_colors is None else list(neuron_colors)
         self._update_winner_choice()
         self._apply_colors()
 
@@ -281,25 +359,21 @@ class Scatter3DView(QWidget):
             self.color_mode_changed.emit(mode)
 
     def reset_camera(self) -> None:
-        """Centre on the mean of the data and back off until all of it fits the view."""
+        """Look from the default angle, framing the data tightly, and keep framing it
+        (new data, a resized view) until the user moves the camera."""
+        self._follow = True
+        self._frame()
+
+    def frame_points(self) -> np.ndarray:
+        """(m, 3) what the camera frames: the points and true centres (the box under the
+        floor grid when there are none). Not the grid and axes: their corner sits far
+        below and left of data that lies along a diagonal, and framing it too left a
+        third of the view empty; the floor still shows where up is."""
         P = self._all_positions()
-        if len(P) == 0:
-            center, radius = np.zeros(3), 5.0
-        else:
-            center = P.mean(axis=0)
-            # The floor grid and the axes' corner belong in the picture too: they are
-            # what tells a student which way is up.
-            lo, hi = self._box
-            corners = np.array([[(lo, hi)[(i >> a) & 1][a] for a in range(3)] for i in range(8)])
-            radius = float(np.sqrt(((corners - center) ** 2).sum(axis=1)).max())
-            radius = max(radius, 1.0)
-        fov = float(self._gl.opts["fov"])  # horizontal, in degrees
-        aspect = max(self._gl.height(), 1) / max(self._gl.width(), 1)
-        half = math.atan(math.tan(math.radians(fov / 2)) * min(1.0, aspect))
-        distance = 0.95 * radius / math.sin(half)
-        self._gl.setCameraPosition(pos=QVector3D(*center), distance=distance,
-                                   elevation=22, azimuth=-60)
-        self._framed = len(P) > 0
+        if len(P):
+            return P
+        lo, hi = self._box
+        return np.array([[(lo, hi)[(i >> a) & 1][a] for a in range(3)] for i in range(8)])
 
     def camera(self) -> dict:
         """Copy of the camera parameters: center, distance, fov, elevation, azimuth."""
@@ -313,6 +387,27 @@ class Scatter3DView(QWidget):
     def _on_reset_button_clicked(self) -> None:
         self.reset_camera()
 
+    def _on_gl_camera_taken(self) -> None:
+        self._follow = False
+
+    def _on_gl_resized(self) -> None:
+        # The first frame often arrives before the layout gives the view its real size.
+        if self._follow:
+            self._frame()
+
+    def _frame_key(self, P: np.ndarray) -> tuple:
+        aspect = max(self._gl.height(), 1) / max(self._gl.width(), 1)
+        return (tuple(P.min(axis=0)), tuple(P.max(axis=0)), aspect)
+
+    def _frame(self) -> None:
+        P = self.frame_points()
+        key = self._frame_key(P)
+        centre, distance = fit_camera(P, ELEVATION, AZIMUTH, float(self._gl.opts["fov"]),
+                                      key[2], _FRAME_MARGIN)
+        self._gl.setCameraPosition(pos=QVector3D(*centre), distance=float(distance),
+                                   elevation=ELEVATION, azimuth=AZIMUTH)
+        self._framed_on = key
+
     def _on_color_combo_changed(self, index: int) -> None:
         self.color_by(self.color_combo.itemData(index))
 
@@ -325,39 +420,43 @@ class Scatter3DView(QWidget):
         n = len(self._X)
         if self._explicit_colors is not None:
             return self._explicit_colors
-        chosen = self._winners if self._color_mode == "winner" else self._labels
-        if chosen is None:
-            chosen = self._labels if self._labels is not None else self._winners
-        if chosen is None:
+        if self._winners is not None and (self._color_mode == "winner" or self._labels is None):
+            return neuron_rgba(self._winners, self._neuron_palette())
+        if self._labels is None:
             return np.tile(np.array(_NEUTRAL, dtype=np.float32), (n, 1))
-        return labels_to_rgba(chosen)
+        return labels_to_rgba(self._labels)
+
+    def _neuron_palette(self) -> list[str]:
+        """One hex colour per neuron: as given, or by majority class like the canvas."""
+        k = max(0 if self._learned_C is None else len(self._learned_C),
+                int(self._winners.max()) + 1 if self._winners is not None and len(self._winners) else 0)
+        given = self._neuron_colors
+        if given is not None and len(given) >= k:
+            return given
+        return neuron_colors(self._winners, self._labels, max(k, 1))
 
     def _apply_colors(self) -> None:
         if len(self._X):
             self.points.setData(color=self._point_colors())
         by_winner = self._color_mode == "winner" and self._winners is not None
         if self._true_C is not None and len(self._true_C):
-            k = len(self._true_C)
-            # In winner mode class colours would mean something else: keep centres neutral.
-            colors = (np.tile(np.array(_NEUTRAL, dtype=np.float32), (k, 1)) if by_winner
-                      else labels_to_rgba(np.arange(k)))
-            self.true_centroids.setData(color=colors)
+            # Neuron colours are class colours too, so centre i keeps class i's in both modes.
+            self.true_centroids.setData(color=labels_to_rgba(np.arange(len(self._true_C))))
         if self._learned_C is not None and len(self._learned_C):
             k = len(self._learned_C)
             # In winner mode neuron i wears the colour of the points it wins.
-            colors = (labels_to_rgba(np.arange(k)) if by_winner
+            colors = (neuron_rgba(np.arange(k), self._neuron_palette()) if by_winner
                       else np.tile(np.array((1, 1, 1, 1), dtype=np.float32), (k, 1)))
             self.learned_ring.setData(color=colors)
 
     def _all_positions(self) -> np.ndarray:
-        parts = [self._X]
-        for C in (self._true_C, self._learned_C):
-            if C is not None:
-                parts.append(C)
+        # Learned centroids are left out: they move every frame, the frame should not.
+        parts = [self._X] + ([self._true_C] if self._true_C is not None else [])
         return np.concatenate(parts, axis=0)
 
     def _update_frame_items(self) -> None:
-        """Floor grid under the data and x/y/z axes from its lowest corner."""
+        """Floor grid under the data and x/y/z axes from its lowest corner; the camera
+        follows a changed box unless the user has taken it over."""
         P = self._all_positions()
         if len(P) == 0:
             lo, hi = np.full(3, -5.0), np.full(3, 5.0)
@@ -382,6 +481,8 @@ class Scatter3DView(QWidget):
         self.axes.setData(pos=segs, color=dark)
         for label, end in zip(self.axis_labels, ends):
             label.setData(pos=end)
+        if self._follow and len(P) and self._framed_on != self._frame_key(P):
+            self._frame()
 
 
 def _trail_segments(trails) -> np.ndarray | None:

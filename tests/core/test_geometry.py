@@ -181,6 +181,85 @@ def test_view_data_competitive_3d_region_map_on_the_projection_plane():
     assert np.array_equal(vd.regions[0], [0, 0, 0, 0])
 
 
+def test_neuron_colors_majority_class_ties_low_and_grey_without_a_class():
+    winners = np.array([0, 0, 0, 1, 1, 2, 2, 2])
+    labels = np.array([3, 3, 1, 0, 2, 1, 1, 5])
+    # neuron 0: class 3 (2 of 3); neuron 1: a 1-1 tie goes to class 0; 2: class 1;
+    # neuron 3 wins nothing
+    assert g.neuron_colors(winners, labels, 4) == [
+        g.class_color(3), g.class_color(0), g.class_color(1), g.NEUTRAL_COLORS[3]]
+    greys = list(g.NEUTRAL_COLORS[:3])
+    assert g.neuron_colors(winners, None, 3) == greys
+    assert g.neuron_colors(winners, labels[:5], 3) == greys  # labels of other points
+    assert not set(g.NEUTRAL_COLORS) & set(g.OKABE_ITO)
+
+
+def _three_clusters():
+    rng = np.random.default_rng(3)
+    centres = np.array([[-1.2, -0.5], [1.2, -0.5], [0.0, 0.6]])
+    X = np.repeat(centres, 10, axis=0) + rng.normal(0.0, 0.05, (30, 2))
+    return centres, X, np.repeat(np.arange(3), 10)
+
+
+def test_view_data_competitive_neuron_wears_the_class_of_the_cluster_it_sits_on():
+    centres, X, y = _three_clusters()
+    c = CompetitiveLayer(n_inputs=2, n_neurons=3, seed=0)
+    c.initialize(X)
+    c.centroids = centres[[2, 0, 1]].copy()  # neuron 0 on class 2's cluster, and so on
+    vd = g.view_data(c, X, BOX, resolution=40, labels=y)
+    assert vd.neuron_colors == [g.class_color(2), g.class_color(0), g.class_color(1)]
+    # the region around class 2's cluster is painted in class 2's colour, softly
+    mid = np.array(g.MID_RGB, float)
+    want = np.rint(mid + 0.35 * (g.hex_to_rgb(g.class_color(2)) - mid))
+    j, i = np.unravel_index(np.flatnonzero(vd.regions == 0)[0], vd.regions.shape)
+    assert np.array_equal(vd.image[j, i, :3], want)
+    unlabelled = g.view_data(c, X, BOX, resolution=40)
+    assert unlabelled.neuron_colors == list(g.NEUTRAL_COLORS[:3])
+
+
+def test_competitive_region_boundaries_lie_between_neighbouring_neurons():
+    c = CompetitiveLayer(n_inputs=2, n_neurons=2, seed=0)
+    c.initialize(np.zeros((2, 2)))
+    c.centroids = np.array([[-1.0, 0.3], [1.0, 0.3]])
+    vd = g.view_data(c, None, BOX, resolution=20)
+    # the bisector x = 0, exactly, one segment per row of cells
+    assert vd.contour.shape == (2 * 19, 2)
+    assert np.allclose(vd.contour[:, 0], 0.0, atol=1e-12)
+
+    centres, X, y = _three_clusters()
+    c3 = CompetitiveLayer(n_inputs=2, n_neurons=3, seed=0)
+    c3.initialize(X)
+    c3.centroids = centres.copy()
+    edges = g.view_data(c3, X, BOX, resolution=50, labels=y).contour
+    d = np.sqrt(((edges[:, None, :] - centres[None]) ** 2).sum(-1))  # (m, 3)
+    two = np.sort(d, axis=1)[:, :2]
+    # On a boundary two neurons tie: exactly (linear field) except within a cell of the
+    # triple point (0, -0.6045), where the field bends inside the cell.
+    near_junction = np.hypot(edges[:, 0], edges[:, 1] + 0.6045) < 0.1
+    assert np.allclose(two[~near_junction, 0], two[~near_junction, 1], atol=1e-9)
+    assert np.abs(two[:, 0] - two[:, 1]).max() < 0.08
+    pairs = {tuple(sorted(p)) for p in np.argsort(d, axis=1)[:, :2]}
+    assert pairs == {(0, 1), (0, 2), (1, 2)}  # every pair of neighbours has its edge
+    one = CompetitiveLayer(n_inputs=2, n_neurons=1, seed=0)
+    one.initialize(X)
+    assert len(g.view_data(one, X, BOX, resolution=10).contour) == 0
+
+
+def test_fit_camera_frames_exactly():
+    square = np.array([[0.0, y, z] for y in (0.0, 2.0) for z in (-1.0, 1.0)])
+    # from +x (elevation 0, azimuth 0) with a 90 degree view: right is +y, up is +z
+    centre, dist = g.fit_camera(square, 0.0, 0.0, 90.0, aspect=1.0)
+    assert np.allclose(centre, [0.0, 1.0, 0.0]) and dist == pytest.approx(1.0)
+    # a cube: the near face (1 closer) must fit, half-width 1 at depth 1 -> distance 2
+    cube = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
+    centre, dist = g.fit_camera(cube, 0.0, 0.0, 90.0, aspect=1.0)
+    assert np.allclose(centre, 0.0) and dist == pytest.approx(2.0)
+    # a wide view (aspect 0.5): the height binds; a margin backs off
+    _, wide = g.fit_camera(square, 0.0, 0.0, 90.0, aspect=0.5)
+    _, loose = g.fit_camera(square, 0.0, 0.0, 90.0, aspect=1.0, margin=0.5)
+    assert wide == pytest.approx(2.0) and loose == pytest.approx(2.0)
+
+
 def test_view_data_autoencoder_reconstructions_and_codes():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(20, 3))

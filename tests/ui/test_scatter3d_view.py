@@ -5,14 +5,15 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QVector4D
 
-from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.core.geometry import NEUTRAL_COLORS, OKABE_ITO, class_color
 from nnplayground.ui.scatter3d_view import (
     Scatter3DView,
     _trail_segments,
     hex_to_rgba,
     labels_to_rgba,
+    neuron_rgba,
 )
 
 CENTROIDS = np.array([(1, 2, 1), (2, 5, 2), (-3, 3, 0), (5, -1, -1), (-2, -2, -2)], float)
@@ -109,18 +110,33 @@ def test_items_hold_what_was_set_and_learned_centroids_change_the_image(view, qt
 
 
 @pytest.mark.gl
-def test_colour_by_winner_recolours_points(view, qtbot):
+def test_colour_by_winner_uses_the_neurons_majority_class(view, qtbot):
     X, y = five_clusters()
-    winners = (y + 1) % 5
+    winners = (y + 1) % 5  # neuron j sits on class j-1's cluster...
+    winners[:3] = 2  # ...and also wins three points of class 0
     view.set_points(X, labels=y)
     # No winners yet: the combo's winner entry is disabled, nothing else to colour by.
     assert not view.color_combo.model().item(1).isEnabled()
+    view.set_true_centroids(CENTROIDS)
+    view.set_learned_centroids(CENTROIDS[[4, 0, 1, 2, 3]])
     view.set_winners(winners)
     assert view.color_combo.model().item(1).isEnabled()
     with qtbot.waitSignal(view.color_mode_changed) as sig:
         view.color_combo.setCurrentIndex(1)
     assert sig.args == ["winner"] and view.color_mode == "winner"
-    np.testing.assert_allclose(view.points.color, labels_to_rgba(winners))
+    # as on the 2-D canvas: neuron j in class j-1's colour, so only the three points
+    # won by the "wrong" neuron change colour (to class 1's)
+    expected = labels_to_rgba(y)
+    expected[:3] = hex_to_rgba(class_color(1))
+    np.testing.assert_allclose(view.points.color, expected)
+    np.testing.assert_allclose(view.learned_ring.color, labels_to_rgba((np.arange(5) - 1) % 5))
+    np.testing.assert_allclose(view.true_centroids.color, labels_to_rgba(np.arange(5)))
+    given = ["#112233", "#445566", "#778899", "#AABBCC", "#DDEEFF"]
+    view.set_points(X, labels=y, winners=winners, neuron_colors=given)
+    np.testing.assert_allclose(view.points.color, neuron_rgba(winners, given))
+    view.set_points(X, winners=winners)  # no labels: neurons are grey
+    np.testing.assert_allclose(view.points.color, neuron_rgba(winners, NEUTRAL_COLORS))
+    view.set_points(X, labels=y, winners=winners)
     view.color_by("class")
     assert view.color_combo.currentIndex() == 0
     np.testing.assert_allclose(view.points.color, labels_to_rgba(y))
@@ -129,15 +145,65 @@ def test_colour_by_winner_recolours_points(view, qtbot):
 
 
 @pytest.mark.gl
+def test_converged_centroids_show_inside_their_true_centres(view, qtbot):
+    view.set_true_centroids(CENTROIDS)
+    view.set_learned_centroids(CENTROIDS.copy())  # training converged exactly
+    qtbot.wait(30)
+    rgb = pixels(view.grab_image())
+    # each true centre's colour still shows as a ring around its learned target
+    for hex_color in OKABE_ITO[:5]:
+        assert count_near(rgb, hex_color) > 60, hex_color
+    assert (rgb == 255).all(axis=-1).sum() > 5 * 20  # the targets' white rings
+    assert view.true_rim.size > view.learned_rim.size + 10
+
+
+@pytest.mark.gl
+def ndc(view, P: np.ndarray) -> np.ndarray:
+    """(m, 2) where pyqtgraph's own camera puts points P (m, 3): -1..1 edge to edge."""
+    glw = view.gl_widget
+    region = (0, 0, glw.width(), glw.height())
+    m = glw.projectionMatrix(region, region) * glw.viewMatrix()
+    out = [m.map(QVector4D(*map(float, p), 1.0)) for p in P]
+    return np.array([[v.x() / v.w(), v.y() / v.w()] for v in out])
+
+
+def assert_tightly_framed(view, P):
+    xy = ndc(view, P)
+    lo, hi = xy.min(axis=0), xy.max(axis=0)
+    assert (hi <= 1.0).all() and (lo >= -1.0).all()  # everything in view
+    np.testing.assert_allclose(lo + hi, 0.0, atol=1e-3)  # centred both ways
+    assert max(hi) == pytest.approx(0.92, abs=1e-3)  # and filling it, bar the margin
+
+
+@pytest.mark.gl
+def test_camera_frames_the_data_tightly_and_follows_until_the_user_moves_it(view, qtbot):
+    X, y = five_clusters()
+    view.set_points(X, labels=y)
+    view.set_true_centroids(CENTROIDS)
+    assert_tightly_framed(view, X)
+    view.set_learned_centroids(CENTROIDS + 0.1)  # training frames: the camera stays put
+    before = view.camera()
+    view.set_points(X, labels=y)
+    assert view.camera() == before
+    view.resize(900, 400)  # a new shape of view is framed again
+    qtbot.waitUntil(lambda: view.gl_widget.width() > 800)
+    assert_tightly_framed(view, X)
+    glw = view.gl_widget
+    qtbot.mousePress(glw, Qt.MouseButton.LeftButton, pos=QPoint(50, 50))
+    qtbot.mouseMove(glw, QPoint(90, 50))
+    qtbot.mouseRelease(glw, Qt.MouseButton.LeftButton, pos=QPoint(90, 50))
+    moved = view.camera()
+    view.set_points(X * 2, labels=y)  # the user's camera is left alone
+    assert view.camera() == moved
+    view.reset_camera()
+    assert_tightly_framed(view, np.concatenate([X * 2, CENTROIDS]))
+
+
+@pytest.mark.gl
 def test_mouse_drag_rotates_and_reset_view_frames_the_data(view, qtbot):
     X, y = five_clusters()
     view.set_points(X, labels=y)
     framed = view.camera()
-    np.testing.assert_allclose(
-        [framed["center"].x(), framed["center"].y(), framed["center"].z()], X.mean(axis=0),
-        atol=1e-5)
-    # Every point is closer to the centre than the camera is.
-    assert framed["distance"] > np.sqrt(((X - X.mean(axis=0)) ** 2).sum(axis=1)).max()
 
     glw = view.gl_widget
     start = QPoint(glw.width() // 2, glw.height() // 2)
@@ -161,5 +227,5 @@ def test_empty_and_bad_input(view, qtbot):
         view.set_points(np.zeros((4, 2)))
     with pytest.raises(ValueError):
         view.set_points(np.zeros((4, 3)), labels=[0, 1])
-    for w in (view.reset_button, view.color_combo):
+    for w in (view.reset_button, view.color_combo, view.legend):
         assert w.toolTip() and w.accessibleName()

@@ -142,6 +142,36 @@ def test_competitive_centroids_and_trails(plot, qtbot):
     assert overlay.image_item.image.shape == (20, 20, 4)
 
 
+def test_competitive_neurons_wear_their_clusters_class_with_edges_and_numbers(plot, qtbot):
+    overlay = DecisionOverlay(plot.getPlotItem())
+    centres = np.array([[-1.0, -1.0], [1.0, -1.0], [0.0, 1.0]])
+    rng = np.random.default_rng(1)
+    X = np.repeat(centres, 15, axis=0) + rng.normal(0.0, 0.1, (45, 2))
+    y = np.repeat(np.arange(3), 15)
+    c = CompetitiveLayer(n_inputs=2, n_neurons=3, seed=0)
+    c.initialize(X)
+    c.centroids = centres[[1, 2, 0]].copy()  # neuron 0 sits on class 1's cluster, ...
+    overlay.update(g.view_data(c, X, BOX, resolution=100, labels=y))
+    brushes = [b.color().name().upper() for b in overlay.centroid_item.data["brush"]]
+    assert brushes == [g.class_color(1), g.class_color(2), g.class_color(0)]
+    # on screen, the region around class 1's cluster is class 1's colour (softened)
+    mid = np.array(g.MID_RGB, float)
+    assert _close(_pixel(plot, 1.4, -1.4), np.rint(mid + 0.35 * (g.hex_to_rgb(g.class_color(1)) - mid)))
+    # thin dark edges between the regions, and a number beside each star
+    assert overlay.contour_item.isVisible() and len(overlay.contour_item.getData()[0]) > 50
+    shown = [t for t in overlay.number_items if t.isVisible()]
+    assert [t.textItem.toPlainText() for t in shown] == ["1", "2", "3"]
+    assert np.allclose([[t.pos().x(), t.pos().y()] for t in shown], c.centroids)
+    c2 = CompetitiveLayer(n_inputs=2, n_neurons=2, seed=0)
+    c2.initialize(X)
+    overlay.update(g.view_data(c2, X, BOX, resolution=20))  # fewer neurons, no labels
+    assert sum(t.isVisible() for t in overlay.number_items) == 2 and len(overlay.number_items) == 3
+    assert [b.color().name().upper() for b in overlay.centroid_item.data["brush"]] == [
+        c.upper() for c in g.NEUTRAL_COLORS[:2]]
+    overlay.clear()
+    assert not any(t.isVisible() for t in overlay.number_items)
+
+
 def test_autoencoder_reconstructions_with_links(plot, qtbot):
     overlay = DecisionOverlay(plot.getPlotItem())
     X = np.random.default_rng(1).normal(size=(15, 2))
