@@ -7,10 +7,10 @@ A session file is UTF-8 JSON::
      "dataset", "points", "labels", "model", "history", "extras"}
 
 Every NumPy array is stored as ``{"dtype": "float64", "shape": [n, d], "data": <base64
-of the little-endian bytes>}``, so saving then loading gives back bit-for-bit the same
-numbers (-0.0, subnormals and the largest doubles included). Only the dtypes in
-``_DTYPES`` are accepted. Nothing in a file is ever executed: it is read with ``json``
-(no pickle, no eval) and every field is checked before use.
+of the little-endian bytes>}`` (``jsonarrays``), so saving then loading gives back
+bit-for-bit the same numbers (-0.0, subnormals and the largest doubles included). Only
+the dtypes in ``jsonarrays.DTYPES`` are accepted. Nothing in a file is ever executed: it
+is read with ``json`` (no pickle, no eval) and every field is checked before use.
 
 Where NaN is allowed
 --------------------
@@ -25,13 +25,9 @@ Every problem with a file, on loading or saving, raises ``SessionError`` (a
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
-import math
 import os
 import tempfile
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -40,18 +36,19 @@ from typing import Any
 import numpy as np
 
 from .base import Model, ModelError
+from .jsonarrays import (
+    ArrayCodecError,
+    decode_array,
+    decode_value,
+    encode_array,
+    encode_value,
+    loads_strict,
+)
 from .registry import MODEL_CLASSES, model_from_dict, model_to_dict
 
 FORMAT = "nnplayground-session"
 VERSION = 1
 SUFFIX = ".nnp"
-
-#: The only dtypes a file may name (stored little-endian).
-_DTYPES = {name: np.dtype(name) for name in (
-    "float64", "float32", "int64", "int32", "int16", "int8",
-    "uint64", "uint32", "uint16", "uint8", "bool",
-)}
-_ARRAY_KEYS = frozenset(("dtype", "shape", "data"))
 
 
 class SessionError(ValueError):
@@ -202,53 +199,30 @@ def _validate(s: Session) -> None:
 
 # ------------------------------------------------------------------------ encoding
 def _encode_array(arr: np.ndarray) -> dict[str, Any]:
-    name = arr.dtype.name
-    if name not in _DTYPES:
-        raise SessionError(f"Arrays of type {arr.dtype} cannot be saved in a session.")
-    little = np.ascontiguousarray(arr, dtype=_DTYPES[name].newbyteorder("<"))
-    return {
-        "dtype": name,
-        "shape": list(arr.shape),
-        "data": base64.b64encode(little.tobytes()).decode("ascii"),
-    }
-
-
-def _encode(value: Any, where: str) -> Any:
-    """JSON-able form of ``value``: arrays become array objects, NumPy scalars plain."""
-    if value is None or isinstance(value, (bool, str)):
-        return value
-    if isinstance(value, np.bool_):
-        return bool(value)
-    if isinstance(value, (int, np.integer)):
-        return int(value)
-    if isinstance(value, (float, np.floating)):
-        if not math.isfinite(value):
-            raise SessionError(f"Cannot save: {where} is {value}, not a finite number.")
-        return float(value)
-    if isinstance(value, np.ndarray):
-        return _encode_array(value)
-    if isinstance(value, (list, tuple)):
-        return [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, Mapping):
-        out = {}
-        for key, v in value.items():
-            if not isinstance(key, str):
-                raise SessionError(f"Cannot save: {where} has a non-text key {key!r}.")
-            out[key] = _encode(v, f"{where}.{key}")
-        return out
-    raise SessionError(f"Cannot save: {where} is a {type(value).__name__}.")
+    """The stored form of ``arr`` (see ``jsonarrays.encode_array``)."""
+    try:
+        return encode_array(arr)
+    except ArrayCodecError as exc:
+        raise SessionError(str(exc)) from None
 
 
 def session_to_dict(session: Session) -> dict[str, Any]:
     """The JSON-able document ``save_session`` writes (validates first)."""
     session.validate()
+    try:
+        return _document(session)
+    except ArrayCodecError as exc:
+        raise SessionError(str(exc)) from None
+
+
+def _document(session: Session) -> dict[str, Any]:
     model = None
     if session.model is not None:
         m = session.model
         model = {
             "kind": m["kind"],
-            "config": _encode(m["config"], "the model settings"),
-            "state": _encode(m["state"], "the model weights"),
+            "config": encode_value(m["config"], "the model settings"),
+            "state": encode_value(m["state"], "the model weights"),
             "epoch": int(m.get("epoch", 0)),
         }
     return {
@@ -260,12 +234,12 @@ def session_to_dict(session: Session) -> dict[str, Any]:
         "seed": int(session.seed),
         "class_names": list(session.class_names),
         "class_colors": session.class_colors,
-        "dataset": _encode(session.dataset, "the dataset settings"),
-        "points": _encode_array(session.points),
-        "labels": _encode_array(session.labels),
+        "dataset": encode_value(session.dataset, "the dataset settings"),
+        "points": encode_array(session.points),
+        "labels": encode_array(session.labels),
         "model": model,
-        "history": {k: _encode_array(v) for k, v in session.history.items()},
-        "extras": _encode(session.extras, "the extras"),
+        "history": {k: encode_array(v) for k, v in session.history.items()},
+        "extras": encode_value(session.extras, "the extras"),
     }
 
 
@@ -316,47 +290,20 @@ class _Reader:
 
     def array(self, obj: Any, what: str, dtype: str | None = None, ndim: int | None = None,
               finite: bool = False) -> np.ndarray:
-        if not isinstance(obj, Mapping) or set(obj) != _ARRAY_KEYS:
-            raise self.fail(f"is damaged: {what} is not a stored array.")
-        name, shape, data = obj["dtype"], obj["shape"], obj["data"]
-        if not isinstance(name, str) or name not in _DTYPES:
-            raise self.fail(f"is damaged: {what} has an unsupported number type {name!r}.")
-        if dtype is not None and name != dtype:
-            raise self.fail(f"is damaged: {what} should be {dtype} numbers, not {name}.")
-        if not isinstance(shape, list) or not all(
-            isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
-        ):
-            raise self.fail(f"is damaged: {what} has an invalid shape {shape!r}.")
-        if ndim is not None and len(shape) != ndim:
-            raise self.fail(f"is damaged: {what} should have {ndim} dimension(s), not {len(shape)}.")
-        if not isinstance(data, str):
-            raise self.fail(f"is damaged: the data of {what} is not text.")
         try:
-            raw = base64.b64decode(data.encode("ascii"), validate=True)
-        except (binascii.Error, UnicodeEncodeError):
-            raise self.fail(f"is damaged: the data of {what} is not valid base64.") from None
-        dt = _DTYPES[name]
-        if len(raw) != math.prod(shape) * dt.itemsize:
-            raise self.fail(
-                f"is damaged: {what} should hold {math.prod(shape)} numbers of shape "
-                f"{tuple(shape)} but its data has {len(raw) // dt.itemsize}."
-            )
-        arr = np.frombuffer(raw, dtype=dt.newbyteorder("<")).astype(dt).reshape(shape)
-        if name == "bool" and raw.strip(b"\x00\x01"):
-            raise self.fail(f"is damaged: {what} holds true/false values other than 0 and 1.")
+            arr = decode_array(obj, what, dtype, ndim)
+        except ArrayCodecError as exc:
+            raise self.fail(f"is damaged: {exc}") from None
         if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
             raise self.fail(f"has NaN or infinite values in {what}, which are not allowed there.")
         return arr
 
     def value(self, obj: Any) -> Any:
         """Generic decode: array objects become arrays, everything else stays JSON."""
-        if isinstance(obj, dict):
-            if set(obj) == _ARRAY_KEYS:
-                return self.array(obj, "a stored array")
-            return {k: self.value(v) for k, v in obj.items()}
-        if isinstance(obj, list):
-            return [self.value(v) for v in obj]
-        return obj
+        try:
+            return decode_value(obj)
+        except ArrayCodecError as exc:
+            raise self.fail(f"is damaged: {exc}") from None
 
     def model(self, obj: Any) -> dict[str, Any] | None:
         if obj is None:
@@ -375,17 +322,6 @@ class _Reader:
             "state": self.value(obj["state"]),
             "epoch": obj.get("epoch", 0),
         }
-
-
-def _reject_constant(name: str) -> Any:
-    raise ValueError(f"the value {name} is not allowed")
-
-
-def _finite_float(text: str) -> float:
-    value = float(text)
-    if not math.isfinite(value):
-        raise ValueError(f"the number {text} is too large")
-    return value
 
 
 def session_from_dict(doc: Any, label: str = "(session)") -> Session:
@@ -458,8 +394,7 @@ def load_session(path: str | os.PathLike) -> Session:
     if not text.lstrip("\ufeff \t\r\n").startswith("{"):
         raise SessionError(f"The file {label} is not an nnplayground session.")
     try:
-        doc = json.loads(text.lstrip("\ufeff"), parse_constant=_reject_constant,
-                         parse_float=_finite_float)
+        doc = loads_strict(text.lstrip("\ufeff"))
     except json.JSONDecodeError as exc:
         if not text[exc.pos:].strip():
             raise SessionError(

@@ -6,10 +6,7 @@ calling the ``set_*`` methods, which never echo a signal back (``QSignalBlocker`
 
 from __future__ import annotations
 
-import secrets
-
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -17,22 +14,21 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSlider,
-    QSpinBox,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from nnplayground.core import datasets
-from nnplayground.core.geometry import class_color
+
+from nnplayground.ui.panel_widgets import SeedBox, color_swatch, describe, message_label
+# Re-exported: it lived here before panel_widgets existed.
+from nnplayground.ui.panel_widgets import SEED_MAX  # noqa: F401
 
 MAX_CLASSES = 8
-SEED_MAX = 2**31 - 1
 
 CLASSIC, PLAYGROUND, CLUSTERS, MORE = ("Classic demos", "TensorFlow Playground",
                                        "Clusters & autoencoder", "More")
@@ -61,80 +57,8 @@ def preset_uses_noise(name: str) -> bool:
     return preset_group(name) == PLAYGROUND
 
 
-def describe(widget: QWidget, name: str, tip: str) -> QWidget:
-    """Give ``widget`` an accessible name and a tooltip (and to its inner line edit)."""
-    widget.setAccessibleName(name)
-    widget.setToolTip(tip)
-    # Spin boxes and editable combos hold a QLineEdit that screen readers reach too.
-    for inner in widget.findChildren(QLineEdit):
-        inner.setAccessibleName(name)
-        inner.setToolTip(tip)
-    return widget
-
-
-def color_swatch(index: int, size: int = 14) -> QIcon:
-    """A filled square in class ``index``'s Okabe-Ito colour."""
-    pixmap = QPixmap(size, size)
-    pixmap.fill(QColor(class_color(index)))
-    icon = QIcon(pixmap)
-    icon.addPixmap(pixmap, QIcon.Mode.Selected)  # keep the true colour when highlighted
-    return icon
-
-
-class SeedBox(QWidget):
-    """A visible seed (0 .. 2**31-1) with a dice button that draws a new one.
-
-    ``seed_changed(int)`` fires for every new value (typed or rolled), ``rolled(int)`` for
-    dice rolls, ``committed(int)`` when a typed seed is finished (Enter or leaving the box)
-    and differs from the last one committed, so that merely clicking through the box
-    never regenerates anything.
-    """
-
-    seed_changed = Signal(int)
-    rolled = Signal(int)
-    committed = Signal(int)
-
-    def __init__(self, what: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.spin = QSpinBox()
-        self.spin.setRange(0, SEED_MAX)
-        self.spin.setKeyboardTracking(False)  # one signal per finished edit, not per digit
-        describe(self.spin, f"{what} seed",
-                 f"Seed of the random numbers for the {what}: the same seed gives the same "
-                 "result every time. Type a number and press Enter.")
-        self.dice = QToolButton()
-        self.dice.setText("\u2684")  # die face five; DejaVu Sans has it
-        describe(self.dice, f"New {what} seed", f"Roll the dice: pick a new random {what} seed")
-        layout.addWidget(self.spin, 1)
-        layout.addWidget(self.dice)
-        self.spin.valueChanged.connect(self.seed_changed)
-        self._last_committed = self.spin.value()
-        self.spin.editingFinished.connect(self._on_spin_editing_finished)
-        self.dice.clicked.connect(self._on_dice_clicked)
-
-    def value(self) -> int:
-        return self.spin.value()
-
-    def set_value(self, seed: int) -> None:
-        with QSignalBlocker(self.spin):
-            self.spin.setValue(int(seed))
-        self._last_committed = self.spin.value()
-
-    def _on_spin_editing_finished(self) -> None:
-        if self.spin.value() != self._last_committed:
-            self._last_committed = self.spin.value()
-            self.committed.emit(self._last_committed)
-
-    def _on_dice_clicked(self) -> None:
-        # A fresh OS-random seed on purpose: the point of the dice is a seed nobody chose.
-        new = self.spin.value()
-        while new == self.spin.value():
-            new = secrets.randbelow(SEED_MAX + 1)
-        self.spin.setValue(new)
-        self._last_committed = new
-        self.rolled.emit(new)
+def _class_tip(name: str, row: int) -> str:
+    return f"{name} (key {row + 1}); double click or F2 to rename"
 
 
 class DataPanel(QWidget):
@@ -227,10 +151,7 @@ class DataPanel(QWidget):
                  "Points you click get the highlighted class (keys 1-8 choose too). "
                  "Double click or F2 renames.")
         layout.addWidget(self.class_list, 1)
-        self.class_message = QLabel()
-        self.class_message.setWordWrap(True)
-        self.class_message.setStyleSheet("color: #D55E00;")
-        self.class_message.hide()
+        self.class_message = message_label()
         layout.addWidget(self.class_message)
 
         row = QHBoxLayout()
@@ -323,7 +244,7 @@ class DataPanel(QWidget):
             for i, name in enumerate(names):
                 item = QListWidgetItem(color_swatch(i), name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                item.setToolTip(f"{name} (key {i + 1}); double click or F2 to rename")
+                item.setToolTip(_class_tip(name, i))
                 self.class_list.addItem(item)
             if names:
                 self.class_list.setCurrentRow(min(max(current, 0), len(names) - 1))
@@ -385,7 +306,7 @@ class DataPanel(QWidget):
         self._names[row] = new
         with QSignalBlocker(self.class_list):
             item.setText(new)
-            item.setToolTip(f"{new} (key {row + 1}); double click or F2 to rename")
+            item.setToolTip(_class_tip(new, row))
         self.classes_changed.emit(self.class_names())
 
     def _on_add_class_clicked(self) -> None:

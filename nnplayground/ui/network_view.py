@@ -9,11 +9,8 @@ scaled scene).
 from __future__ import annotations
 
 import numpy as np
-import math
-import time
-
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, QTimer
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsLineItem,
@@ -24,27 +21,27 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-#: Okabe-Ito blue and vermillion: a sign pair that colour-blind viewers tell apart.
-POSITIVE = QColor("#0072B2")
-NEGATIVE = QColor("#D55E00")
-ZERO = QColor("#B0B0B0")
-_INK = QColor("#303030")
+from nnplayground.ui.network_items import (
+    INK,
+    WHITE,
+    ConnectionItem,
+    make_bias_mark,
+    make_font,
+    make_legend,
+    make_neuron,
+    make_text,
+    set_text,
+    set_tip,
+    sign_color,
+)
+# Re-exported: these lived here before network_items existed.
+from nnplayground.ui.network_items import NEGATIVE, POSITIVE, ZERO  # noqa: F401
+from nnplayground.ui.redraw_throttle import RedrawThrottle
+
 MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
-_HIT_WIDTH = 8.0  # pixels: hover area of a connection, however thin it is drawn
 _MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)
 #: Up to this many connections (a perceptron, a tiny MLP) each weight is written on its line.
 MAX_LABELLED_CONNECTIONS = 10
-
-
-def sign_color(value: float, strength: float = 1.0) -> QColor:
-    """Blue for positive, vermillion for negative, blended towards white by ``1-strength``."""
-    if not np.isfinite(value) or value == 0:
-        base = ZERO
-    else:
-        base = POSITIVE if value > 0 else NEGATIVE
-    s = float(np.clip(strength, 0.0, 1.0))
-    return QColor.fromRgbF(1 - s + s * base.redF(), 1 - s + s * base.greenF(),
-                           1 - s + s * base.blueF())
 
 
 def default_layer_names(n_layers: int) -> list[str]:
@@ -52,84 +49,6 @@ def default_layer_names(n_layers: int) -> list[str]:
     if n_layers == 1:
         return ["input"]
     return ["input"] + [f"hidden {i}" for i in range(1, n_layers - 1)] + ["output"]
-
-
-class _Connection(QGraphicsLineItem):
-    """A line whose hover area stays ``_HIT_WIDTH`` wide even when it is drawn thin.
-
-    The hover shape (a stroked path) is built lazily, only when Qt asks for it (hover,
-    tooltips) and only again after the line or its extent changed: building it on every
-    restyle was a large share of the GUI thread's time while training.
-    """
-
-    def __init__(self, labelled: bool = False) -> None:
-        super().__init__()
-        self._shape: QPainterPath | None = None
-        self._rect = QRectF()
-        self._extent = _HIT_WIDTH
-        self._style_key: tuple | None = None
-        self.value = 0.0
-        self.label: QGraphicsSimpleTextItem | None = None
-        if labelled:
-            self.label = QGraphicsSimpleTextItem(self)
-            self.label.setFont(_font(11, bold=True))
-
-    def place(self, p1: QPointF, p2: QPointF) -> None:
-        self.prepareGeometryChange()
-        self.setLine(QLineF(p1, p2))
-        self._update_geometry()
-        self._place_label()
-
-    def restyle(self, pen: QPen) -> None:
-        """Apply ``pen``; nothing is done when it draws the same as the current one."""
-        color = pen.color()
-        key = (round(pen.widthF(), 2), color.rgba())
-        if key != self._style_key:
-            self._style_key = key
-            extent = max(pen.widthF(), _HIT_WIDTH)
-            if extent != self._extent:
-                self.prepareGeometryChange()
-                self._extent = extent
-                self.setPen(pen)
-                self._update_geometry()
-            else:
-                self.setPen(pen)
-        if self.label is not None:
-            text = f"{self.value:.2f}"
-            if text != self.label.text():
-                self.label.setText(text)
-                self.label.setBrush(QBrush(sign_color(self.value).darker(130)))
-            self._place_label()
-
-    def _place_label(self) -> None:
-        if self.label is None:
-            return
-        # A third of the way along, just above the line: lines fan out from their source,
-        # so labels of neighbouring lines do not sit on top of each other.
-        line = self.line()
-        at = line.pointAt(0.3)
-        br = self.label.boundingRect()
-        lift = br.height() + 2.0 + self.pen().widthF() / 2
-        self.label.setPos(at.x() - br.width() / 2, at.y() - lift)
-
-    def _update_geometry(self) -> None:
-        line = self.line()
-        half = self._extent / 2
-        self._rect = QRectF(line.p1(), line.p2()).normalized().adjusted(-half, -half, half, half)
-        self._shape = None
-
-    def shape(self) -> QPainterPath:
-        if self._shape is None:
-            line = self.line()
-            path = QPainterPath(line.p1())
-            path.lineTo(line.p2())
-            stroker = QPainterPathStroker()
-            stroker.setWidth(self._extent)
-            self._shape = stroker.createStroke(path)
-        return self._shape
-
-    def boundingRect(self) -> QRectF:
-        return self._rect
 
 
 class NetworkView(QGraphicsView):
@@ -170,29 +89,17 @@ class NetworkView(QGraphicsView):
         self._values: list[list[QGraphicsSimpleTextItem]] = []
         self._bias_marks: list[list[QGraphicsRectItem | None]] = []
         self._bias_labels: dict[QGraphicsRectItem, QGraphicsSimpleTextItem] = {}
-        self._connections: list[list[list[_Connection]]] = []
+        self._connections: list[list[list[ConnectionItem]]] = []
         self._labels: list[QGraphicsSimpleTextItem] = []
-        self._caption = QGraphicsSimpleTextItem()
-        self._caption.setFont(_font(10, italic=True))
-        self._caption.setBrush(QBrush(_INK))
+        self._caption = make_text(10, italic=True, color=INK)
         self.scene().addItem(self._caption)
         # A key in the corner: the colours mean nothing to a class until someone says so.
-        self._legend = []
-        for text, color in (("positive", POSITIVE), ("negative", NEGATIVE),
-                            ("thicker = larger |weight|", _INK)):
-            item = QGraphicsSimpleTextItem(text)
-            item.setFont(_font(10, bold=color is not _INK))
-            item.setBrush(QBrush(color))
-            item.setVisible(False)
+        self._legend = make_legend()
+        for item in self._legend:
             self.scene().addItem(item)
-            self._legend.append(item)
         self._radius = 10.0
         self._max_width = 6.0
-        self._dirty = False
-        self._last_restyle = -math.inf
-        self._restyle_timer = QTimer(self)
-        self._restyle_timer.setSingleShot(True)
-        self._restyle_timer.timeout.connect(self._on_restyle_timer_timeout)
+        self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate)
 
     # ------------------------------------------------------------------ public API
     @property
@@ -231,9 +138,9 @@ class NetworkView(QGraphicsView):
         self._centroid_mode = centroid_weights
         if sizes != self._sizes:
             self._rebuild(sizes)
-            self._restyle_now()
+            self._throttle.redraw_now()
         else:
-            self._request_restyle()
+            self._throttle.request()
 
     def set_perceptron(self, weights, bias=None) -> None:
         """A perceptron: ``weights`` (n_inputs,), ``bias`` float or None."""
@@ -250,8 +157,7 @@ class NetworkView(QGraphicsView):
 
     def clear_network(self) -> None:
         """Remove every neuron and connection."""
-        self._restyle_timer.stop()
-        self._dirty = False
+        self._throttle.cancel()
         self._rebuild(())
         self._caption.setText("")
 
@@ -266,40 +172,18 @@ class NetworkView(QGraphicsView):
 
     def connection_items(self) -> list[QGraphicsLineItem]:
         self.flush()
-        return [c for layer in self._connections for row in layer for c in row]
+        return self._all_connections()
 
     def neuron_items(self) -> list[QGraphicsEllipseItem]:
         self.flush()
         return [n for layer in self._neurons for n in layer]
 
+    def _all_connections(self) -> list[ConnectionItem]:
+        return [c for layer in self._connections for row in layer for c in row]
+
     def flush(self) -> None:
         """Apply a restyle that is waiting (throttled or hidden) now."""
-        if self._dirty:
-            self._restyle_now()
-
-    # ------------------------------------------------------------------ throttling
-    def _request_restyle(self) -> None:
-        if self.max_rate is None:
-            self._restyle_now()
-            return
-        self._dirty = True
-        if not self.isVisible():
-            return  # showEvent restyles
-        wait = self._last_restyle + 1.0 / self.max_rate - time.perf_counter()
-        if wait <= 0:
-            self._restyle_now()
-        elif not self._restyle_timer.isActive():
-            self._restyle_timer.start(max(1, math.ceil(wait * 1000)))
-
-    def _restyle_now(self) -> None:
-        self._restyle_timer.stop()
-        self._dirty = False
-        self._last_restyle = time.perf_counter()
-        self._restyle()
-
-    def _on_restyle_timer_timeout(self) -> None:
-        if self._dirty and self.isVisible():
-            self._restyle_now()
+        self._throttle.flush()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -308,10 +192,8 @@ class NetworkView(QGraphicsView):
     # ------------------------------------------------------------------- internals
     def _rebuild(self, sizes: tuple[int, ...]) -> None:
         scene = self.scene()
-        old_items = ([c for layer in self._connections for row in layer for c in row]
-                     + [n for layer in self._neurons for n in layer])
-        for item in (old_items + self._labels
-                     + [t for layer in self._values for t in layer]
+        for item in (self._all_connections() + [n for layer in self._neurons for n in layer]
+                     + self._labels + [t for layer in self._values for t in layer]
                      + [m for layer in self._bias_marks for m in layer if m is not None]):
             scene.removeItem(item)
         self._sizes = sizes
@@ -323,39 +205,29 @@ class NetworkView(QGraphicsView):
         for l, n in enumerate(sizes):
             column, values, marks = [], [], []
             for _ in range(n):
-                neuron = QGraphicsEllipseItem()
-                neuron.setZValue(2)
-                neuron.setPen(QPen(_INK, 1.5))
-                scene.addItem(neuron)
-                column.append(neuron)
-                text = QGraphicsSimpleTextItem()
-                text.setZValue(3)
-                scene.addItem(text)
-                values.append(text)
-                mark = None
+                neuron, value, mark = make_neuron(), QGraphicsSimpleTextItem(), None
+                value.setZValue(3)
                 if l > 0:
-                    mark = QGraphicsRectItem()
-                    mark.setZValue(3)
-                    mark.setPen(QPen(_INK, 1.0))
-                    scene.addItem(mark)
+                    mark = make_bias_mark()
                     if labelled:
-                        self._bias_labels[mark] = QGraphicsSimpleTextItem(mark)
-                        self._bias_labels[mark].setFont(_font(11, bold=True))
+                        self._bias_labels[mark] = make_text(11, bold=True, parent=mark)
+                for item in (neuron, value, mark):  # added in this order, they stack so
+                    if item is not None:
+                        scene.addItem(item)
+                column.append(neuron)
+                values.append(value)
                 marks.append(mark)
             self._neurons.append(column)
             self._values.append(values)
             self._bias_marks.append(marks)
-            label = QGraphicsSimpleTextItem()
-            label.setFont(_font(11, bold=True))
-            label.setBrush(QBrush(_INK))
-            scene.addItem(label)
-            self._labels.append(label)
+            self._labels.append(make_text(11, bold=True, color=INK))
+            scene.addItem(self._labels[-1])
         for l in range(len(sizes) - 1):
             layer = []
             for _ in range(sizes[l]):
                 row = []
                 for _ in range(sizes[l + 1]):
-                    c = _Connection(labelled)
+                    c = ConnectionItem(labelled)
                     c.setZValue(1)
                     scene.addItem(c)
                     row.append(c)
@@ -418,7 +290,7 @@ class NetworkView(QGraphicsView):
             r = mark.rect()
             label.setPos(r.center().x() - label.boundingRect().width() / 3, r.bottom() + 2)
         # Values inside the circles only where they fit; the tooltip always has them.
-        font = _font(int(np.clip(self._radius * 0.5, 7, 11)))
+        font = make_font(int(np.clip(self._radius * 0.5, 7, 11)))
         for l, values in enumerate(self._values):
             for i, text in enumerate(values):
                 text.setFont(font)
@@ -444,19 +316,12 @@ class NetworkView(QGraphicsView):
             for i, row in enumerate(layer):
                 for j, c in enumerate(row):
                     value = float(W[i, j])
-                    f = float(frac[i, j])
-                    color = sign_color(value)
-                    color.setAlphaF(0.45 + 0.55 * f)  # weak links recede
-                    pen = QPen(color, float(widths[i, j]))
-                    pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-                    c.value = value
-                    c.restyle(pen)
                     if self._centroid_mode:
                         tip = (f"centroid {j}, coordinate {i}: {value:.3f}\n"
                                f"(the weight w[{l}][{i}→{j}])")
                     else:
                         tip = f"w[{l}][{i}→{j}] = {value:.3f}"
-                    _set_tip(c, tip)
+                    c.show_weight(value, float(frac[i, j]), float(widths[i, j]), tip)
         for l, column in enumerate(self._neurons):
             acts = self._activations[l]
             finite_a = np.abs(acts[np.isfinite(acts)]) if acts is not None else np.zeros(0)
@@ -469,12 +334,12 @@ class NetworkView(QGraphicsView):
                     strength = abs(acts[i]) / a_scale
                     neuron.setBrush(QBrush(sign_color(acts[i], strength)))
                     lines.append(f"activation = {acts[i]:.3f}")
-                    texts_changed |= _set_text(text, f"{acts[i]:.2f}")
-                    text.setBrush(QBrush(QColor("white") if strength > 0.6 else _INK))
+                    texts_changed |= set_text(text, f"{acts[i]:.2f}")
+                    text.setBrush(QBrush(QColor("white") if strength > 0.6 else INK))
                 else:
-                    if neuron.brush().color() != _WHITE:
-                        neuron.setBrush(QBrush(_WHITE))
-                    texts_changed |= _set_text(text, "")
+                    if neuron.brush().color() != WHITE:
+                        neuron.setBrush(QBrush(WHITE))
+                    texts_changed |= set_text(text, "")
                 mark = self._bias_marks[l][i]
                 if mark is not None:
                     mark.setVisible(bias is not None)
@@ -483,36 +348,20 @@ class NetworkView(QGraphicsView):
                         strength = abs(b) / b_max if b_max > 0 and np.isfinite(b) else 0.0
                         mark.setBrush(QBrush(sign_color(b, 0.15 + 0.85 * strength)))
                         lines.append(f"bias b[{l - 1}][{i}] = {b:.3f}")
-                        _set_tip(mark, lines[-1])
+                        set_tip(mark, lines[-1])
                         label = self._bias_labels.get(mark)
                         if label is not None:
-                            texts_changed |= _set_text(label, f"b = {b:.2f}")
+                            texts_changed |= set_text(label, f"b = {b:.2f}")
                             label.setBrush(QBrush(sign_color(b).darker(130)))
                     elif l > 0:
                         lines.append("no bias")
-                _set_tip(neuron, "\n".join(lines))
+                set_tip(neuron, "\n".join(lines))
         for l, label in enumerate(self._labels):
             n = self._sizes[l]
-            texts_changed |= _set_text(label, f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
-        texts_changed |= _set_text(self._caption, self._caption_text)
+            texts_changed |= set_text(label, f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
+        texts_changed |= set_text(self._caption, self._caption_text)
         if texts_changed:
             self._place_texts()
-
-
-_WHITE = QColor("white")
-
-
-def _set_tip(item, tip: str) -> None:
-    if item.toolTip() != tip:
-        item.setToolTip(tip)
-
-
-def _set_text(item: QGraphicsSimpleTextItem, text: str) -> bool:
-    """Set ``text``; True when it changed (its item then needs centring again)."""
-    if item.text() == text:
-        return False
-    item.setText(text)
-    return True
 
 
 def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:
@@ -535,9 +384,4 @@ def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:
     return out
 
 
-def _font(point_size: int, bold: bool = False, italic: bool = False) -> QFont:
-    font = QFont()
-    font.setPointSize(point_size)
-    font.setBold(bold)
-    font.setItalic(italic)
-    return font
+#END

@@ -1,0 +1,275 @@
+"""Small widgets and helpers the side panels share.
+
+``SeedBox`` (a visible seed with a dice), ``LearningRateEdit`` (an editable learning-rate
+combo that refuses nonsense in words), ``HiddenLayersEditor`` (TensorFlow Playground's
++/- layer editor), and ``describe`` / ``color_swatch`` / ``message_label`` / ``tool_button``
+for accessible names, class colours and inline messages.
+"""
+
+from __future__ import annotations
+
+import math
+import secrets
+
+import numpy as np
+from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QComboBox,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nnplayground.core.geometry import class_color
+
+SEED_MAX = 2**31 - 1
+#: TensorFlow Playground's learning rates.
+LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
+MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
+
+
+def describe(widget: QWidget, name: str, tip: str) -> QWidget:
+    """Give ``widget`` an accessible name and a tooltip (and to its inner line edit)."""
+    widget.setAccessibleName(name)
+    widget.setToolTip(tip)
+    # Spin boxes and editable combos hold a QLineEdit that screen readers reach too.
+    for inner in widget.findChildren(QLineEdit):
+        inner.setAccessibleName(name)
+        inner.setToolTip(tip)
+    return widget
+
+
+def color_swatch(index: int, size: int = 14) -> QIcon:
+    """A filled square in class ``index``'s Okabe-Ito colour."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(class_color(index)))
+    icon = QIcon(pixmap)
+    icon.addPixmap(pixmap, QIcon.Mode.Selected)  # keep the true colour when highlighted
+    return icon
+
+
+def message_label() -> QLabel:
+    """A hidden, word-wrapped label in vermillion for telling the user what went wrong."""
+    label = QLabel()
+    label.setWordWrap(True)
+    label.setStyleSheet("color: #D55E00;")
+    label.hide()
+    return label
+
+
+def tool_button(text: str, name: str, tip: str) -> QToolButton:
+    button = QToolButton()
+    button.setText(text)
+    return describe(button, name, tip)
+
+
+def format_number(value: float) -> str:
+    """Positional notation a teacher reads (0.00001, not 1e-05)."""
+    return np.format_float_positional(float(value), trim="-")
+
+
+class SeedBox(QWidget):
+    """A visible seed (0 .. 2**31-1) with a dice button that draws a new one.
+
+    ``seed_changed(int)`` fires for every new value (typed or rolled), ``rolled(int)`` for
+    dice rolls, ``committed(int)`` when a typed seed is finished (Enter or leaving the box)
+    and differs from the last one committed, so that merely clicking through the box
+    never regenerates anything.
+    """
+
+    seed_changed = Signal(int)
+    rolled = Signal(int)
+    committed = Signal(int)
+
+    def __init__(self, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.spin = QSpinBox()
+        self.spin.setRange(0, SEED_MAX)
+        self.spin.setKeyboardTracking(False)  # one signal per finished edit, not per digit
+        describe(self.spin, f"{what} seed",
+                 f"Seed of the random numbers for the {what}: the same seed gives the same "
+                 "result every time. Type a number and press Enter.")
+        self.dice = QToolButton()
+        self.dice.setText("\u2684")  # die face five; DejaVu Sans has it
+        describe(self.dice, f"New {what} seed", f"Roll the dice: pick a new random {what} seed")
+        layout.addWidget(self.spin, 1)
+        layout.addWidget(self.dice)
+        self.spin.valueChanged.connect(self.seed_changed)
+        self._last_committed = self.spin.value()
+        self.spin.editingFinished.connect(self._on_spin_editing_finished)
+        self.dice.clicked.connect(self._on_dice_clicked)
+
+    def value(self) -> int:
+        return self.spin.value()
+
+    def set_value(self, seed: int) -> None:
+        with QSignalBlocker(self.spin):
+            self.spin.setValue(int(seed))
+        self._last_committed = self.spin.value()
+
+    def _on_spin_editing_finished(self) -> None:
+        if self.spin.value() != self._last_committed:
+            self._last_committed = self.spin.value()
+            self.committed.emit(self._last_committed)
+
+    def _on_dice_clicked(self) -> None:
+        # A fresh OS-random seed on purpose: the point of the dice is a seed nobody chose.
+        new = self.spin.value()
+        while new == self.spin.value():
+            new = secrets.randbelow(SEED_MAX + 1)
+        self.spin.setValue(new)
+        self._last_committed = new
+        self.rolled.emit(new)
+
+
+class LearningRateEdit(QWidget):
+    """Editable learning-rate combo; nonsense shows a message and keeps the last value."""
+
+    value_changed = Signal(float)
+
+    def __init__(self, value: float, what: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._value = float(value)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        self.combo = QComboBox()
+        self.combo.setEditable(True)
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        for rate in LEARNING_RATES:
+            self.combo.addItem(format_number(rate))
+        self.combo.setEditText(format_number(self._value))
+        describe(self.combo, f"{what} learning rate",
+                 "Step size of each weight update: pick one or type a number above 0 "
+                 "and press Enter. Applies at once, even while training.")
+        self.message = message_label()
+        layout.addWidget(self.combo)
+        layout.addWidget(self.message)
+        self.combo.lineEdit().editingFinished.connect(
+            lambda: self._commit(self.combo.currentText()))
+        self.combo.textActivated.connect(self._commit)
+        self.combo.lineEdit().textEdited.connect(self.message.hide)  # the user is fixing it
+
+    def value(self) -> float:
+        return self._value
+
+    def set_value(self, value: float) -> None:
+        self._value = float(value)
+        self.message.hide()
+        self.combo.setEditText(format_number(self._value))
+
+    def _commit(self, text: str) -> None:
+        try:
+            value = float(text.strip().replace(",", "."))  # decimal comma is common in class
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and 0.0 < value <= 100.0):
+            self.message.setText(f"\u201c{text.strip()}\u201d is not a learning rate: type a "
+                                 f"number above 0 (up to 100), e.g. 0.03. Still using "
+                                 f"{format_number(self._value)}.")
+            self.message.show()
+            self.combo.setEditText(format_number(self._value))
+            return
+        self.combo.setEditText(format_number(value))
+        if value == self._value:
+            # Enter fires editingFinished and then textActivated with the text we just put
+            # back: that second, unchanged commit must not hide the message.
+            return
+        self.message.hide()
+        self._value = value
+        self.value_changed.emit(value)
+
+
+class HiddenLayersEditor(QWidget):
+    """TensorFlow Playground's layer editor: +/- layer, and +/- neurons per layer."""
+
+    changed = Signal()
+
+    def __init__(self, sizes: list[int], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        top = QHBoxLayout()
+        self.remove_layer_button = tool_button("\u2212 layer", "Remove hidden layer",
+                                               "Remove the last hidden layer")
+        self.add_layer_button = tool_button("+ layer", "Add hidden layer",
+                                            f"Add a hidden layer (at most {MAX_HIDDEN_LAYERS})")
+        self.count_label = QLabel()
+        top.addWidget(self.remove_layer_button)
+        top.addWidget(self.count_label, 1)
+        top.addWidget(self.add_layer_button)
+        layout.addLayout(top)
+        grid = QGridLayout()
+        grid.setContentsMargins(0, 0, 0, 0)
+        grid.setVerticalSpacing(1)
+        self.rows: list[tuple[QLabel, QToolButton, QSpinBox, QToolButton]] = []
+        for i in range(MAX_HIDDEN_LAYERS):  # built once, shown as needed
+            n = i + 1
+            label = QLabel(f"Layer {n}")
+            minus = tool_button("\u2212", f"Fewer neurons in hidden layer {n}",
+                                f"One neuron less in hidden layer {n}")
+            spin = QSpinBox()
+            spin.setRange(1, MAX_NEURONS)
+            spin.setSuffix(" neurons")
+            describe(spin, f"Neurons in hidden layer {n}",
+                     f"Number of neurons in hidden layer {n} (1-{MAX_NEURONS})")
+            plus = tool_button("+", f"More neurons in hidden layer {n}",
+                               f"One neuron more in hidden layer {n}")
+            for col, widget in enumerate((label, minus, spin, plus)):
+                grid.addWidget(widget, i, col)
+            minus.clicked.connect(spin.stepDown)
+            plus.clicked.connect(spin.stepUp)
+            spin.valueChanged.connect(self._on_spin_changed)
+            self.rows.append((label, minus, spin, plus))
+        grid.setColumnStretch(2, 1)
+        layout.addLayout(grid)
+        self._count = 0
+        self.add_layer_button.clicked.connect(self._on_add_layer_clicked)
+        self.remove_layer_button.clicked.connect(self._on_remove_layer_clicked)
+        self.set_sizes(sizes)
+
+    def sizes(self) -> list[int]:
+        return [row[2].value() for row in self.rows[:self._count]]
+
+    def set_sizes(self, sizes: list[int]) -> None:
+        sizes = [min(max(int(s), 1), MAX_NEURONS) for s in sizes][:MAX_HIDDEN_LAYERS]
+        for row, size in zip(self.rows, sizes):
+            with QSignalBlocker(row[2]):
+                row[2].setValue(size)
+        self._set_count(len(sizes))
+
+    def _set_count(self, count: int) -> None:
+        self._count = count
+        for i, row in enumerate(self.rows):
+            for widget in row:
+                widget.setVisible(i < count)
+            row[1].setEnabled(row[2].value() > 1)
+            row[3].setEnabled(row[2].value() < MAX_NEURONS)
+        self.count_label.setText("no hidden layer" if count == 0 else
+                                 f"{count} hidden layer{'s' if count > 1 else ''}")
+        self.add_layer_button.setEnabled(count < MAX_HIDDEN_LAYERS)
+        self.remove_layer_button.setEnabled(count > 0)
+
+    def _on_add_layer_clicked(self) -> None:
+        if self._count < MAX_HIDDEN_LAYERS:
+            with QSignalBlocker(self.rows[self._count][2]):
+                self.rows[self._count][2].setValue(2)  # TensorFlow Playground's new layer
+            self._set_count(self._count + 1)
+            self.changed.emit()
+
+    def _on_remove_layer_clicked(self) -> None:
+        if self._count > 0:
+            self._set_count(self._count - 1)
+            self.changed.emit()
+
+    def _on_spin_changed(self) -> None:
+        self._set_count(self._count)  # refresh the +/- enabled states
+        self.changed.emit()
