@@ -57,6 +57,21 @@ class CSVFormatError(ValueError):
         super().__init__("\n".join(shown))
 
 
+def _decode(data: bytes) -> str:
+    """UTF-8, or the Windows code page spreadsheets often export class names in; a
+    binary file (NUL bytes) is refused with a message instead of garbage."""
+    if b"\x00" in data:
+        raise CSVFormatError([(None, "this is not a text file (it contains binary data); "
+                                     "export the points as CSV text")])
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+
+
 # -------------------------------------------------------------------------- writing
 def write_points_csv(path_or_file, X, y, class_names: Sequence[str] | None = None) -> None:
     """Write points ``X`` (n, 2) or (n, 3) with int labels ``y`` (n,).
@@ -123,12 +138,12 @@ def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
     names (index = label). Raises ``CSVFormatError`` listing every malformed line, and for
     a file without points; OSError passes through when the file cannot be opened."""
     if isinstance(path_or_text_stream, (str, os.PathLike)):
-        with open(path_or_text_stream, encoding="utf-8-sig", newline="") as fh:
-            text = fh.read()
+        with open(path_or_text_stream, "rb") as fh:
+            text = _decode(fh.read())
     else:
         text = path_or_text_stream.read()
         if isinstance(text, bytes):
-            text = text.decode("utf-8-sig")
+            text = _decode(text)
     text = text.lstrip("\ufeff")
 
     problems: list[tuple[int | None, str]] = []

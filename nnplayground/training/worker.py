@@ -36,9 +36,9 @@ def running_threads() -> list[QThread]:
     return [c._thread for c in list(_ACTIVE) if c._thread is not None and c._thread.isRunning()]
 
 
-def stop_all_threads(timeout_ms: int = 5000) -> None:
+def stop_all_threads() -> None:
     for controller in list(_ACTIVE):
-        controller.stop_and_wait(timeout_ms)
+        controller.stop_and_wait()
 
 
 class TrainingWorker(QObject):
@@ -174,16 +174,17 @@ class TrainingController(QObject):
         else:
             self.control.set_param(name, value)
 
-    def stop_and_wait(self, timeout_ms: int = 10000) -> None:
+    def stop_and_wait(self) -> None:
         """Ask the worker to stop and block until its thread has ended."""
         thread = self._thread
         if thread is None:
             return
         self.control.request_stop()
         thread.quit()
-        if not thread.wait(timeout_ms):  # pragma: no cover - a hung epoch
-            thread.terminate()
-            thread.wait()
+        # No terminate(): killing a thread that holds the GIL (or a lock) hangs the whole
+        # process. The stop flag is read between epochs, so waiting ends after at most
+        # one epoch, however long that epoch is.
+        thread.wait()
         self._on_thread_done()
 
     # --------------------------------------------------------------- plumbing

@@ -34,6 +34,8 @@ def _format_error(value: float) -> str:
         return "–"
     if value == 0:
         return "0"  # a perceptron's perfect epoch, not "0.00e+00"
+    if value >= 1e4:
+        return f"{value:.3e}"  # a diverging run: a readable size, not 130 digits
     return f"{value:.4f}" if value >= 1e-3 else f"{value:.2e}"
 
 
@@ -57,7 +59,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setObjectName("MainWindow")
         self.session_name = ""
         self.session_path: str | None = None
-        self._true_centroids: np.ndarray | None = None
         self._last_state = None
         self._last_epoch = 0
         self._trails = TrailBuffer(maxlen=40)
@@ -223,6 +224,7 @@ class MainWindow(QtWidgets.QMainWindow):
         mp.live_param_changed.connect(self._on_model_panel_live_param_changed)
         mp.hidden_lines_toggled.connect(self.overlay.set_show_hidden_lines)
         self.points.changed.connect(self._on_points_changed)
+        self.points.dataset_replaced.connect(self._on_points_dataset_replaced)
         self.points.classes_changed.connect(self._on_points_classes_changed)
         self.points.current_class_changed.connect(dp.set_current_class)
         self.axes_combo.currentIndexChanged.connect(self._on_axes_combo_changed)
@@ -234,18 +236,39 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ------------------------------------------------------------------ data
     def load_preset(self, name: str, seed: int = 0, noise: float = 0.0, undoable: bool = True) -> None:
-        """Replace the points with a preset data set (undoable from the canvas)."""
+        """Replace the points with a preset data set (undoable from the canvas: undo brings
+        back the previous points together with their preset, seed and cluster centres)."""
         self.trainer.stop_and_wait()
         dataset = PRESETS[name](seed=seed, noise=noise)
-        self.points.replace_all(dataset.X, dataset.y, dataset.class_names, name=name)
+        self._suggest_model(name, dataset)
+        meta = {"preset": name, "seed": int(seed), "noise": float(noise),
+                "true_centroids": dataset.centroids}
+        self.points.replace_all(dataset.X, dataset.y, dataset.class_names, name=name, meta=meta)
         if not undoable:
             self.points.undo_stack.clear()
-        self._true_centroids = dataset.centroids
-        self.data_panel.set_preset(name)
-        self.data_panel.set_seed(seed)
-        self.data_panel.set_noise(noise)
-        self._after_data_replaced(dataset.X)
         self.statusBar().showMessage(f"Loaded “{name}” with seed {seed}", 4000)
+
+    def _suggest_model(self, name: str, dataset) -> None:
+        """Data with true clusters sets the competitive layer to one neuron per cluster,
+        so choosing "Competitive layer" shows the clustering demo as the textbook does.
+        The model type itself stays the teacher's choice."""
+        if dataset.centroids is not None:
+            with QtCore.QSignalBlocker(self.model_panel):
+                self.model_panel.competitive_neurons.setValue(len(dataset.centroids))
+
+    @property
+    def _true_centroids(self) -> np.ndarray | None:
+        """The true cluster centres of the current data set, when it has them."""
+        return self.points.dataset_meta.get("true_centroids")
+
+    def _on_points_dataset_replaced(self) -> None:
+        meta = self.points.dataset_meta
+        if meta.get("preset"):
+            self.data_panel.set_preset(meta["preset"])
+            self.data_panel.set_seed(int(meta.get("seed", 0)))
+            self.data_panel.set_noise(float(meta.get("noise", 0.0)))
+        X, _ = self.points.point_set.arrays()
+        self._after_data_replaced(X)
 
     def _after_data_replaced(self, X: np.ndarray) -> None:
         three_d = self.points.n_dims == 3
@@ -259,7 +282,8 @@ class MainWindow(QtWidgets.QMainWindow):
                  if tuple(self.axes_combo.itemData(i)) == tuple(axes)), 0))
         if self.view3d is not None:
             self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), three_d)
-        self.canvas.set_bounds(*bounds_for(X, axes))
+        bounds = self.points.dataset_meta.get("bounds")
+        self.canvas.set_bounds(*(bounds if bounds is not None else bounds_for(X, axes)))
         self.canvas.set_cluster_mode(self._true_centroids is not None)
         self.centroid_table.setVisible(self._true_centroids is not None)
         self.data_panel.set_classes(self.points.class_names)
@@ -305,7 +329,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.data_panel.set_classes(self.points.class_names)
         model = self.trainer.model
         kind = self.model_panel.model_config(self.points.n_dims, self.points.n_classes)[0]
-        if model is None or kind in ("mlp",) and self._output_size_changed(model):
+        if model is None or kind != model.kind or (kind == "mlp" and self._output_size_changed(model)):
             self.rebuild_model()
         else:
             self._configure_data()
@@ -431,7 +455,10 @@ class MainWindow(QtWidgets.QMainWindow):
             winners = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
             colors = neuron_colors(winners, labels, len(centroids))  # as on the canvas
         view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
-        view.set_true_centroids(self._true_centroids)
+        true_c = self._true_centroids
+        if true_c is not None and np.shape(true_c)[1:] != (3,):
+            true_c = None  # centres of other data (never drawn on the wrong axes)
+        view.set_true_centroids(true_c)
         trails = self._trails.array() if centroids is not None else None
         view.set_learned_centroids(centroids, trails=trails)
 

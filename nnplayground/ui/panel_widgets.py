@@ -171,9 +171,9 @@ class LearningRateEdit(QWidget):
             value = float(text.strip().replace(",", "."))  # decimal comma is common in class
         except ValueError:
             value = math.nan
-        if not (math.isfinite(value) and 0.0 < value <= 100.0):
+        if not (math.isfinite(value) and 1e-8 <= value <= 100.0):
             self.message.setText(f"\u201c{text.strip()}\u201d is not a learning rate: type a "
-                                 f"number above 0 (up to 100), e.g. 0.03. Still using "
+                                 f"number from 0.00000001 to 100, e.g. 0.03. Still using "
                                  f"{format_number(self._value)}.")
             self.message.show()
             self.combo.setEditText(format_number(self._value))

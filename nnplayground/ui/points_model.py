@@ -131,9 +131,10 @@ class _StateCommand(_Command):
     """Replaces the whole set (or swaps in another set when the dimension changes)."""
 
     def __init__(self, model, text: str, X, labels, class_names, ids=None,
-                 current_after: int | None = None):
+                 current_after: int | None = None, meta: dict | None = None):
         super().__init__(model, text, classes=True)
         self._new = (X, labels, class_names, ids)
+        self._meta = (model.dataset_meta, model.dataset_meta if meta is None else dict(meta))
         self._before_set: PointSet | None = None
         self._before: PointState | None = None
         self._after_set: PointSet | None = None
@@ -154,17 +155,22 @@ class _StateCommand(_Command):
             self._after = self._after_set.state()
         elif self._after_set is self._before_set:
             self._after_set.restore(self._after)
+        # The meta data first: handlers of the signals below read it.
+        model.dataset_meta = self._meta[1]
         model._set_point_set(self._after_set)
         model._clamp_current_class(self._current[1])
         self._notify()
+        model.dataset_replaced.emit()
 
     def undo(self):
         if self._after_set is self._before_set:
             self._before_set.restore(self._before)
         self._current = (self._current[0], self._model.current_class)
+        self._model.dataset_meta = self._meta[0]
         self._model._set_point_set(self._before_set)
         self._model._clamp_current_class(self._current[0])
         self._notify()
+        self._model.dataset_replaced.emit()
 
 
 class _NamesCommand(_Command):
@@ -193,6 +199,9 @@ class PointsModel(QtCore.QObject):
     classes_changed = QtCore.Signal()
     current_class_changed = QtCore.Signal(int)
     dim_changed = QtCore.Signal(int)
+    #: after a whole data set was swapped in or back (preset, undo of a preset, session):
+    #: the window re-reads ``dataset_meta`` (preset name, seed, true centres, ...).
+    dataset_replaced = QtCore.Signal()
 
     def __init__(self, point_set: PointSet | None = None, parent=None):
         super().__init__(parent)
@@ -205,6 +214,9 @@ class PointsModel(QtCore.QObject):
         self._ps = point_set
         self._current = 0
         self._drag_serial = 0
+        #: what the window knows about the current data set (preset, seed, noise, true
+        #: centres); travels with preset loads through undo and redo.
+        self.dataset_meta: dict = {}
         self.undo_stack = QtGui.QUndoStack(self)
 
     # ------------------------------------------------------------------ reading
@@ -308,7 +320,7 @@ class PointsModel(QtCore.QObject):
         self.undo_stack.push(_LabelCommand(self, int(point_id), int(label)))
 
     def replace_all(self, X, labels, class_names: Sequence[str] | None = None,
-                    name: str | None = None) -> None:
+                    name: str | None = None, meta: dict | None = None) -> None:
         """Swap in a whole data set X (n, d), labels (n,) (a preset), undoably.
 
         ``class_names`` None keeps the current names. ``name`` makes the undo text
@@ -325,7 +337,7 @@ class PointsModel(QtCore.QObject):
         if labels.size and (labels.min() < 0 or labels.max() >= len(names)):
             raise ValueError(f"Labels must lie in 0..{len(names) - 1}.")
         text = f"Load preset {name}" if name else "Replace points"
-        self.undo_stack.push(_StateCommand(self, text, X, labels, names))
+        self.undo_stack.push(_StateCommand(self, text, X, labels, names, meta=meta))
 
     def clear(self) -> None:
         """Remove every point (one undo step); the classes stay."""

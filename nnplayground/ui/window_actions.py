@@ -259,21 +259,15 @@ class WindowActions(QtCore.QObject):
             self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
             return False
         w.trainer.stop_and_wait()
-        w._true_centroids = ui["true_centroids"]
-        w.points.replace_all(s.points, s.labels, s.class_names, name=Path(path).stem)
-        w.data_panel.set_seed(ui["seed"])
-        if ui["preset"]:
-            w.data_panel.set_preset(ui["preset"])
         w.data_panel.set_test_ratio(ui["test_ratio"])
-        w.data_panel.set_noise(ui["noise"])
         if model is not None:
             w.model_panel.set_config(model.kind, model.get_config())
         w.session_name = s.name or Path(path).stem
         w.session_path = path
         w._update_title()
-        w._after_data_replaced(s.points)
-        if ui["bounds"] is not None:
-            w.canvas.set_bounds(*ui["bounds"])
+        meta = {"preset": ui["preset"], "seed": ui["seed"], "noise": ui["noise"],
+                "true_centroids": ui["true_centroids"], "bounds": ui["bounds"]}
+        w.points.replace_all(s.points, s.labels, s.class_names, name=Path(path).stem, meta=meta)
         if model is not None:
             w.set_model(model, history=s.history)
         w.set_digit_examples(ui["digit_examples"])
@@ -295,14 +289,12 @@ class WindowActions(QtCore.QObject):
     def import_csv_file(self, path: str) -> bool:
         try:
             X, y, names = read_points_csv(path)
-        except (CSVFormatError, OSError) as exc:
+        except (CSVFormatError, OSError, UnicodeDecodeError) as exc:
             self._error("Could not import the CSV file", str(exc))
             return False
         w = self.w
-        w._true_centroids = None
         names = names or [f"Class {i + 1}" for i in range(int(y.max()) + 1 if len(y) else 2)]
-        w.points.replace_all(X, y, names, name=Path(path).name)
-        w._after_data_replaced(X)
+        w.points.replace_all(X, y, names, name=Path(path).name, meta={"source": path})
         return True
 
     def export_csv_dialog(self) -> None:

@@ -133,3 +133,18 @@ def test_write_rejects_bad_input():
         write_points_csv(io.StringIO(), np.zeros((1, 2)), [0], class_names=["#a"])
     with pytest.raises(ValueError):
         write_points_csv(io.StringIO(), np.zeros((2, 2)), [0])
+
+
+def test_spreadsheet_latin1_names_are_read(tmp_path):
+    path = tmp_path / "excel.csv"
+    path.write_bytes("x,y,label\n1,2,R\xe9seau\n3,4,Caf\xe9\n".encode("cp1252"))
+    X, y, names = read_points_csv(path)
+    assert names == ["R\u00e9seau", "Caf\u00e9"] and y.tolist() == [0, 1]
+    assert X.tolist() == [[1.0, 2.0], [3.0, 4.0]]
+
+
+def test_binary_file_is_refused_with_a_message(tmp_path):
+    path = tmp_path / "picture.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    with pytest.raises(CSVFormatError, match="not a text file"):
+        read_points_csv(path)

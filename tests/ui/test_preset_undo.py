@@ -1,0 +1,60 @@
+"""Undo and redo of a preset bring back the whole data set: points, preset, seed, noise,
+cluster centres, dimension (3-D tab, projection, centre table) and axes."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
+
+
+def shown_state(w):
+    X, y = w.points.point_set.arrays()
+    return {
+        "X": X, "preset": w.data_panel.preset(), "seed": w.data_panel.seed(),
+        "noise": w.data_panel.noise(), "bounds": w.canvas.bounds,
+        "cluster_mode": w.canvas.cluster_mode, "table": w.centroid_table.isVisibleTo(w),
+        "axes_row": w.axes_row.isVisibleTo(w),
+        "tab3d": w.view3d is not None and w.tabs.isTabVisible(w.tabs.indexOf(w.view3d)),
+        "inputs": w.trainer.model.get_config().get("n_inputs",
+                                                    w.trainer.model.get_config().get("layer_sizes", [0])[0]),
+    }
+
+
+def same(a, b) -> bool:
+    return a.keys() == b.keys() and all(
+        np.array_equal(a[k], b[k]) if k == "X" else a[k] == b[k] for k in a)
+
+
+def test_undo_and_redo_of_presets_restore_everything(qtbot, window):
+    w = window
+    w.load_preset("Spiral", 1, 0.2)
+    spiral = shown_state(w)
+    w.load_preset("Five 3-D clusters", 2, 0.0)
+    clusters = shown_state(w)
+    assert clusters["tab3d"] and clusters["table"] and clusters["axes_row"] and clusters["inputs"] == 3
+    w.load_preset("Two blobs (autoencoder)", 3, 0.0)
+    blobs = shown_state(w)
+    stack = w.points.undo_stack
+    stack.undo()
+    assert same(shown_state(w), clusters)
+    stack.undo()
+    assert same(shown_state(w), spiral)
+    assert not spiral["tab3d"] and not spiral["table"]
+    stack.redo()
+    assert same(shown_state(w), clusters)
+    stack.redo()
+    assert same(shown_state(w), blobs)
+    # The views still follow training after all that: Step updates the readout.
+    with qtbot.waitSignal(w.trainer.finished, timeout=10000):
+        w.actions_.step.trigger()
+    assert w.epoch_label.text() == "Epoch 1" and len(w.error_view) == 1
+
+
+def test_the_five_cluster_demo_gets_one_neuron_per_cluster(qtbot, window):
+    w = window
+    w.load_preset("Five 3-D clusters", 0, 0.0)
+    combo = w.model_panel.kind_combo
+    combo.setCurrentIndex(combo.findData("competitive"))  # the user picks the model
+    model = w.trainer.model
+    assert model.kind == "competitive" and model.n_neurons == 5
