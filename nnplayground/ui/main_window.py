@@ -374,6 +374,11 @@ class MainWindow(QtWidgets.QMainWindow):
         self._last_state = model.get_state()
         self._last_epoch = model.epoch
         self.hide_banner()
+        names = self.points.class_names
+        if model.kind == "perceptron" and len(names) > 2:
+            # Not silently: one perceptron draws one line, so it learns one class at a time.
+            self.show_banner(f"A perceptron separates two groups: it learns “{names[1]}” "
+                             "against all the other classes.", warning=False)
         self.refresh_views()
         last = [h[-1] if history is not None and len(h) else None
                 for h in ((history or {}).get("train", ()), (history or {}).get("test", ()))]
@@ -527,6 +532,7 @@ class MainWindow(QtWidgets.QMainWindow):
             self._digit_placeholder.deleteLater()
         if on_digits:
             self.trainer.pause()
+            self.digit_panel.pad.grid.setFocus()  # ready for the arrows and Space
         self.actions_.set_playground_active(not on_digits)
 
     def digit_examples(self) -> list:

@@ -77,7 +77,9 @@ class NetworkView(QGraphicsView):
         self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.setMinimumSize(240, 180)
         self.setAccessibleName("Network drawing")
-        self.setToolTip("")  # items carry their own tooltips
+        # Connections and neurons carry their own tooltips (the values); this one is for
+        # the frame and for screen readers.
+        self.setToolTip("The network: hover a connection or a neuron to read its value")
         self._sizes: tuple[int, ...] = ()
         self._weights: list[np.ndarray] = []
         self._biases: list[np.ndarray | None] = []

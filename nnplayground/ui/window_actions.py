@@ -123,8 +123,11 @@ class WindowActions(QtCore.QObject):
     def attach_canvas(self, canvas) -> None:
         """Undo/redo of the canvas's points in the Edit menu, for the whole window."""
         self.edit_menu.clear()
-        for action in (canvas.undo_action, canvas.redo_action):
+        for action, what in ((canvas.undo_action, "Undo the last edit of the points"),
+                             (canvas.redo_action, "Redo what was undone")):
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            keys = ", ".join(k.toString() for k in action.shortcuts())
+            action.setToolTip(f"{what} ({keys})")
             self.edit_menu.addAction(action)
         self.edit_menu.addAction(self.delete)
 

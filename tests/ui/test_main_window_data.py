@@ -34,3 +34,15 @@ def test_adding_a_point_keeps_every_other_point_in_its_set(qtbot, window):
     _, _, X_test, _ = w.data()
     after = {tuple(x) for x in X_test}
     assert before <= after and len(after - before) <= 1
+
+
+def test_a_perceptron_on_many_classes_says_what_it_learns(qtbot, window):
+    w = window
+    w.load_preset("Five 3-D clusters", 0, 0.0)
+    combo = w.model_panel.kind_combo
+    combo.setCurrentIndex(combo.findData("perceptron_bias"))
+    assert w.trainer.model.kind == "perceptron"
+    assert w.banner.isVisible()
+    assert "“cluster 2” against all the other classes" in w.banner.text()
+    combo.setCurrentIndex(combo.findData("mlp"))
+    assert not w.banner.isVisible()

@@ -17,6 +17,7 @@ def open_digit_page(qtbot, w):
     qtbot.waitUntil(lambda: w.digit_panel is not None and not w.digit_panel.is_training(),
                     timeout=15000)
     assert w.pages.currentWidget() is w.digit_panel
+    qtbot.waitUntil(w.digit_panel.pad.grid.hasFocus)  # arrows and Space work at once
     return w.digit_panel
 
 
