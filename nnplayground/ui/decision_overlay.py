@@ -22,7 +22,8 @@ import math
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QPainterPath
+from PySide6.QtWidgets import QGraphicsPathItem
 
 from nnplayground.core.geometry import ViewData, class_color
 
@@ -51,8 +52,7 @@ class DecisionOverlay:
 
         self.image_item = pg.ImageItem(axisOrder="row-major")
         self.image_item.setZValue(-10)
-        self.contour_item = pg.PlotDataItem(
-            connect="pairs", pen=pg.mkPen((60, 60, 60, 200), width=1.5))
+        self.contour_item = SegmentsItem(pg.mkPen((60, 60, 60, 200), width=1.5))
         self.contour_item.setZValue(-5)
         self.hidden_item = pg.PlotDataItem(
             connect="pairs", pen=pg.mkPen(_HIDDEN_COLOR, width=1, style=Qt.PenStyle.DashLine))
@@ -149,7 +149,7 @@ class DecisionOverlay:
         self.image_item.setVisible(True)
 
     @staticmethod
-    def _set_segments(item: pg.PlotDataItem, pts: np.ndarray | None) -> None:
+    def _set_segments(item, pts: np.ndarray | None) -> None:
         if pts is None or len(pts) == 0:
             if item.isVisible() or (item.xData is not None and len(item.xData)):
                 item.setData(_EMPTY, _EMPTY)  # (hidden and emptied already: nothing to do)
@@ -247,3 +247,27 @@ class DecisionOverlay:
         else:
             self._recon_data = False
         self.recon_link_item.setVisible(self._show_links and self._recon_data)
+
+
+class SegmentsItem(QGraphicsPathItem):
+    """Line segments (point pairs) drawn by Qt itself.
+
+    The 0.5 contour changes every frame; pyqtgraph's PlotDataItem spends about a
+    millisecond of Python per update and per paint on it, time taken from training (the
+    GIL is shared). A plain path item is built once per update and painted in C++.
+    Same ``setData(x, y)`` / ``getData()`` as PlotDataItem with ``connect="pairs"``.
+    """
+
+    def __init__(self, pen) -> None:
+        super().__init__()
+        pen.setCosmetic(True)
+        self.setPen(pen)
+        self.xData = self.yData = None
+
+    def setData(self, x, y) -> None:
+        self.xData, self.yData = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
+        self.setPath(pg.arrayToQPath(self.xData, self.yData, connect="pairs")
+                     if len(self.xData) else QPainterPath())
+
+    def getData(self):
+        return self.xData, self.yData
