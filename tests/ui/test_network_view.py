@@ -20,13 +20,8 @@ def random_net(sizes, seed=0):
 
 
 @pytest.fixture
-def view(qtbot):
-    v = NetworkView()
-    qtbot.addWidget(v)
-    v.resize(800, 500)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(shown):
+    return shown(NetworkView(), 800, 500)
 
 
 def rgb(item):

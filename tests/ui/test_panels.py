@@ -26,23 +26,13 @@ from nnplayground.ui.model_panel import ModelPanel
 
 
 @pytest.fixture
-def model_panel(qtbot):
-    panel = ModelPanel()
-    qtbot.addWidget(panel)
-    panel.resize(260, 760)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+def model_panel(shown):
+    return shown(ModelPanel(), 260, 760)
 
 
 @pytest.fixture
-def data_panel(qtbot):
-    panel = DataPanel()
-    qtbot.addWidget(panel)
-    panel.resize(260, 760)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+def data_panel(shown):
+    return shown(DataPanel(), 260, 760)
 
 
 def record(signal) -> list:

@@ -38,13 +38,8 @@ def count_near(rgb: np.ndarray, hex_color: str, tol: int = 12) -> int:
 
 
 @pytest.fixture
-def view(qtbot):
-    v = Scatter3DView()
-    qtbot.addWidget(v)
-    v.resize(640, 520)
-    v.show()
-    qtbot.waitExposed(v)
-    return v
+def view(shown):
+    return shown(Scatter3DView(), 640, 520)
 
 
 def test_labels_to_rgba_uses_okabe_ito_in_order():
