@@ -13,11 +13,9 @@ Conventions
 * Data with more than two inputs (3-D clusters) is shown on the plane of ``axes``; the
   hidden coordinates of every grid point are set to the mean of ``X`` along them, so the
   map is the slice of the model through the middle of the data.
-* A competitive neuron wears the colour of the class most of the points it wins belong
-  to (``neuron_colors``), not class k's colour for neuron k: neuron k usually settles on
-  some other class's cluster, and a mismatched colour reads as a mistake. Neurons with no
-  class to speak for are grey; neurons that agree are told apart by the region
-  boundaries and their numbers.
+* Colours (``OKABE_ITO``, ``class_color``, the RGBA images, ``neuron_colors``) live in
+  :mod:`nnplayground.core.palette` and the 3-D camera framing (``fit_camera``) in
+  :mod:`nnplayground.core.camera`; both are re-exported here, where the views import them.
 """
 
 from __future__ import annotations
@@ -29,42 +27,30 @@ from typing import Sequence
 
 import numpy as np
 
+from nnplayground.core.camera import fit_camera
+from nnplayground.core.palette import (
+    HEATMAP_STRENGTH,
+    MID_RGB,
+    NEUTRAL_COLORS,
+    OKABE_ITO,
+    class_color,
+    classes_rgba,
+    hex_to_rgb,
+    neuron_colors,
+    rgba_lut,
+    surface_rgba,
+)
 from nnplayground.core.perceptron import line_in_box
 
-#: Okabe & Ito's colour-blind-safe palette (2008), black moved last so that class 0 and 1
-#: are orange and sky blue, the pair most people tell apart.
-OKABE_ITO: tuple[str, ...] = (
-    "#E69F00",  # orange
-    "#56B4E9",  # sky blue
-    "#009E73",  # bluish green
-    "#CC79A7",  # reddish purple
-    "#0072B2",  # blue
-    "#D55E00",  # vermillion
-    "#F0E442",  # yellow
-    "#000000",  # black
-)
+__all__ = [
+    "ARROW_FRACTION", "HEATMAP_STRENGTH", "MID_RGB", "NEUTRAL_COLORS", "OKABE_ITO",
+    "TrailBuffer", "ViewData", "class_color", "classes_rgba", "contour_segments",
+    "fit_camera", "grid", "hex_to_rgb", "lift", "neuron_colors", "region_boundaries",
+    "rgba_lut", "surface_rgba", "view_data", "weight_arrow",
+]
 
-#: The near-white a probability heatmap passes through at p = 0.5 (as in TF Playground).
-MID_RGB: tuple[int, int, int] = (246, 246, 246)
-#: How much of a class colour the heatmap reaches at full certainty: soft, so that the
-#: points drawn on top in full colour stay clearly visible.
-HEATMAP_STRENGTH = 0.45
-#: Greys for neurons without a class (no labels, or no points won): no class wears them,
-#: and the palette's black is darker than all of them.
-NEUTRAL_COLORS: tuple[str, ...] = ("#9A9A9A", "#C4C4C4", "#767676", "#B0B0B0")
 #: Length of the perceptron's weight arrow as a fraction of the smaller box side.
 ARROW_FRACTION = 0.15
-
-
-def class_color(index: int) -> str:
-    """Hex colour of class ``index`` (the palette repeats after eight classes)."""
-    return OKABE_ITO[int(index) % len(OKABE_ITO)]
-
-
-def hex_to_rgb(color: str) -> np.ndarray:
-    """``"#RRGGBB"`` -> float array (3,) of 0..255."""
-    h = color.lstrip("#")
-    return np.array([int(h[k:k + 2], 16) for k in (0, 2, 4)], dtype=np.float64)
 
 
 # --------------------------------------------------------------------------- grids
@@ -178,81 +164,7 @@ def contour_segments(xs: np.ndarray, ys: np.ndarray, Z: np.ndarray, level: float
     return np.concatenate(segs).reshape(-1, 2)
 
 
-# --------------------------------------------------------------------------- colours
-def rgba_lut(colors: Sequence[str], n: int = 257, strength: float = HEATMAP_STRENGTH,
-             mid: Sequence[float] = MID_RGB) -> np.ndarray:
-    """(n, 4) uint8 lookup table for p = k/(n-1): ``colors[0]`` at p=0 through ``mid`` at
-    p=0.5 to ``colors[1]`` at p=1. ``strength`` (0..1) is how far the ends go from
-    ``mid`` towards the class colours. Odd ``n`` puts p=0.5 exactly on an entry."""
-    p = np.linspace(0.0, 1.0, int(n))
-    mid = np.asarray(mid, dtype=np.float64)
-    c0, c1 = hex_to_rgb(colors[0]), hex_to_rgb(colors[1])
-    t = strength * np.abs(2 * p - 1)[:, None]
-    target = np.where((p < 0.5)[:, None], c0, c1)
-    rgb = mid + t * (target - mid)
-    out = np.empty((len(p), 4), dtype=np.uint8)
-    out[:, :3] = np.clip(np.rint(rgb), 0, 255)
-    out[:, 3] = 255
-    return out
-
-
-@lru_cache(maxsize=16)
-def _shared_lut(colors: tuple[str, ...]) -> np.ndarray:
-    lut = rgba_lut(colors)
-    lut.setflags(write=False)
-    return lut
-
-
-def surface_rgba(surface: np.ndarray, colors: Sequence[str] = OKABE_ITO[:2],
-                 lut: np.ndarray | None = None) -> np.ndarray:
-    """Probability surface (r, r) in [0, 1] -> RGBA image (r, r, 4) uint8 via ``rgba_lut``."""
-    lut = _shared_lut(tuple(colors)) if lut is None else lut
-    with np.errstate(invalid="ignore"):
-        p = np.nan_to_num(np.clip(surface, 0.0, 1.0), nan=0.5)
-    return lut[np.rint(p * (len(lut) - 1)).astype(np.intp)]
-
-
-def classes_rgba(classes: np.ndarray, confidence: np.ndarray | None = None,
-                 colors: Sequence[str] | None = None, strength: float = HEATMAP_STRENGTH,
-                 mid: Sequence[float] = MID_RGB) -> np.ndarray:
-    """Class map (r, r) int -> RGBA (r, r, 4) uint8: each cell its class colour, blended
-    from ``mid`` by ``strength * confidence`` (confidence (r, r) in [0, 1], default 1)."""
-    classes = np.asarray(classes, dtype=np.intp)
-    k = int(classes.max()) + 1 if classes.size else 1
-    palette = np.array([hex_to_rgb(colors[i] if colors else class_color(i)) for i in range(k)])
-    conf = np.ones(classes.shape) if confidence is None else np.clip(np.nan_to_num(confidence), 0, 1)
-    mid = np.asarray(mid, dtype=np.float64)
-    rgb = mid + (strength * conf)[..., None] * (palette[classes] - mid)
-    out = np.empty(classes.shape + (4,), dtype=np.uint8)
-    out[..., :3] = np.clip(np.rint(rgb), 0, 255)
-    out[..., 3] = 255
-    return out
-
-
-def neuron_colors(winners, labels, n_neurons: int) -> list[str]:
-    """Hex colour of each of ``n_neurons`` neurons: the class colour of the majority of
-    ``labels`` (n,) among the points whose ``winners`` (n,) entry is that neuron (a tie goes
-    to the lower class). Neurons that win nothing, and all of them when ``labels`` is None
-    or does not match ``winners``, get ``NEUTRAL_COLORS[k % 4]``."""
-    k = int(n_neurons)
-    out = [NEUTRAL_COLORS[i % len(NEUTRAL_COLORS)] for i in range(k)]
-    if winners is None or labels is None or k == 0:
-        return out
-    w = np.asarray(winners, dtype=np.intp).reshape(-1)
-    y = np.asarray(labels, dtype=np.intp).reshape(-1)
-    if len(w) != len(y):
-        return out
-    keep = (w >= 0) & (w < k) & (y >= 0)
-    w, y = w[keep], y[keep]
-    if len(w) == 0:
-        return out
-    votes = np.zeros((k, int(y.max()) + 1), dtype=np.intp)
-    np.add.at(votes, (w, y), 1)
-    for i in np.flatnonzero(votes.sum(axis=1)):
-        out[i] = class_color(int(votes[i].argmax()))
-    return out
-
-
+# --------------------------------------------------------------------------- regions
 def region_boundaries(xs: np.ndarray, ys: np.ndarray, sq_dist: np.ndarray) -> np.ndarray:
     """(2m, 2) end points (``connect="pairs"``) of the boundaries between the regions
     the neurons win, from ``sq_dist`` (len(ys), len(xs), k): each grid point's squared
@@ -269,46 +181,6 @@ def region_boundaries(xs: np.ndarray, ys: np.ndarray, sq_dist: np.ndarray) -> np
     segs = [contour_segments(xs, ys, np.where(nearest == c, two[..., 1], two[..., 0]) - D[..., c], 0.0)
             for c in range(k - 1)]
     return np.concatenate(segs)
-
-
-# --------------------------------------------------------------------------- camera
-def fit_camera(points: np.ndarray, elevation: float, azimuth: float, fov: float,
-               aspect: float, margin: float = 0.0) -> tuple[np.ndarray, float]:
-    """Centre (3,) and distance of pyqtgraph's orbit camera (angles in degrees, ``fov``
-    horizontal, ``aspect`` = height / width) that frames all ``points`` (m, 3) as tightly
-    as the perspective allows, leaving ``margin`` of each half of the view free.
-
-    With r, u, w the camera's right, up and backward axes and x, y, z the points' offsets
-    along them, a point is in view when |x - s| <= t (d - z) (t the half-view tangent, s
-    the centre's shift along r). The smallest such d is (max(x + tz) - min(x - tz)) / 2t,
-    reached at s = (max(x + tz) + min(x - tz)) / 2; likewise vertically. The axis that
-    needs less distance is centred at the tangent that would just fill it at the chosen
-    d (found by bisection). So the picture is centred as drawn, which the middle of the
-    bounding box is not under perspective.
-    """
-    P = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-    e, a = np.radians(elevation), np.radians(azimuth)
-    w = np.array([np.cos(e) * np.cos(a), np.cos(e) * np.sin(a), np.sin(e)])
-    r = np.array([-np.sin(a), np.cos(a), 0.0])
-    u = np.cross(w, r)
-    q0 = (P.min(axis=0) + P.max(axis=0)) / 2
-    rel = P - q0
-    z = rel @ w
-    t_x = np.tan(np.radians(fov) / 2) * (1.0 - margin)
-    def fit(c, t):  # (distance that just fits, shift) for offsets c at tangent t
-        hi, lo = float((c + t * z).max()), float((c - t * z).min())
-        return (hi - lo) / (2 * t), (hi + lo) / 2
-
-    along = [(axis, rel @ axis, t) for axis, t in ((r, t_x), (u, t_x * aspect))]
-    distance = max(fit(c, t)[0] for _, c, t in along)
-    centre = q0
-    for axis, c, t in along:
-        lo, hi = 0.0, t
-        for _ in range(60):  # fit()'s distance falls as the tangent grows
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if fit(c, mid)[0] > distance else (lo, mid)
-        centre = centre + axis * fit(c, hi)[1]
-    return centre, max(distance, 1e-6)
 
 
 # --------------------------------------------------------------------------- trails

@@ -17,48 +17,34 @@ centroid handles ``Z_HANDLES`` (20).
 from __future__ import annotations
 
 import numpy as np
-from PySide6 import QtCore, QtGui, QtWidgets  # before pyqtgraph: it picks the binding
+from PySide6 import QtCore, QtGui  # before pyqtgraph: it picks the binding
 
 import pyqtgraph as pg  # isort: skip
 
-from nnplayground.core.geometry import class_color
+from nnplayground.ui.canvas_items import (  # noqa: F401  (AXIS_NAMES, Z_*: re-exported)
+    AXIS_NAMES,
+    Z_GRID,
+    Z_HANDLES,
+    Z_LINES,
+    Z_POINTS,
+    Z_SELECTION,
+    Z_UNDERLAY,
+    ClassPaint,
+    _CanvasViewBox,
+    _PassiveScatter,
+    axis_name,
+    build_layers,
+    ids_in_band,
+    install_undo_actions,
+    lift_point,
+    nearest_hit,
+)
 from nnplayground.ui.points_model import PointsModel
-
-AXIS_NAMES = ("x", "y", "z")
-
-Z_UNDERLAY = -10
-Z_GRID = -5
-Z_LINES = 5
-Z_POINTS = 10
-Z_SELECTION = 11
-Z_HANDLES = 20
 
 _HELP = (
     "Click to add a point of the current class, drag a point to move it, right-click a "
     "point to delete it. Keys 1-9 choose the class; Delete removes the selection."
 )
-
-
-class _PassiveScatter(pg.ScatterPlotItem):
-    """A scatter that never claims clicks, so the canvas does all hit-testing itself."""
-
-    def mouseClickEvent(self, ev):
-        ev.ignore()
-
-
-class _CanvasViewBox(pg.ViewBox):
-    """ViewBox forwarding pyqtgraph's click and drag events to the canvas."""
-
-    def __init__(self, on_click, on_drag):
-        super().__init__(enableMenu=False)
-        self._on_click = on_click
-        self._on_drag = on_drag
-
-    def mouseClickEvent(self, ev):
-        self._on_click(ev)
-
-    def mouseDragEvent(self, ev, axis=None):
-        self._on_drag(ev)
 
 
 class CanvasWidget(pg.PlotWidget):
@@ -91,48 +77,19 @@ class CanvasWidget(pg.PlotWidget):
         self._labels = np.zeros(0, dtype=np.int64)
         self._handle_labels = np.zeros(0, dtype=np.int64)
         self._handle_xy = np.zeros((0, 2))
-        self._brush_cache: dict[int, QtGui.QBrush] = {}
-        self._ring_cache: dict[int, QtGui.QPen] = {}
-        self._hollow = pg.mkBrush(255, 255, 255, 230)
+        self._paint = ClassPaint()
         self._held_out = None
 
-        item = self.plot_item
-        item.hideButtons()
-        item.setMenuEnabled(False)
-        # A grid item inside the view (not the axes' grid, which pyqtgraph draws on top
-        # of everything) so that it sits above heatmaps but under lines and points.
-        self._grid = pg.GridItem(pen=pg.mkPen(0, 0, 0, 45), textPen=None)
-        self._grid.setTickSpacing(x=[1.0], y=[1.0])
-        self._grid.setZValue(Z_GRID)
-        item.addItem(self._grid, ignoreBounds=True)
-        self._view_box.setMouseEnabled(x=False, y=False)
-        self._view_box.setAspectLocked(True)
-
-        self._outline = pg.mkPen("#202020", width=1.2)
-        self._scatter = _PassiveScatter(pxMode=True, size=self.POINT_SIZE, pen=self._outline)
-        self._scatter.setZValue(Z_POINTS)
-        ring = pg.mkPen("#000000", width=2.0, style=QtCore.Qt.PenStyle.DotLine)
-        self._selection = _PassiveScatter(pxMode=True, size=self.POINT_SIZE + 9, symbol="o",
-                                          pen=ring, brush=pg.mkBrush(None))
-        self._selection.setZValue(Z_SELECTION)
-        self._handles = _PassiveScatter(pxMode=True, size=self.HANDLE_SIZE, symbol="d",
-                                        pen=pg.mkPen("#000000", width=2.5))
-        self._handles.setZValue(Z_HANDLES)
-        self._band = QtWidgets.QGraphicsRectItem()
-        self._band.setPen(pg.mkPen("#333333", width=1, style=QtCore.Qt.PenStyle.DashLine))
-        self._band.setBrush(pg.mkBrush(80, 80, 80, 40))
-        self._band.setZValue(Z_HANDLES + 1)
-        self._band.hide()
-        for it in (self._scatter, self._selection, self._handles):
-            item.addItem(it)
-        item.addItem(self._band, ignoreBounds=True)
-        self._handles.hide()
+        layers = build_layers(self.plot_item, self._view_box, self.POINT_SIZE, self.HANDLE_SIZE)
+        self._grid, self._outline = layers.grid, layers.outline
+        self._scatter, self._selection = layers.scatter, layers.selection
+        self._handles, self._band = layers.handles, layers.band
 
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self.setToolTip(_HELP)
         self.setAccessibleName("Data canvas")
         self._view_box.setToolTip(_HELP)
-        self._install_undo_actions()
+        self.undo_action, self.redo_action = install_undo_actions(self, model.undo_stack)
 
         model.changed.connect(self._on_model_changed)
         model.classes_changed.connect(self._on_model_changed)
@@ -216,26 +173,8 @@ class CanvasWidget(pg.PlotWidget):
         return self._hit(self._xy, self._ids, x, y)
 
     # ------------------------------------------------------------------ internals
-    def _install_undo_actions(self) -> None:
-        stack = self._model.undo_stack
-        self.undo_action = stack.createUndoAction(self, "Undo")
-        self.undo_action.setShortcuts(QtGui.QKeySequence.keyBindings(
-            QtGui.QKeySequence.StandardKey.Undo))
-        redo_keys = list(QtGui.QKeySequence.keyBindings(QtGui.QKeySequence.StandardKey.Redo))
-        for extra in ("Ctrl+Shift+Z", "Ctrl+Y"):
-            seq = QtGui.QKeySequence(extra)
-            if seq not in redo_keys:
-                redo_keys.append(seq)
-        self.redo_action = stack.createRedoAction(self, "Redo")
-        self.redo_action.setShortcuts(redo_keys)
-        for action in (self.undo_action, self.redo_action):
-            # Widget scope: a main window may also own these keys for its Edit menu
-            # (it should reuse these two actions there to avoid ambiguous shortcuts).
-            action.setShortcutContext(QtCore.Qt.ShortcutContext.WidgetWithChildrenShortcut)
-            self.addAction(action)
-
     def _update_axis_labels(self) -> None:
-        names = [AXIS_NAMES[a] if a < len(AXIS_NAMES) else f"x{a}" for a in self._axes]
+        names = [axis_name(a) for a in self._axes]
         self.plot_item.setLabel("bottom", names[0])
         self.plot_item.setLabel("left", names[1])
 
@@ -245,30 +184,18 @@ class CanvasWidget(pg.PlotWidget):
         self._held_out = mask_of_ids
         self._on_model_changed()
 
-    def _ring(self, label: int) -> QtGui.QPen:
-        pen = self._ring_cache.get(label)
-        if pen is None:
-            pen = self._ring_cache[label] = pg.mkPen(class_color(label), width=2.5)
-        return pen
-
-    def _brush(self, label: int) -> QtGui.QBrush:
-        brush = self._brush_cache.get(label)
-        if brush is None:
-            brush = self._brush_cache[label] = pg.mkBrush(class_color(label))
-        return brush
-
     def _on_model_changed(self) -> None:
         ids, X, y = self._model.snapshot()
         self._ids, self._X, self._labels = ids, X, y
         self._xy = X[:, list(self._axes)] if len(X) else np.zeros((0, 2))
         held = self._held_out(ids) if self._held_out is not None and len(ids) else None
         if held is None or not held.any():
-            brush, pen = [self._brush(int(c)) for c in y], self._outline
+            brush, pen = [self._paint.brush(int(c)) for c in y], self._outline
         else:
             # Held-out (test) points are drawn hollow in their class colour, as in
             # TensorFlow Playground's "show test data".
-            brush = [self._hollow if h else self._brush(int(c)) for c, h in zip(y, held)]
-            pen = [self._ring(int(c)) if h else self._outline for c, h in zip(y, held)]
+            brush = [self._paint.hollow if h else self._paint.brush(int(c)) for c, h in zip(y, held)]
+            pen = [self._paint.ring(int(c)) if h else self._outline for c, h in zip(y, held)]
         self._scatter.setData(
             x=self._xy[:, 0], y=self._xy[:, 1], brush=brush, pen=pen, size=self.POINT_SIZE,
         )
@@ -295,7 +222,7 @@ class CanvasWidget(pg.PlotWidget):
                 [self._xy[self._labels == c].mean(axis=0) for c in self._handle_labels])
         self._handles.setData(
             x=self._handle_xy[:, 0], y=self._handle_xy[:, 1],
-            brush=[self._brush(int(c)) for c in self._handle_labels],
+            brush=[self._paint.brush(int(c)) for c in self._handle_labels],
         )
 
     def _hit(self, xy: np.ndarray, keys: np.ndarray, x: float, y: float):
@@ -306,13 +233,7 @@ class CanvasWidget(pg.PlotWidget):
         """
         if len(xy) == 0:
             return None
-        px, py = self._view_box.viewPixelSize()
-        if not (px > 0 and py > 0):
-            return None
-        d2 = ((xy[:, 0] - x) / px) ** 2 + ((xy[:, 1] - y) / py) ** 2
-        # Later points are drawn on top: among equally near points prefer the last one.
-        i = len(d2) - 1 - int(np.argmin(d2[::-1]))
-        return int(keys[i]) if d2[i] <= self.HIT_RADIUS_PX ** 2 else None
+        return nearest_hit(xy, keys, x, y, self._view_box.viewPixelSize(), self.HIT_RADIUS_PX)
 
     def _view_pos(self, scene_pos) -> tuple[float, float]:
         p = self._view_box.mapSceneToView(scene_pos)
@@ -321,17 +242,6 @@ class CanvasWidget(pg.PlotWidget):
     def _clamp(self, x: float, y: float) -> tuple[float, float]:
         (x0, x1), (y0, y1) = self._view_box.viewRange()
         return min(max(x, x0), x1), min(max(y, y0), y1)
-
-    def _full_point(self, x: float, y: float, label: int) -> np.ndarray:
-        """A d-dim point at (x, y) on the shown axes; hidden axes at the class's mean."""
-        d = self._model.n_dims
-        point = np.zeros(d)
-        hidden = [a for a in range(d) if a not in self._axes]
-        members = self._X[self._labels == label]
-        if hidden and len(members):
-            point[hidden] = members[:, hidden].mean(axis=0)
-        point[self._axes[0]], point[self._axes[1]] = x, y
-        return point
 
     def _on_view_clicked(self, ev) -> None:
         if ev.double():
@@ -357,7 +267,9 @@ class CanvasWidget(pg.PlotWidget):
             else:
                 self.clear_selection()
                 label = self._model.current_class
-                self._model.add_point(self._full_point(x, y, label), label)
+                point = lift_point(x, y, label, self._X, self._labels, self._axes,
+                                   self._model.n_dims)
+                self._model.add_point(point, label)
                 self.status_message.emit(
                     f"Added a point of {self._class_name(label)} at {self._fmt(x, y)}")
         elif button == QtCore.Qt.MouseButton.RightButton:
@@ -415,9 +327,7 @@ class CanvasWidget(pg.PlotWidget):
         if kind == "band":
             _, x0, y0 = self._drag
             self._band.hide()
-            inside = ((self._xy[:, 0] >= min(x0, x)) & (self._xy[:, 0] <= max(x0, x))
-                      & (self._xy[:, 1] >= min(y0, y)) & (self._xy[:, 1] <= max(y0, y)))
-            self._selected = set(self._ids[inside].tolist())
+            self._selected = ids_in_band(self._xy, self._ids, x0, y0, x, y)
             self._refresh_selection()
             n = len(self._selected)
             self.status_message.emit(
@@ -466,7 +376,7 @@ class CanvasWidget(pg.PlotWidget):
         return names[label] if 0 <= label < len(names) else f"class {label + 1}"
 
     def _fmt(self, x: float, y: float) -> str:
-        a, b = (AXIS_NAMES[i] if i < len(AXIS_NAMES) else f"x{i}" for i in self._axes)
+        a, b = (axis_name(i) for i in self._axes)
         return f"{a} = {x:.2f}, {b} = {y:.2f}"
 
     def _emit_point_status(self, pid: int) -> str:

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable
 from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
 from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.ui.redraw_throttle import RedrawThrottle
 
 #: In log mode errors are clipped up to this floor: a perceptron's error reaches exactly 0
 #: and log10(0) would drop the point (and the curve's most important moment).
@@ -79,11 +79,7 @@ class ErrorCurveView(pg.PlotWidget):
             # points: an antialiased, dashed path of thousands of points cost ~10 ms.
             curve.opts["autoDownsampleFactor"] = 1.0
             pi.addItem(curve)
-        self._pending = False
-        self._last_refresh = -math.inf
-        self._refresh_timer = QTimer(self)
-        self._refresh_timer.setSingleShot(True)
-        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self._throttle = RedrawThrottle(self, self._draw, lambda: self.max_rate)
         self._cap = 0
         self._n = 0
         self._train = np.empty(0)
@@ -127,7 +123,7 @@ class ErrorCurveView(pg.PlotWidget):
         self._epochs[self._n:self._n + k] = np.arange(self._n + 1, self._n + k + 1)
         self._n += k
         self._extend_limits(self._train[self._n - k:self._n], self._test[self._n - k:self._n])
-        self._request_refresh()
+        self._throttle.request()
 
     def clear(self) -> None:
         """Forget every point (Reset / new model)."""
@@ -146,8 +142,7 @@ class ErrorCurveView(pg.PlotWidget):
 
     def flush(self) -> None:
         """Draw data that are waiting (throttled or hidden) now."""
-        if self._pending:
-            self._refresh()
+        self._throttle.flush()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
@@ -225,27 +220,11 @@ class ErrorCurveView(pg.PlotWidget):
             self._xr, self._yr = xr, yr
             self.getPlotItem().getViewBox().setRange(xRange=(0.0, xr), yRange=yr, padding=0.0)
 
-    def _request_refresh(self) -> None:
-        if self.max_rate is None:
-            self._refresh()
-            return
-        self._pending = True
-        if not self.isVisible():
-            return  # showEvent draws
-        wait = self._last_refresh + 1.0 / self.max_rate - time.perf_counter()
-        if wait <= 0:
-            self._refresh()
-        elif not self._refresh_timer.isActive():
-            self._refresh_timer.start(max(1, math.ceil(wait * 1000)))
-
-    def _on_refresh_timer_timeout(self) -> None:
-        if self._pending and self.isVisible():
-            self._refresh()
-
     def _refresh(self) -> None:
-        self._refresh_timer.stop()
-        self._pending = False
-        self._last_refresh = time.perf_counter()
+        """Draw now, whatever the throttle (the data were replaced, not extended)."""
+        self._throttle.redraw_now()
+
+    def _draw(self) -> None:
         n = self._n
         x = self._epochs[:n]
         train = self._shown(self._train[:n])

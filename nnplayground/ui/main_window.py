@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-import itertools
-
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core.datasets import PRESETS
-from nnplayground.core.geometry import TrailBuffer, neuron_colors, view_data
 from nnplayground.core.points import PointSet
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.training.worker import TrainingController
-from nnplayground.ui.canvas import AXIS_NAMES, CanvasWidget
-from nnplayground.ui.centroid_table import CentroidTable
+from nnplayground.ui.canvas_area import CanvasAreaWidget
 from nnplayground.ui.data_panel import DataPanel
 from nnplayground.ui.decision_overlay import DecisionOverlay
+from nnplayground.ui.digit_page import DIGIT_PAGE, DigitPage
 from nnplayground.ui.error_view import ErrorCurveView
 from nnplayground.ui.latent_view import LatentView
+from nnplayground.ui.live_views import LiveViews
 from nnplayground.ui.model_panel import ModelPanel
 from nnplayground.ui.network_view import NetworkView
 from nnplayground.ui.playground import TrainingData, bounds_for, held_out_mask
@@ -26,26 +24,6 @@ from nnplayground.ui.points_model import PointsModel
 from nnplayground.ui.window_actions import WindowActions
 
 DEFAULT_PRESET = "Circle"
-SURFACE_RESOLUTION = 100
-
-
-def _format_error(value: float) -> str:
-    if value is None or not np.isfinite(value):
-        return "–"
-    if value == 0:
-        return "0"  # a perceptron's perfect epoch, not "0.00e+00"
-    if value >= 1e4:
-        return f"{value:.3e}"  # a diverging run: a readable size, not 130 digits
-    return f"{value:.4f}" if value >= 1e-3 else f"{value:.2e}"
-
-
-def _model_inputs(model) -> int | None:
-    """How many input columns ``model`` was built for (None when it does not say)."""
-    config = model.get_config()
-    if "n_inputs" in config:
-        return int(config["n_inputs"])
-    sizes = config.get("layer_sizes")
-    return int(sizes[0]) if sizes else None
 
 
 class MainWindow(QtWidgets.QMainWindow):
@@ -59,9 +37,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setObjectName("MainWindow")
         self.session_name = ""
         self.session_path: str | None = None
-        self._last_state = None
-        self._last_epoch = 0
-        self._trails = TrailBuffer(maxlen=40)
 
         self.points = PointsModel(PointSet(2, ["Class 1", "Class 2"]), self)
         self.data = TrainingData(lambda: self.points.point_set)
@@ -86,7 +61,7 @@ class MainWindow(QtWidgets.QMainWindow):
             preset = (self.data_panel.preset() if restored else "") or DEFAULT_PRESET
             self.load_preset(preset, self.data_panel.seed(), self.data_panel.noise(),
                              undoable=False)
-        restore_error = getattr(self.actions_, "restore_error", None)
+        restore_error = self.actions_.files.restore_error
         if restore_error:
             self.show_banner(f"{restore_error} — here is the demo instead.")
 
@@ -106,36 +81,12 @@ class MainWindow(QtWidgets.QMainWindow):
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setMinimumWidth(300)
 
-        self.canvas = CanvasWidget(self.points)
+        self.centre = centre = CanvasAreaWidget(self.points)
+        self.canvas, self.banner = centre.canvas, centre.banner
+        self.axes_combo, self.axes_row = centre.axes_combo, centre.axes_row
+        self.centroid_table = centre.centroid_table
         self.overlay = DecisionOverlay(self.canvas.plot_item)
-        self._surface_bounds = self.canvas.bounds
-        self.canvas.view_box.sigRangeChanged.connect(self._on_canvas_range_changed)
-        self.banner = QtWidgets.QLabel()
-        self.banner.setWordWrap(True)
-        self.banner.setAccessibleName("Training message")
-        self.banner.setStyleSheet(
-            "QLabel { background: #FFF3C4; border: 1px solid #E69F00; padding: 6px; }")
-        self.banner.hide()
-        self.axes_combo = QtWidgets.QComboBox()
-        self._set_axis_choices(3)
-        self.axes_combo.setToolTip("Which two coordinates of the data the canvas shows")
-        self.axes_combo.setAccessibleName("Canvas projection axes")
-        self.axes_row = QtWidgets.QWidget()
-        row = QtWidgets.QHBoxLayout(self.axes_row)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(QtWidgets.QLabel("Projection:"))
-        row.addWidget(self.axes_combo)
-        row.addStretch(1)
-        centre = QtWidgets.QWidget()
-        centre_layout = QtWidgets.QVBoxLayout(centre)
-        centre_layout.setContentsMargins(0, 0, 0, 0)
-        centre_layout.addWidget(self.banner)
-        centre_layout.addWidget(self.axes_row)
-        centre_layout.addWidget(self.canvas, 1)
-        self.centroid_table = CentroidTable(self.points)
-        self.centroid_table.setMaximumHeight(170)
-        self.centroid_table.hide()
-        centre_layout.addWidget(self.centroid_table)
+        self.live = LiveViews(self)
 
         self.error_view = ErrorCurveView()
         self.error_view.setMinimumHeight(160)
@@ -146,8 +97,6 @@ class MainWindow(QtWidgets.QMainWindow):
         self.tabs.addTab(self.network_view, "Network")
         self.tabs.setTabToolTip(0, "The network: blue weights are positive, vermillion "
                                    "negative; thicker means larger")
-        self.view3d = None
-        self._view3d_index = -1
         self.tabs.addTab(self.latent_view, "Latent space")
         self.tabs.setTabToolTip(1, "The autoencoder's 2-D code of every point")
         right = QtWidgets.QSplitter(Qt.Orientation.Vertical)
@@ -170,12 +119,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.pages.setDocumentMode(True)
         self.pages.addTab(split, "Playground")
         self.pages.setTabToolTip(0, "Place points, pick a model, press Play (Ctrl+1)")
-        self.digit_panel = None
-        self._digit_examples: list = []
-        self._digit_placeholder = QtWidgets.QWidget()
-        self.pages.addTab(self._digit_placeholder, "Digit pad")
-        self.pages.setTabToolTip(1, "Draw a digit on a 5x4 grid and watch a network read it (Ctrl+2)")
-        self.pages.currentChanged.connect(self._on_pages_current_changed)
+        self.digit_page = DigitPage(self, self.pages)
         self.setCentralWidget(self.pages)
 
         self.epoch_label = QtWidgets.QLabel("Epoch 0")
@@ -184,33 +128,13 @@ class MainWindow(QtWidgets.QMainWindow):
         self.error_label.setAccessibleName("Error readout")
         self.statusBar().setAccessibleName("Status")
 
-    def _set_axis_choices(self, n_dims: int) -> None:
-        names = [AXIS_NAMES[a] if a < len(AXIS_NAMES) else f"x{a}" for a in range(n_dims)]
-        with QtCore.QSignalBlocker(self.axes_combo):
-            self.axes_combo.clear()
-            for a, b in itertools.combinations(range(n_dims), 2):
-                self.axes_combo.addItem(f"{names[a]} – {names[b]}", (a, b))
+    @property
+    def view3d(self):
+        """The OpenGL view of 3-D data, None until some data needs it."""
+        return self.live.view3d
 
     def ensure_3d_view(self):
-        """Create the OpenGL view on first need (it needs a working GL context)."""
-        if self.view3d is None:
-            from nnplayground.ui.scatter3d_view import Scatter3DView
-
-            focus, was_active = QtWidgets.QApplication.focusWidget(), self.isActiveWindow()
-            self.view3d = Scatter3DView()
-            self._view3d_index = self.tabs.insertTab(1, self.view3d, "3-D view")
-            self.tabs.setTabToolTip(self._view3d_index,
-                                    "The 3-D data; drag to rotate, wheel to zoom")
-            if self.isVisible():
-                # Showing the first GL widget makes Qt re-create the top-level window,
-                # which loses activation and keyboard focus (every shortcut dead until
-                # a click): show it now and give both back.
-                self.tabs.setCurrentWidget(self.view3d)
-                if was_active:
-                    self.activateWindow()
-                    if focus is not None and focus.isVisible():
-                        focus.setFocus()
-        return self.view3d
+        return self.live.ensure_3d_view()
 
     def _connect(self) -> None:
         dp, mp = self.data_panel, self.model_panel
@@ -272,14 +196,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _after_data_replaced(self, X: np.ndarray) -> None:
         three_d = self.points.n_dims == 3
-        # 4-D data too (the autoencoder's blobs): every pair of axes can be looked at.
-        self.axes_row.setVisible(self.points.n_dims >= 3)
-        self._set_axis_choices(max(self.points.n_dims, 2))
+        self.centre.set_projection_choices(self.points.n_dims)
         axes = self.canvas.projection_axes
-        with QtCore.QSignalBlocker(self.axes_combo):  # the canvas may have reset its axes
-            self.axes_combo.setCurrentIndex(next(
-                (i for i in range(self.axes_combo.count())
-                 if tuple(self.axes_combo.itemData(i)) == tuple(axes)), 0))
         if self.view3d is not None:
             self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), three_d)
         bounds = self.points.dataset_meta.get("bounds")
@@ -367,12 +285,10 @@ class MainWindow(QtWidgets.QMainWindow):
     def set_model(self, model, history=None) -> None:
         self.trainer.set_model(model)
         self._configure_data()
-        self._trails.clear()
+        self.live.reset(model)
         self.error_view.clear()
         if history is not None:
             self.error_view.append(history["train"], history["test"])
-        self._last_state = model.get_state()
-        self._last_epoch = model.epoch
         self.hide_banner()
         names = self.points.class_names
         if model.kind == "perceptron" and len(names) > 2:
@@ -396,86 +312,22 @@ class MainWindow(QtWidgets.QMainWindow):
             self.statusBar().showMessage(f"{name.replace('_', ' ')} set to {value}", 3000)
 
     # ------------------------------------------------------------------ views
-    def _compute_view(self, model):
-        """Runs in the training thread for snapshots, in the GUI thread when idle."""
-        X, labels = self.points.point_set.arrays()
-        if len(X) == 0:
-            return None
-        axes = self.canvas.projection_axes
-        return view_data(model, X, self._surface_bounds, SURFACE_RESOLUTION, axes=axes,
-                         trails=self._trails, labels=labels)
+    @property
+    def _last_epoch(self) -> int:
+        """The epoch of the model as last drawn (a snapshot's while training runs)."""
+        return self.live.last_epoch
 
-    def _on_canvas_range_changed(self, *_args) -> None:
-        """The heatmap covers everything visible, not just the data box: the locked
-        aspect ratio pads one axis, and TensorFlow Playground leaves no blank margin.
-        The training thread reads the tuple; replacing it is atomic."""
-        (x0, x1), (y0, y1) = self.canvas.view_box.viewRange()
-        bounds = (float(x0), float(x1), float(y0), float(y1))
-        if bounds != self._surface_bounds:
-            self._surface_bounds = bounds
-            if not self.trainer.is_running():
-                self.refresh_views()
+    def _compute_view(self, model):
+        """The trainer's view function: runs in the training thread for snapshots."""
+        return self.live.compute_view(model)
 
     def refresh_views(self) -> None:
         """Redraw every view from the (idle) model."""
-        model = self.trainer.model
-        if model is None or self.trainer.is_running():
-            return
-        if _model_inputs(model) not in (None, self.points.n_dims):
-            return  # new data of another dimension: a new model is on its way
-        try:
-            vd = self._compute_view(model)
-        except Exception as exc:  # a model that cannot be drawn yet (e.g. no data)
-            vd = None
-            self.statusBar().showMessage(f"Nothing to draw yet: {exc}", 4000)
-        self._show(model.get_state(), vd, model)
-
-    def _show(self, state, vd, model) -> None:
-        self.overlay.update(vd)
-        kind = model.kind
-        try:
-            if kind == "perceptron":
-                self.network_view.set_perceptron(state["weights"], state.get("bias"))
-            elif kind == "mlp":
-                self.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
-            elif kind == "autoencoder":
-                self.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
-            elif kind == "competitive" and state.get("centroids") is not None:
-                self.network_view.set_competitive(state["centroids"])
-        except (KeyError, ValueError):
-            pass
-        if vd is not None and vd.codes is not None:
-            _, labels = self.points.point_set.arrays()
-            self.latent_view.set_codes(vd.codes, labels if len(labels) == len(vd.codes) else None)
-        if self.points.n_dims == 3:
-            self._update_3d(state, model)
-        self.views_updated.emit()
-
-    def _update_3d(self, state, model) -> None:
-        view = self.ensure_3d_view()
-        X, labels = self.points.point_set.arrays()
-        winners = colors = None
-        centroids = state.get("centroids") if model.kind == "competitive" else None
-        if centroids is not None and len(X):
-            winners = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
-            colors = neuron_colors(winners, labels, len(centroids))  # as on the canvas
-        view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
-        true_c = self._true_centroids
-        if true_c is not None and np.shape(true_c)[1:] != (3,):
-            true_c = None  # centres of other data (never drawn on the wrong axes)
-        view.set_true_centroids(true_c)
-        trails = self._trails.array() if centroids is not None else None
-        view.set_learned_centroids(centroids, trails=trails)
+        self.live.refresh()
 
     # ------------------------------------------------------------------ training
     def _on_trainer_snapshot_ready(self, snapshot, vd) -> None:
-        self.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
-        self._last_state = snapshot.state
-        self._last_epoch = snapshot.epoch
-        model = self.trainer.model
-        self._show(snapshot.state, vd, model)
-        self.actions_.update_readout(snapshot.epoch, snapshot.train_error, snapshot.test_error,
-                                     snapshot.epochs_per_second)
+        self.live.on_snapshot(snapshot, vd)
 
     def _on_trainer_finished(self, result) -> None:
         if result.reason == "diverged":
@@ -489,14 +341,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.show_banner(message.split("\n\n")[0])
 
     def show_banner(self, text: str, warning: bool = True) -> None:
-        colour = ("#FFF3C4", "#E69F00") if warning else ("#E3F4EC", "#009E73")
-        self.banner.setStyleSheet(
-            f"QLabel {{ background: {colour[0]}; border: 1px solid {colour[1]}; padding: 6px; }}")
-        self.banner.setText(text)
-        self.banner.show()
+        self.centre.show_banner(text, warning)
 
     def hide_banner(self) -> None:
-        self.banner.hide()
+        self.centre.hide_banner()
 
     def _update_counts(self) -> None:
         n_train, n_test = self.data.split_counts()
@@ -511,44 +359,23 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.actions_.open_session(path)
 
     # ------------------------------------------------------------------ digit pad
+    @property
+    def digit_panel(self):
+        """The digit pad's panel, None until the page is first shown."""
+        return self.digit_page.panel
+
     def show_digit_pad(self) -> None:
-        self.pages.setCurrentIndex(1)
-
-    def _on_pages_current_changed(self, index: int) -> None:
-        on_digits = index == 1
-        if on_digits and self.digit_panel is None:
-            from nnplayground.ui.digit_panel import DigitPanel
-
-            self.trainer.stop_and_wait()  # one training at a time on a 2-core laptop
-            self.digit_panel = DigitPanel(seed=self.model_panel.seed())
-            if self._digit_examples:
-                self.digit_panel.set_extra_examples(self._digit_examples)
-            self.pages.blockSignals(True)
-            self.pages.removeTab(1)
-            self.pages.insertTab(1, self.digit_panel, "Digit pad")
-            self.pages.setTabToolTip(1, "Draw a digit on a 5x4 grid and watch a network read it (Ctrl+2)")
-            self.pages.setCurrentIndex(1)
-            self.pages.blockSignals(False)
-            self._digit_placeholder.deleteLater()
-        if on_digits:
-            self.trainer.pause()
-            self.digit_panel.pad.grid.setFocus()  # ready for the arrows and Space
-        self.actions_.set_playground_active(not on_digits)
+        self.pages.setCurrentIndex(DIGIT_PAGE)
 
     def digit_examples(self) -> list:
         """Drawings taught to the digit network: [(pattern (20,), digit), ...]."""
-        if self.digit_panel is not None:
-            return list(self.digit_panel.extra_examples)
-        return list(self._digit_examples)
+        return self.digit_page.examples()
 
     def set_digit_examples(self, examples) -> None:
-        self._digit_examples = list(examples)
-        if self.digit_panel is not None:
-            self.digit_panel.set_extra_examples(self._digit_examples)
+        self.digit_page.set_examples(examples)
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        if self.digit_panel is not None:
-            self.digit_panel.shutdown()
+        self.digit_page.shutdown()
         if self._persist:
             self.actions_.save_settings()  # also autosaves the work, from the last snapshot
         self.trainer.stop_and_wait()

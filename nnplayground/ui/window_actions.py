@@ -1,19 +1,23 @@
-"""The main window's actions: toolbar (Play/Pause, Step, Reset), menus, shortcuts,
-session files, CSV, figure export and remembered settings."""
+"""The main window's actions: toolbar (Play/Pause, Step, Reset), readout, menus,
+shortcuts and remembered settings. The file commands live in ``session_actions``."""
 
 from __future__ import annotations
-
-import os
-from pathlib import Path
 
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
-from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
-from nnplayground.core.session import SUFFIX, Session, SessionError, load_session, save_session
+from nnplayground.ui.session_actions import SessionActions
 
-SESSION_FILTER = f"nnplayground sessions (*{SUFFIX})"
+
+def _format_error(value: float) -> str:
+    if value is None or not np.isfinite(value):
+        return "–"
+    if value == 0:
+        return "0"  # a perceptron's perfect epoch, not "0.00e+00"
+    if value >= 1e4:
+        return f"{value:.3e}"  # a diverging run: a readable size, not 130 digits
+    return f"{value:.4f}" if value >= 1e-3 else f"{value:.2e}"
 
 
 def _action(parent, text: str, tip: str, shortcuts=(), slot=None, checkable=False) -> QtGui.QAction:
@@ -39,6 +43,17 @@ class WindowActions(QtCore.QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.w = window
+        self.files = files = SessionActions(window)
+        # The file commands keep their names here: window.actions_.save_to(path), ...
+        self.session, self.save_to, self.open_session = files.session, files.save_to, files.open_session
+        self.save_dialog, self.open_dialog, self.new_session = (
+            files.save_dialog, files.open_dialog, files.new_session)
+        self.import_csv_file, self.export_figure_to = files.import_csv_file, files.export_figure_to
+        self.import_csv_dialog, self.export_csv_dialog, self.export_figure_dialog = (
+            files.import_csv_dialog, files.export_csv_dialog, files.export_figure_dialog)
+        self.autosave_path, self.autosave = files.autosave_path, files.autosave
+        self.restore_autosave, self.start_autosave_timer = (
+            files.restore_autosave, files.start_autosave_timer)
         style = window.style()
         SP = QtWidgets.QStyle.StandardPixmap
         self.play = _action(window, "&Play", "Train the model (Space pauses)", ["Space"], self.toggle_play)
@@ -166,8 +181,6 @@ class WindowActions(QtCore.QObject):
         self.step.setEnabled(active and not self.w.trainer.is_running())
 
     def update_readout(self, epoch: int, train, test, speed: float | None = None) -> None:
-        from nnplayground.ui.main_window import _format_error
-
         self.w.epoch_label.setText(f"Epoch {epoch}")
         self.w.error_label.setText(f"Train error {_format_error(train)}   Test error {_format_error(test)}")
         self.speed_label.setText(f"{speed:,.0f} epochs/s" if speed else "")
@@ -187,208 +200,7 @@ class WindowActions(QtCore.QObject):
             self.w.showNormal()
         app.setFont(font)
 
-    # ------------------------------------------------------------------ sessions
-    def _error(self, title: str, text: str) -> None:
-        self.w.show_banner(f"{title}: {text}")
-        self.w.statusBar().showMessage(text, 10000)
-
-    def session(self) -> Session:
-        """The window's state as a session (the model as of its last snapshot)."""
-        w = self.w
-        X, y = w.points.point_set.arrays()
-        epochs, train, test = w.error_view.data()
-        s = Session(points=X, labels=y, class_names=w.points.class_names,
-                    dataset={"preset": w.data_panel.preset(), "seed": w.data_panel.seed(),
-                             "noise": w.data_panel.noise(), "test_ratio": w.data_panel.test_ratio(),
-                             "bounds": list(w.canvas.bounds)},
-                    seed=w.model_panel.seed(), history={"train": train, "test": test},
-                    name=w.session_name,
-                    extras={"model_panel": w.model_panel.kind_key(),
-                            "true_centroids": None if w._true_centroids is None
-                            else np.asarray(w._true_centroids).tolist(),
-                            "digit_examples": [[list(map(float, p)), int(d)]
-                                               for p, d in w.digit_examples()]})
-        model = w.trainer.model
-        if model is not None:
-            if w.trainer.is_running():
-                # The training thread owns the model: take the last snapshot instead, which
-                # matches the error history shown. Training goes on.
-                s.model = {"kind": model.kind, "config": model.get_config(),
-                           "state": w._last_state, "epoch": w._last_epoch}
-            else:
-                s.set_model(model)
-        return s
-
-    def save_to(self, path: str) -> bool:
-        w = self.w
-        if not w.session_name:
-            w.session_name = Path(path).stem
-        try:
-            save_session(self.session(), path)
-        except SessionError as exc:
-            self._error("Could not save", str(exc))
-            return False
-        w.session_path = path
-        w._update_title()
-        w.statusBar().showMessage(f"Saved {path}", 4000)
-        return True
-
-    def save_dialog(self, ask: bool = False) -> bool:
-        path = self.w.session_path
-        if ask or not path:
-            path, _ = QtWidgets.QFileDialog.getSaveFileName(self.w, "Save session", "", SESSION_FILTER)
-            if not path:
-                return False
-            if not path.endswith(SUFFIX):
-                path += SUFFIX
-        return self.save_to(path)
-
-    def open_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.w, "Open session", "", SESSION_FILTER)
-        if path:
-            self.open_session(path)
-
-    def open_session(self, path: str) -> bool:
-        """Load a session; on any problem the current work stays as it was."""
-        w = self.w
-        try:
-            s = load_session(path)
-            model = s.build_model()
-            ui = _ui_settings(s)
-        except SessionError as exc:
-            self._error("Could not open the session", str(exc))
-            return False
-        except OSError as exc:
-            self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
-            return False
-        w.trainer.stop_and_wait()
-        w.data_panel.set_test_ratio(ui["test_ratio"])
-        if model is not None:
-            w.model_panel.set_config(model.kind, model.get_config())
-        w.session_name = s.name or Path(path).stem
-        w.session_path = path
-        w._update_title()
-        meta = {"preset": ui["preset"], "seed": ui["seed"], "noise": ui["noise"],
-                "true_centroids": ui["true_centroids"], "bounds": ui["bounds"]}
-        w.points.replace_all(s.points, s.labels, s.class_names, name=Path(path).stem, meta=meta)
-        if model is not None:
-            w.set_model(model, history=s.history)
-        w.set_digit_examples(ui["digit_examples"])
-        w.statusBar().showMessage(f"Opened {path}", 4000)
-        return True
-
-    def new_session(self) -> None:
-        w = self.w
-        w.session_name, w.session_path = "", None
-        w._update_title()
-        w.load_preset(w.data_panel.preset() or "Circle", w.data_panel.seed(), w.data_panel.noise())
-
-    # ------------------------------------------------------------------ CSV and figures
-    def import_csv_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.w, "Import points", "", "CSV files (*.csv)")
-        if path:
-            self.import_csv_file(path)
-
-    def import_csv_file(self, path: str) -> bool:
-        try:
-            X, y, names = read_points_csv(path)
-        except (CSVFormatError, OSError, UnicodeDecodeError) as exc:
-            self._error("Could not import the CSV file", str(exc))
-            return False
-        w = self.w
-        names = names or [f"Class {i + 1}" for i in range(int(y.max()) + 1 if len(y) else 2)]
-        w.points.replace_all(X, y, names, name=Path(path).name, meta={"source": path})
-        return True
-
-    def export_csv_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.w, "Export points", "points.csv", "CSV files (*.csv)")
-        if path:
-            X, y = self.w.points.point_set.arrays()
-            try:
-                write_points_csv(path, X, y, self.w.points.class_names)
-            except OSError as exc:
-                self._error("Could not write the CSV file", str(exc))
-
-    def export_figure_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.w, "Export figure", "canvas.png", "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            self.export_figure_to(path)
-
-    def export_figure_to(self, path: str) -> bool:
-        import pyqtgraph.exporters as exporters
-
-        item = self.w.canvas.plot_item
-        exporter = (exporters.SVGExporter if path.lower().endswith(".svg") else exporters.ImageExporter)(item)
-        if isinstance(exporter, exporters.ImageExporter):
-            exporter.parameters()["width"] = 1600
-        try:
-            exporter.export(path)
-        except OSError as exc:
-            self._error("Could not export the figure", str(exc))
-            return False
-        return os.path.exists(path)
-
     # ------------------------------------------------------------------ settings
-    # ------------------------------------------------------------------ autosave
-    @staticmethod
-    def autosave_path() -> Path:
-        """Beside the settings file: the work of the last run, saved on exit and every
-        minute, so that closing the window (or a crash) never loses a class's points."""
-        return Path(QtCore.QSettings().fileName()).parent / f"autosave{SUFFIX}"
-
-    def autosave(self) -> bool:
-        w = self.w
-        key = (w.points.point_set.version, id(w.points.point_set), w._last_epoch, w.trainer.model)
-        if key == getattr(self, "_autosaved_key", None):
-            return True
-        path = self.autosave_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            s = self.session()
-            s.extras["saved_as"] = w.session_path
-            save_session(s, path)
-        except (SessionError, OSError) as exc:
-            w.statusBar().showMessage(f"Could not autosave: {exc}", 6000)
-            return False
-        self._autosaved_key = key
-        return True
-
-    def restore_autosave(self) -> bool:
-        """Open the last run's work; False (and a message) when there is none or it is damaged."""
-        path = self.autosave_path()
-        if not path.exists():
-            return False
-        w = self.w
-        if not self.open_session(str(path)):
-            # Keep the damaged file for whoever can mend it; the next autosave would
-            # otherwise write over it.
-            kept = path.with_name(f"autosave-damaged-{QtCore.QDateTime.currentSecsSinceEpoch()}{SUFFIX}")
-            try:
-                path.replace(kept)
-                note = f" (kept as {kept})"
-            except OSError:
-                note = ""
-            self.restore_error = w.banner.text() + note  # shown again once the demo is loaded
-            return False
-        w.points.undo_stack.clear()  # starting up is not an edit to undo
-        try:
-            saved_as = load_session(path).extras.get("saved_as")
-        except SessionError:
-            saved_as = None
-        w.session_path = saved_as if isinstance(saved_as, str) and os.path.exists(saved_as) else None
-        if w.session_path is None and w.session_name == path.stem:
-            w.session_name = ""
-        w._update_title()
-        w.statusBar().showMessage("Your last session is back, as you left it.", 6000)
-        return True
-
-    def start_autosave_timer(self, interval_ms: int = 60000) -> None:
-        self._autosave_timer = QtCore.QTimer(self)
-        self._autosave_timer.setInterval(interval_ms)
-        self._autosave_timer.timeout.connect(self.autosave)
-        self._autosave_timer.start()
-
     def save_settings(self) -> None:
         self.autosave()
         s = QtCore.QSettings()
@@ -424,36 +236,3 @@ class WindowActions(QtCore.QObject):
         if index >= 0:
             combo.setCurrentIndex(index)  # builds that model once the data is loaded
         return bool(preset)
-
-
-def _ui_settings(s: Session) -> dict:
-    """The window's settings from a session's ``dataset`` and ``extras``, checked before
-    anything is changed: a hand-edited file gets a message, never a half-loaded window."""
-    ds, ex = s.dataset, s.extras
-    try:
-        bounds = ds.get("bounds")
-        if bounds is not None:
-            bounds = tuple(float(b) for b in bounds)
-            if len(bounds) != 4 or not (bounds[1] > bounds[0] and bounds[3] > bounds[2]) \
-                    or not all(np.isfinite(bounds)):
-                raise ValueError("the canvas bounds are not (xmin, xmax, ymin, ymax)")
-        true_c = ex.get("true_centroids")
-        if true_c is not None:
-            true_c = np.asarray(true_c, dtype=float)
-            if true_c.ndim != 2 or true_c.shape[1] != s.points.shape[1] or not np.all(np.isfinite(true_c)):
-                raise ValueError("the cluster centres do not match the points")
-        examples = []
-        for pattern, digit in ex.get("digit_examples") or []:
-            pattern = [float(v) for v in pattern]
-            if len(pattern) != 20 or not all(v in (0.0, 1.0) for v in pattern) or not 0 <= int(digit) <= 9:
-                raise ValueError("a taught digit drawing is not 20 pixels of 0/1 with a digit 0-9")
-            examples.append((pattern, int(digit)))
-        ratio = float(ds.get("test_ratio", 0.0))
-        noise = float(ds.get("noise", 0.0))
-        if not (0.0 <= ratio < 1.0 and 0.0 <= noise <= 1.0):
-            raise ValueError("the test share or the noise is out of range")
-        return {"bounds": bounds, "true_centroids": true_c, "digit_examples": examples,
-                "seed": int(ds.get("seed", 0)), "preset": str(ds.get("preset") or ""),
-                "test_ratio": ratio, "noise": noise}
-    except (TypeError, ValueError, AttributeError) as exc:
-        raise SessionError(f"The session's window settings are damaged: {exc}.") from exc

@@ -1,0 +1,147 @@
+"""The window's live views (decision surface, network, latent space, 3-D view), drawn
+from the idle model or from the training thread's snapshots."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6 import QtCore, QtWidgets
+
+from nnplayground.core.geometry import TrailBuffer, neuron_colors, view_data
+
+SURFACE_RESOLUTION = 100
+
+
+def _model_inputs(model) -> int | None:
+    """How many input columns ``model`` was built for (None when it does not say)."""
+    config = model.get_config()
+    if "n_inputs" in config:
+        return int(config["n_inputs"])
+    sizes = config.get("layer_sizes")
+    return int(sizes[0]) if sizes else None
+
+
+class LiveViews(QtCore.QObject):
+    """Keeps the window's views in step with its model; the window owns the widgets.
+
+    ``last_state``/``last_epoch`` are the model as last drawn: while training runs, the
+    training thread owns the model and these are what a saved session holds."""
+
+    def __init__(self, window) -> None:
+        super().__init__(window)
+        self.w = window
+        self.trails = TrailBuffer(maxlen=40)
+        self.last_state = None
+        self.last_epoch = 0
+        self.view3d = None
+        self._surface_bounds = window.canvas.bounds
+        window.canvas.view_box.sigRangeChanged.connect(self._on_canvas_range_changed)
+
+    def reset(self, model) -> None:
+        """A new model: no trails of the old one, and its state as the last one drawn."""
+        self.trails.clear()
+        self.last_state = model.get_state()
+        self.last_epoch = model.epoch
+
+    def ensure_3d_view(self):
+        """Create the OpenGL view on first need (it needs a working GL context)."""
+        if self.view3d is None:
+            from nnplayground.ui.scatter3d_view import Scatter3DView
+
+            w, tabs = self.w, self.w.tabs
+            focus, was_active = QtWidgets.QApplication.focusWidget(), w.isActiveWindow()
+            self.view3d = Scatter3DView()
+            index = tabs.insertTab(1, self.view3d, "3-D view")
+            tabs.setTabToolTip(index, "The 3-D data; drag to rotate, wheel to zoom")
+            if w.isVisible():
+                # Showing the first GL widget makes Qt re-create the top-level window,
+                # which loses activation and keyboard focus (every shortcut dead until
+                # a click): show it now and give both back.
+                tabs.setCurrentWidget(self.view3d)
+                if was_active:
+                    w.activateWindow()
+                    if focus is not None and focus.isVisible():
+                        focus.setFocus()
+        return self.view3d
+
+    def compute_view(self, model):
+        """Runs in the training thread for snapshots, in the GUI thread when idle."""
+        X, labels = self.w.points.point_set.arrays()
+        if len(X) == 0:
+            return None
+        axes = self.w.canvas.projection_axes
+        return view_data(model, X, self._surface_bounds, SURFACE_RESOLUTION, axes=axes,
+                         trails=self.trails, labels=labels)
+
+    def _on_canvas_range_changed(self, *_args) -> None:
+        """The heatmap covers everything visible, not just the data box: the locked
+        aspect ratio pads one axis, and TensorFlow Playground leaves no blank margin.
+        The training thread reads the tuple; replacing it is atomic."""
+        (x0, x1), (y0, y1) = self.w.canvas.view_box.viewRange()
+        bounds = (float(x0), float(x1), float(y0), float(y1))
+        if bounds != self._surface_bounds:
+            self._surface_bounds = bounds
+            if not self.w.trainer.is_running():
+                self.refresh()
+
+    def refresh(self) -> None:
+        """Redraw every view from the (idle) model."""
+        w = self.w
+        model = w.trainer.model
+        if model is None or w.trainer.is_running():
+            return
+        if _model_inputs(model) not in (None, w.points.n_dims):
+            return  # new data of another dimension: a new model is on its way
+        try:
+            vd = self.compute_view(model)
+        except Exception as exc:  # a model that cannot be drawn yet (e.g. no data)
+            vd = None
+            w.statusBar().showMessage(f"Nothing to draw yet: {exc}", 4000)
+        self.draw(model.get_state(), vd, model)
+
+    def on_snapshot(self, snapshot, vd) -> None:
+        w = self.w
+        w.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
+        self.last_state = snapshot.state
+        self.last_epoch = snapshot.epoch
+        self.draw(snapshot.state, vd, w.trainer.model)
+        w.actions_.update_readout(snapshot.epoch, snapshot.train_error, snapshot.test_error,
+                                  snapshot.epochs_per_second)
+
+    def draw(self, state, vd, model) -> None:
+        w = self.w
+        w.overlay.update(vd)
+        kind = model.kind
+        try:
+            if kind == "perceptron":
+                w.network_view.set_perceptron(state["weights"], state.get("bias"))
+            elif kind == "mlp":
+                w.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
+            elif kind == "autoencoder":
+                w.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
+            elif kind == "competitive" and state.get("centroids") is not None:
+                w.network_view.set_competitive(state["centroids"])
+        except (KeyError, ValueError):
+            pass
+        if vd is not None and vd.codes is not None:
+            _, labels = w.points.point_set.arrays()
+            w.latent_view.set_codes(vd.codes, labels if len(labels) == len(vd.codes) else None)
+        if w.points.n_dims == 3:
+            self._update_3d(state, model)
+        w.views_updated.emit()
+
+    def _update_3d(self, state, model) -> None:
+        w = self.w
+        view = self.ensure_3d_view()
+        X, labels = w.points.point_set.arrays()
+        winners = colors = None
+        centroids = state.get("centroids") if model.kind == "competitive" else None
+        if centroids is not None and len(X):
+            winners = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
+            colors = neuron_colors(winners, labels, len(centroids))  # as on the canvas
+        view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
+        true_c = w._true_centroids
+        if true_c is not None and np.shape(true_c)[1:] != (3,):
+            true_c = None  # centres of other data (never drawn on the wrong axes)
+        view.set_true_centroids(true_c)
+        trails = self.trails.array() if centroids is not None else None
+        view.set_learned_centroids(centroids, trails=trails)
