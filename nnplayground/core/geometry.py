@@ -320,7 +320,9 @@ def _perceptron(vd, model, X, box, full, xs, ys):
 
 def _mlp(vd, model, X, box, full, xs, ys, d):
     r = vd.resolution
-    out = np.asarray(model.predict_proba(full), dtype=np.float64).reshape(len(full), -1)
+    # float32 where the model offers it: the surface is only looked at (see MLP).
+    proba = getattr(model, "predict_proba_float32", model.predict_proba)
+    out = np.asarray(proba(full), dtype=np.float64).reshape(len(full), -1)
     if out.shape[1] == 1:
         p = out[:, 0]
         if getattr(model, "task", "classification") == "regression":

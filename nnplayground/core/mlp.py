@@ -295,6 +295,25 @@ class MLP(Model):
         """Output activations (n, n_out)."""
         return self.forward(X)[-1]
 
+    def predict_proba_float32(self, X: Any) -> np.ndarray:
+        """Output activations (n, n_out) computed in float32.
+
+        For drawing a decision surface: 10,000 grid points up to 30 times a second in the
+        training thread, where float64's extra digits are invisible and cost about half
+        the time. Training and every number a student reads use float64.
+        """
+        X = as_2d_float(X, self.n_inputs).astype(np.float32)
+        self._resolve()
+        self._check_params()
+        a = X
+        with np.errstate(all="ignore"):
+            for i, W in enumerate(self.weights):
+                z = a @ W.astype(np.float32)
+                if self.biases is not None:
+                    z += self.biases[i].astype(np.float32)
+                a = self._funcs[i](z, z)
+        return a
+
     def predict(self, X: Any) -> np.ndarray:
         """Class labels (n,) int for classification (threshold 0.5 for one output, the
         largest output otherwise); the outputs (n, n_out) for regression."""

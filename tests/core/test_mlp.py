@@ -295,3 +295,13 @@ def test_divergence_gives_non_finite_error_without_warnings():
         assert not np.isfinite(errors[-1])
         assert not m.params_finite()
         assert not np.all(np.isfinite(m.predict(X)))
+
+
+def test_float32_surface_matches_float64_predictions():
+    rng = np.random.default_rng(5)
+    for sizes, act in (([2, 4, 2, 1], "tanh"), ([2, 6, 3], "relu"), ([3, 5, 1], "sigmoid")):
+        m = MLP(sizes, activation=act, loss="cross_entropy", seed=1)
+        X = rng.uniform(-6, 6, (500, sizes[0]))
+        fast = m.predict_proba_float32(X)
+        assert fast.dtype == np.float32 and fast.shape == (500, sizes[-1])
+        np.testing.assert_allclose(fast, m.predict_proba(X), atol=1e-5)
