@@ -67,11 +67,11 @@ class TrainingData:
     def __call__(self) -> tuple:
         points = self._get_points()
         version = points.version  # read first: a stale key only costs a rebuild later
-        state = points.state()
         with self._lock:
-            key = (id(points), version, self.kind, self.n_classes, self.test_ratio, self.split_seed,
-                   len(state.ids))
+            key = (points, version, self.kind, self.n_classes, self.test_ratio, self.split_seed)
             if key != self._key:
+                # Copied only when something changed: this runs before every epoch.
+                state = points.state()
                 mask = held_out_mask(state.ids, self.test_ratio, self.split_seed)
                 y = targets_for(self.kind, state.labels, self.n_classes)
                 train = ~mask
