@@ -56,6 +56,27 @@ def make_text(point_size: int, *, bold: bool = False, italic: bool = False,
     return item
 
 
+def fit_font(items, width: float, min_points: float, max_points: float,
+             gap: float = 0.0) -> None:
+    """One font size for ``items`` between ``min_points`` and ``max_points``, the largest
+    with which the widest item (``gap`` > 0: all of them in a row, ``gap`` pixels apart)
+    fits in ``width`` pixels. Text width grows in proportion to the size, so one step."""
+    if not items or max_points <= min_points:
+        return
+    widths = [item.boundingRect().width() for item in items]
+    spacing = gap * (len(items) - 1) if gap > 0 else 0.0
+    text = sum(widths) if gap > 0 else max(widths)
+    points = items[0].font().pointSizeF()
+    if text <= 0 or points <= 0:
+        return
+    wanted = float(np.clip(points * (width - spacing) / text, min_points, max_points))
+    if abs(wanted - points) > 0.25:
+        for item in items:
+            font = item.font()
+            font.setPointSizeF(wanted)
+            item.setFont(font)
+
+
 def make_legend() -> list[QGraphicsSimpleTextItem]:
     """The key of the colours and widths, hidden until there is a network to explain."""
     items = []

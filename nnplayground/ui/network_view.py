@@ -25,6 +25,7 @@ from nnplayground.ui.network_items import (
     INK,
     WHITE,
     ConnectionItem,
+    fit_font,
     make_bias_mark,
     make_font,
     make_legend,
@@ -40,6 +41,7 @@ from nnplayground.ui.redraw_throttle import RedrawThrottle
 
 MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
 _MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)
+_CAPTION_PT, _LABEL_PT = 10.0, 11.0  # point sizes at text scale 1 (the legend's too)
 #: Up to this many connections (a perceptron, a tiny MLP) each weight is written on its line.
 MAX_LABELLED_CONNECTIONS = 10
 
@@ -100,6 +102,7 @@ class NetworkView(QGraphicsView):
         for item in self._legend:
             self.scene().addItem(item)
         self._radius = 10.0
+        self._text_scale = 1.0
         self._max_width = 6.0
         self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate)
 
@@ -156,6 +159,28 @@ class NetworkView(QGraphicsView):
         C = np.asarray(centroids, dtype=np.float64)
         self.set_network([C.shape[1], C.shape[0]], [C.T], None, layer_names=["input", "neurons"],
                          caption="weights = centroid coordinates", centroid_weights=True)
+
+    def set_text_scale(self, factor: float) -> None:
+        """Draw every label, caption and the legend ``factor`` times their normal size
+        (presentation mode on a projector); 1.0 gives back the normal sizes."""
+        self._text_scale = float(factor)
+        self._apply_text_scale()
+        self._layout()
+
+    def _apply_text_scale(self) -> None:
+        s = self._text_scale
+        items = [(self._caption, _CAPTION_PT)] + [(t, _CAPTION_PT) for t in self._legend]
+        items += [(t, _LABEL_PT) for t in self._labels + list(self._bias_labels.values())]
+        items += [(c.label, _LABEL_PT) for c in self._all_connections() if c.label is not None]
+        for item, points in items:
+            font = item.font()
+            font.setPointSizeF(points * s)
+            item.setFont(font)
+
+    def _margin(self) -> dict:
+        """Room above and below the neurons grows with the texts drawn there."""
+        s = self._text_scale
+        return dict(_MARGIN, top=_MARGIN["top"] * s, bottom=_MARGIN["bottom"] * s)
 
     def clear_network(self) -> None:
         """Remove every neuron and connection."""
@@ -235,6 +260,8 @@ class NetworkView(QGraphicsView):
                     row.append(c)
                 layer.append(row)
             self._connections.append(layer)
+        if self._text_scale != 1.0:
+            self._apply_text_scale()
         self._layout()
 
     def resizeEvent(self, event) -> None:
@@ -247,7 +274,7 @@ class NetworkView(QGraphicsView):
         sizes = self._sizes
         if not sizes:
             return
-        m = _MARGIN
+        m = self._margin()
         inner_h = max(h - m["top"] - m["bottom"], 10.0)
         inner_w = max(w - m["left"] - m["right"], 10.0)
         gap = inner_w / max(len(sizes) - 1, 1)
@@ -276,17 +303,25 @@ class NetworkView(QGraphicsView):
     def _place_texts(self) -> None:
         """Texts whose size depends on their content are centred after every restyle."""
         w, h = float(self.viewport().width()), float(self.viewport().height())
+        s = self._text_scale
+        if s > 1.0 and self._labels:
+            # Larger texts give way where the view is too narrow for them to stand apart.
+            xs = [column[0].rect().center().x() for column in self._neurons]
+            room = min((b - a for a, b in zip(xs, xs[1:])), default=w) - 8.0
+            fit_font(self._labels, room, _LABEL_PT, _LABEL_PT * s)
+            fit_font(self._legend, w - 16.0, _CAPTION_PT, _CAPTION_PT * s, gap=12.0)
         for l, label in enumerate(self._labels):
             x_mid = self._neurons[l][0].rect().center().x()
             br = label.boundingRect()
             x = float(np.clip(x_mid - br.width() / 2, 2.0, max(w - br.width() - 2.0, 2.0)))
             label.setPos(x, 6.0)
-        self._caption.setPos(_MARGIN["left"], h - _MARGIN["bottom"] + 8.0)
+        m = self._margin()
+        self._caption.setPos(m["left"], h - m["bottom"] + 8.0)
         x = w - 8.0
         for item in reversed(self._legend):
             item.setVisible(bool(self._sizes))
             x -= item.boundingRect().width()
-            item.setPos(x, h - _MARGIN["bottom"] + 8.0)
+            item.setPos(x, h - m["bottom"] + 8.0)
             x -= 12.0
         for mark, label in self._bias_labels.items():
             r = mark.rect()

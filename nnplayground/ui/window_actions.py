@@ -7,7 +7,11 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from nnplayground.ui import presentation
 from nnplayground.ui.session_actions import SessionActions
+
+#: How much larger presentation mode (F11) draws texts, symbols and lines.
+PRESENTATION_SCALE = 1.5
 
 
 def _format_error(value: float) -> str:
@@ -189,16 +193,30 @@ class WindowActions(QtCore.QObject):
         self.counts_label.setText(f"{n_train} train · {n_test} test")
 
     def toggle_presentation(self, on: bool) -> None:
-        app = QtWidgets.QApplication.instance()
-        font = app.font()
+        """Full screen with everything ``PRESENTATION_SCALE`` times larger and a side
+        panel wide enough for its larger texts; off gives back the previous sizes."""
+        w = self.w
+        if not hasattr(self, "_sizes_keeper"):
+            self._sizes_keeper = presentation.SplitterSizesKeeper(self)
+            # The digit page is built on its first visit: scale it when it appears.
+            w.pages.currentChanged.connect(self._on_pages_current_changed)
         if on:
-            self._normal_point_size = font.pointSizeF()
-            font.setPointSizeF(self._normal_point_size * 1.5)
-            self.w.showFullScreen()
+            if presentation.current_scale(w) != 1.0:
+                return
+            self._normal_sizes = self._sizes_keeper.save(
+                [w.splitter, *w.splitter.findChildren(QtWidgets.QSplitter)])
+            presentation.apply_scale(w, PRESENTATION_SCALE)
+            presentation.fit_side_panel(w.splitter)
+            w.showFullScreen()
         else:
-            font.setPointSizeF(getattr(self, "_normal_point_size", font.pointSizeF()))
-            self.w.showNormal()
-        app.setFont(font)
+            presentation.apply_scale(w, 1.0)
+            w.showNormal()
+            self._sizes_keeper.restore(getattr(self, "_normal_sizes", []))
+
+    def _on_pages_current_changed(self, index: int) -> None:
+        factor = presentation.current_scale(self.w)
+        if factor != 1.0:
+            presentation.apply_scale(self.w, factor)
 
     # ------------------------------------------------------------------ settings
     def save_settings(self) -> None:
