@@ -14,6 +14,7 @@ misses no epoch.
 
 from __future__ import annotations
 
+import gc
 import threading
 import traceback
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from dataclasses import replace
 from typing import Any
 
 import numpy as np
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QThread, QTimer, Signal, Slot
 
 from nnplayground.core.base import Model
 from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, train
@@ -29,6 +30,53 @@ from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, t
 #: Controllers with a thread that has not finished yet (for the test guard and for
 #: shutting down on exit).
 _ACTIVE: set[TrainingController] = set()
+
+
+class _GuiThreadGarbageCollector:
+    """While a training thread runs, Python's cyclic garbage collector runs only in the
+    GUI thread.
+
+    Automatic collection runs in whichever thread happens to allocate: in the training
+    thread it can finalise a garbage Qt object (a closed widget's wrapper in a reference
+    cycle), whose C++ destructor then waits for a Qt lock the GUI thread holds while
+    the GUI thread waits for the GIL: the whole app freezes (seen in the test suite).
+    pyqtgraph's GarbageCollector does the same for the same reason.
+    """
+
+    INTERVAL_MS = 250
+
+    def __init__(self) -> None:
+        self._timer: QTimer | None = None
+        self._was_enabled = True
+
+    def start(self) -> None:
+        if self._timer is not None:
+            return
+        self._was_enabled = gc.isenabled()
+        gc.disable()
+        self._timer = QTimer(QCoreApplication.instance())
+        self._timer.timeout.connect(self.collect)
+        self._timer.start(self.INTERVAL_MS)
+
+    def stop(self) -> None:
+        if self._timer is None:
+            return
+        self._timer.stop()
+        self._timer.deleteLater()
+        self._timer = None
+        if self._was_enabled:
+            gc.enable()
+
+    @staticmethod
+    def collect() -> None:
+        """The generational schedule automatic collection would have followed."""
+        t0, t1, t2 = gc.get_threshold()
+        c0, c1, c2 = gc.get_count()
+        if c0 > t0:
+            gc.collect(2 if c1 > t1 and c2 > t2 else 1 if c1 > t1 else 0)
+
+
+_GC = _GuiThreadGarbageCollector()
 
 
 def running_threads() -> list[QThread]:
@@ -206,6 +254,7 @@ class TrainingController(QObject):
         worker.finished.connect(thread.quit)
         self._thread, self._worker = thread, worker
         _ACTIVE.add(self)
+        _GC.start()
         thread.start()
         self.running_changed.emit(True)
 
@@ -239,5 +288,7 @@ class TrainingController(QObject):
         self._thread = None
         self._worker = None
         _ACTIVE.discard(self)
+        if not _ACTIVE:
+            _GC.stop()
         if was_running:
             self.running_changed.emit(False)

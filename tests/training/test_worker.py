@@ -75,3 +75,28 @@ def test_live_learning_rate_change_applies_without_restart(qtbot, controller):
     controller.set_param("learning_rate", 0.7)
     qtbot.waitUntil(lambda: model.learning_rate == 0.7, timeout=10000)
     assert controller.is_running()
+
+
+def test_garbage_is_collected_only_in_the_gui_thread_while_training(qtbot, controller):
+    import gc
+
+    assert gc.isenabled()
+    model = MLP([2, 4, 1], seed=0)
+    controller.set_model(model)
+    controller.set_data_source(_xor_data())
+    controller.play()
+    # Automatic collection (which would run in the training thread) is off...
+    assert not gc.isenabled()
+    gc_calls = []
+    original = gc.collect
+    gc.collect = lambda *a: gc_calls.append(a) or original(*a)
+    try:
+        # ...and the GUI thread collects on a timer instead, once garbage builds up.
+        for _ in range(2000):
+            a, b = [], []
+            a.append(b), b.append(a)  # cyclic garbage only the collector can free
+        qtbot.waitUntil(lambda: len(gc_calls) > 0, timeout=5000)
+    finally:
+        gc.collect = original
+    controller.stop_and_wait()
+    assert gc.isenabled()
