@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFontDatabase, QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -71,8 +71,13 @@ class DigitPanel(QWidget):
         self.controller.finished.connect(self._on_controller_finished)
         self.controller.failed.connect(self._on_controller_failed)
 
+        # Read from the back of a classroom. From the system font, not the application's:
+        # presentation mode scales the application font and then this panel's own font
+        # (and restores both), so a panel first built during presentation mode must not
+        # start from the already-scaled size.
         font = self.font()
-        font.setPointSizeF(max(12.0, font.pointSizeF() * 1.2))  # read from the back of a classroom
+        base = QFontDatabase.systemFont(QFontDatabase.SystemFont.GeneralFont).pointSizeF()
+        font.setPointSizeF(max(12.0, base * 1.2))
         self.setFont(font)
         self.pad = DigitPadWidget(self)
         self.pad.pattern_changed.connect(self._on_pad_pattern_changed)

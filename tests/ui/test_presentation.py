@@ -115,3 +115,13 @@ def test_digit_page_built_in_presentation_mode_gets_large_axes(qtbot, window):
     qtbot.keyClick(w, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: not w.isFullScreen())
     assert plot.getAxis("left").style["tickFont"].pointSizeF() == 13
+    # Its own text size comes back too, although it was built while the app font was
+    # scaled: the same as a digit page built outside presentation mode.
+    from nnplayground.ui.digit_panel import DigitPanel
+
+    normal = DigitPanel(auto_train=False)
+    try:
+        assert w.digit_panel.font().pointSizeF() == normal.font().pointSizeF()
+    finally:
+        normal.shutdown()
+        normal.deleteLater()
