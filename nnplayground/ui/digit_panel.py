@@ -235,10 +235,11 @@ class DigitPanel(QWidget):
         plot.addItem(pg.PlotCurveItem(np.array(xs, float), np.array(ys, float), connect="pairs",
                                       pen=pg.mkPen("#b0b0b0", width=1)))
         plot.setRange(xRange=(0, dg.COLS), yRange=(0, dg.ROWS), padding=0.02)
-        self.inside_bar = pg.ColorBarItem(values=(-1, 1), colorMap=PUSH_MAP, interactive=False,
-                                          label="pushed away          pushed towards")
+        # The ends of the bar say what they mean (a rotated title was cut off at any size).
+        self.inside_bar = pg.ColorBarItem(values=(-1, 1), colorMap=PUSH_MAP, interactive=False)
         axis = self.inside_bar.axis
-        axis.setTicks([[(-1, "-max"), (0, "0"), (1, "+max")]])
+        axis.setTicks([[(-0.85, "away"), (0, "0"), (0.85, "towards")]])
+        axis.setWidth(64)  # room for the words
         self.inside_bar.setImageItem(self.inside_image, insert_in=plot)
         self.inside_caption = QLabel("", self.inside_box)
         self.inside_caption.setWordWrap(True)
