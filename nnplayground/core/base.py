@@ -42,6 +42,8 @@ class Model(ABC):
     kind: str = ""
     #: True for models trained without labels (competitive layer, autoencoder).
     unsupervised: bool = False
+    #: Columns of X the model takes (an attribute or a property in every model).
+    n_inputs: int
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = int(seed)
@@ -99,11 +101,12 @@ class Model(ABC):
 
     def params_finite(self) -> bool:
         """True when no trainable number is NaN or infinite."""
-        for value in self.get_state().values():
-            for arr in _arrays(value):
-                if not np.all(np.isfinite(arr)):
-                    return False
-        return True
+        return state_finite(self.get_state())
+
+
+def state_finite(state: State) -> bool:
+    """True when no number in a ``get_state()`` dict is NaN or infinite."""
+    return all(np.all(np.isfinite(arr)) for value in state.values() for arr in _arrays(value))
 
 
 def _arrays(value: Any):

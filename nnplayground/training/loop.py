@@ -43,7 +43,7 @@ from typing import Any
 
 import numpy as np
 
-from nnplayground.core.base import Model
+from nnplayground.core.base import Model, state_finite
 
 #: get_data() -> (X_train, y_train, X_test, y_test); the test pair may be None or empty.
 DataSource = Callable[[], tuple[Any, Any, Any, Any]]
@@ -202,6 +202,10 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
     put back to its last finite state.
     """
     start = last_emit = clock()
+    # One private copy per epoch serves the divergence check, the restore point and the
+    # snapshots alike (nothing here mutates it). copy_state, not trust: a model's
+    # get_state() may hand out views of arrays it keeps training. set_state() gets a
+    # copy of its own, since training mutates what it is given.
     good_state = copy_state(model.get_state())
     good_epoch = model.epoch
     train_errs: list[float] = []
@@ -214,7 +218,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
         dt = now - last_emit
         on_snapshot(Snapshot(
             epoch=model.epoch, train_error=last_train, test_error=last_test,
-            state=copy_state(good_state),
+            state=good_state,
             new_train_errors=np.array(train_errs, dtype=np.float64),
             new_test_errors=np.array(test_errs, dtype=np.float64),
             epochs_per_second=len(train_errs) / dt if dt > 0 else 0.0,
@@ -252,14 +256,15 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
                 err = float(model.partial_fit(X, y))
                 test_err = float(model.error(X_test, y_test)) if _has_rows(X_test) else math.nan
             finite_test = math.isfinite(test_err) or not _has_rows(X_test)
-            if not (math.isfinite(err) and finite_test and model.params_finite()):
+            state = copy_state(model.get_state())
+            if not (math.isfinite(err) and finite_test and state_finite(state)):
                 bad_epoch = model.epoch
                 model.set_state(copy_state(good_state))
                 model.epoch = good_epoch
                 reason, message = "diverged", _diverged_message(model, bad_epoch, good_epoch)
                 forced_final = True
                 break
-            good_state = copy_state(model.get_state())
+            good_state = state
             good_epoch = model.epoch
             last_train, last_test = err, test_err
             train_errs.append(err)
