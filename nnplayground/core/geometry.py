@@ -225,8 +225,9 @@ class ViewData:
     ``hidden_lines`` list (one per first-layer neuron) of (2, 2) or None; ``regions``
     (r, r) int winner per cell; ``centroids`` (k, d); ``trails`` (m, k, d);
     ``originals``/``reconstructions`` (n, d); ``codes`` (n, latent); ``neuron_colors``
-    k hex strings (``neuron_colors()``). For the competitive layer ``contour`` holds the
-    boundaries between the neurons' regions.
+    k hex strings (``neuron_colors()``); ``winners`` (n,) the winning neuron of each row
+    of X. For the competitive layer ``contour`` holds the boundaries between the
+    neurons' regions.
     """
 
     kind: str
@@ -248,6 +249,7 @@ class ViewData:
     reconstructions: np.ndarray | None = None
     codes: np.ndarray | None = None
     neuron_colors: list | None = None
+    winners: np.ndarray | None = None
 
 
 def _n_inputs(model, X) -> int:
@@ -356,14 +358,14 @@ def _competitive(vd, model, full, trails, X, labels, xs, ys):
         return
     vd.centroids = np.array(model.centroids, dtype=np.float64, copy=True)
     r, k = vd.resolution, len(vd.centroids)
-    # The model's own winners for the regions (its tie rule); distances for the edges.
-    vd.regions = np.asarray(model.predict(full), dtype=np.intp).reshape(r, r)
+    # One distance pass gives both the regions (nearest centroid, first on a tie, as
+    # the model's predict) and the exact edges between them.
     C = vd.centroids
     D = ((full ** 2).sum(axis=1)[:, None] - 2 * full @ C.T + (C ** 2).sum(axis=1)).reshape(r, r, k)
-    winners = None
+    vd.regions = D.argmin(axis=2)
     if X is not None and len(X) and X.shape[1] == vd.centroids.shape[1]:
-        winners = model.predict(X)
-    vd.neuron_colors = neuron_colors(winners, labels, k)
+        vd.winners = model.predict(X)  # also colours the 3-D view: computed once, here
+    vd.neuron_colors = neuron_colors(vd.winners, labels, k)
     vd.image = classes_rgba(vd.regions, colors=vd.neuron_colors, strength=0.35)
     vd.contour = region_boundaries(xs, ys, D)
     if trails is not None:

@@ -3,21 +3,11 @@ from the idle model or from the training thread's snapshots."""
 
 from __future__ import annotations
 
-import numpy as np
 from PySide6 import QtCore, QtWidgets
 
-from nnplayground.core.geometry import TrailBuffer, neuron_colors, view_data
+from nnplayground.core.geometry import TrailBuffer, view_data
 
 SURFACE_RESOLUTION = 100
-
-
-def _model_inputs(model) -> int | None:
-    """How many input columns ``model`` was built for (None when it does not say)."""
-    config = model.get_config()
-    if "n_inputs" in config:
-        return int(config["n_inputs"])
-    sizes = config.get("layer_sizes")
-    return int(sizes[0]) if sizes else None
 
 
 class LiveViews(QtCore.QObject):
@@ -33,6 +23,8 @@ class LiveViews(QtCore.QObject):
         self.last_state = None
         self.last_epoch = 0
         self.view3d = None
+        self._points_in_3d = None  # (point set, version) the 3-D view shows
+        self._n_in_3d = 0
         self._surface_bounds = window.canvas.bounds
         window.canvas.view_box.sigRangeChanged.connect(self._on_canvas_range_changed)
 
@@ -89,7 +81,7 @@ class LiveViews(QtCore.QObject):
         model = w.trainer.model
         if model is None or w.trainer.is_running():
             return
-        if _model_inputs(model) not in (None, w.points.n_dims):
+        if model.n_inputs != w.points.n_dims:
             return  # new data of another dimension: a new model is on its way
         try:
             vd = self.compute_view(model)
@@ -114,9 +106,7 @@ class LiveViews(QtCore.QObject):
         try:
             if kind == "perceptron":
                 w.network_view.set_perceptron(state["weights"], state.get("bias"))
-            elif kind == "mlp":
-                w.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
-            elif kind == "autoencoder":
+            elif kind in ("mlp", "autoencoder"):
                 w.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
             elif kind == "competitive" and state.get("centroids") is not None:
                 w.network_view.set_competitive(state["centroids"])
@@ -126,22 +116,27 @@ class LiveViews(QtCore.QObject):
             _, labels = w.points.point_set.arrays()
             w.latent_view.set_codes(vd.codes, labels if len(labels) == len(vd.codes) else None)
         if w.points.n_dims == 3:
-            self._update_3d(state, model)
+            self._update_3d(state, vd, model)
         w.views_updated.emit()
 
-    def _update_3d(self, state, model) -> None:
+    def _update_3d(self, state, vd, model) -> None:
+        """Winners, neuron colours and trails come from the view data the training
+        thread computed; the points themselves are sent to OpenGL only when they changed
+        (not 30 times a second)."""
         w = self.w
         view = self.ensure_3d_view()
-        X, labels = w.points.point_set.arrays()
-        winners = colors = None
         centroids = state.get("centroids") if model.kind == "competitive" else None
-        if centroids is not None and len(X):
-            winners = np.argmin(((X[:, None, :] - centroids[None]) ** 2).sum(-1), axis=1)
-            colors = neuron_colors(winners, labels, len(centroids))  # as on the canvas
-        view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
-        true_c = w._true_centroids
-        if true_c is not None and np.shape(true_c)[1:] != (3,):
-            true_c = None  # centres of other data (never drawn on the wrong axes)
-        view.set_true_centroids(true_c)
-        trails = self.trails.array() if centroids is not None else None
-        view.set_learned_centroids(centroids, trails=trails)
+        winners = vd.winners if vd is not None and centroids is not None else None
+        colors = vd.neuron_colors if winners is not None else None
+        point_set = w.points.point_set
+        key = (point_set, point_set.version)
+        if key != self._points_in_3d:
+            X, labels = point_set.arrays()
+            if winners is not None and len(winners) != len(X):
+                winners = colors = None  # computed before the latest edit
+            view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
+            view.set_true_centroids(w._true_centroids)
+            self._points_in_3d, self._n_in_3d = key, len(X)
+        elif winners is None or len(winners) == self._n_in_3d:
+            view.set_winners(winners, neuron_colors=colors)
+        view.set_learned_centroids(centroids, trails=vd.trails if vd is not None else None)
