@@ -252,16 +252,6 @@ class ViewData:
     winners: np.ndarray | None = None
 
 
-def _n_inputs(model, X) -> int:
-    for name in ("n_inputs",):
-        if getattr(model, name, None) is not None:
-            return int(getattr(model, name))
-    sizes = getattr(model, "layer_sizes", None)
-    if sizes:
-        return int(sizes[0])
-    return int(X.shape[1]) if X is not None else 2
-
-
 def _plane_line(w: np.ndarray, b: float, axes, X, box):
     """The line ``w . x + b = 0`` restricted to the shown plane (hidden coords at their
     mean), clipped to ``box``; returns ((2, 2) array or None, the 2-D weight vector)."""
@@ -292,7 +282,7 @@ def view_data(model, X: np.ndarray | None, bounds: Sequence[float], resolution: 
     r = int(resolution)
     vd = ViewData(kind=model.kind, bounds=box, axes=axes, resolution=r)
     xs, ys, pts = _shared_grid(box, r)
-    d = _n_inputs(model, X)
+    d = int(model.n_inputs)
     full = lift(pts, d, axes, X) if d != 2 or axes != (0, 1) else pts
     kind = model.kind
     with np.errstate(all="ignore"):

@@ -28,16 +28,20 @@ def textbook(sizes, seed):
     return m, Ws
 
 
-def test_textbook_fidelity_one_iteration():
-    m, (W0, W1) = textbook([3, 4, 1], seed=1)
-    m.partial_fit(CLASSIC_X, CLASSIC_Y)
-    X, y = CLASSIC_X, CLASSIC_Y
+def textbook_iteration(X, y, W0, W1) -> None:
+    """One iteration of the classic hand-written two-layer loop, updating W0, W1 in place."""
     l1 = sigmoid(X @ W0)
     l2 = sigmoid(l1 @ W1)
     l2_delta = (y - l2) * l2 * (1 - l2)
     l1_delta = l2_delta @ W1.T * l1 * (1 - l1)
     W1 += l1.T @ l2_delta
     W0 += X.T @ l1_delta
+
+
+def test_textbook_fidelity_one_iteration():
+    m, (W0, W1) = textbook([3, 4, 1], seed=1)
+    m.partial_fit(CLASSIC_X, CLASSIC_Y)
+    textbook_iteration(CLASSIC_X, CLASSIC_Y, W0, W1)
     assert not np.array_equal(m.weights[0], m.weights[0] * 0)  # something moved
     np.testing.assert_allclose(m.weights[0], W0, rtol=0, atol=1e-12)
     np.testing.assert_allclose(m.weights[1], W1, rtol=0, atol=1e-12)
@@ -49,12 +53,7 @@ def test_textbook_fidelity_many_iterations_and_learns_the_classic_task():
     X, y = CLASSIC_X, CLASSIC_Y
     for _ in range(1000):
         err = m.partial_fit(X, y)
-        l1 = sigmoid(X @ W0)
-        l2 = sigmoid(l1 @ W1)
-        l2_delta = (y - l2) * l2 * (1 - l2)
-        l1_delta = l2_delta @ W1.T * l1 * (1 - l1)
-        W1 += l1.T @ l2_delta
-        W0 += X.T @ l1_delta
+        textbook_iteration(X, y, W0, W1)
     np.testing.assert_allclose(m.weights[0], W0, rtol=0, atol=1e-12)
     np.testing.assert_allclose(m.weights[1], W1, rtol=0, atol=1e-12)
     out = sigmoid(sigmoid(X @ W0) @ W1)
