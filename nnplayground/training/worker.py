@@ -269,17 +269,11 @@ class TrainingController(QObject):
 
     @Slot(int, object)
     def _on_worker_finished(self, run_id: int, result: TrainResult) -> None:
-        worker = self._worker
-        if worker is None or run_id != self._run_id:
+        if self._worker is None or run_id != self._run_id:
             return  # a run that stop_and_wait() already ended and cleaned up
-        if worker is not None:
-            latest = worker.take_latest()  # the final snapshot, if the GUI has not had it
-            if latest is not None:
-                self.snapshot_ready.emit(*latest)
-        thread = self._thread
-        if thread is not None:
-            thread.quit()
-            thread.wait()
+        self._on_worker_snapshot_ready()  # the final snapshot, if the GUI has not had it
+        self._thread.quit()
+        self._thread.wait()
         self._on_thread_done()
         self.finished.emit(result)
 

@@ -82,7 +82,7 @@ class LiveViews(QtCore.QObject):
         if model is None or w.trainer.is_running():
             return
         if model.n_inputs != w.points.n_dims:
-            return  # new data of another dimension: a new model is on its way
+            return  # data of another dimension arrived; its model is built next
         try:
             vd = self.compute_view(model)
         except Exception as exc:  # a model that cannot be drawn yet (e.g. no data)

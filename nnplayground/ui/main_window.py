@@ -239,11 +239,15 @@ class MainWindow(QtWidgets.QMainWindow):
         self.points.remove_class(index)
 
     def _on_points_changed(self) -> None:
+        if self.points.replacing:
+            return  # _on_points_dataset_replaced rebuilds and redraws, once
         if not self.trainer.is_running():
             self.refresh_views()
         self._update_counts()
 
     def _on_points_classes_changed(self) -> None:
+        if self.points.replacing:
+            return  # _on_points_dataset_replaced rebuilds and redraws, once
         self.data_panel.set_classes(self.points.class_names)
         model = self.trainer.model
         kind = self.model_panel.model_config(self.points.n_dims, self.points.n_classes)[0]

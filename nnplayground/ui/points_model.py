@@ -156,21 +156,26 @@ class _StateCommand(_Command):
         elif self._after_set is self._before_set:
             self._after_set.restore(self._after)
         # The meta data first: handlers of the signals below read it.
-        model.dataset_meta = self._meta[1]
-        model._set_point_set(self._after_set)
-        model._clamp_current_class(self._current[1])
-        self._notify()
-        model.dataset_replaced.emit()
+        self._swap_in(self._after_set, self._meta[1], self._current[1])
 
     def undo(self):
         if self._after_set is self._before_set:
             self._before_set.restore(self._before)
         self._current = (self._current[0], self._model.current_class)
-        self._model.dataset_meta = self._meta[0]
-        self._model._set_point_set(self._before_set)
-        self._model._clamp_current_class(self._current[0])
-        self._notify()
-        self._model.dataset_replaced.emit()
+        self._swap_in(self._before_set, self._meta[0], self._current[0])
+
+    def _swap_in(self, point_set, meta, current) -> None:
+        model = self._model
+        # The meta data first: handlers of the signals below read it.
+        model.dataset_meta = meta
+        model.replacing = True  # listeners may wait for dataset_replaced instead
+        try:
+            model._set_point_set(point_set)
+            model._clamp_current_class(current)
+            self._notify()
+        finally:
+            model.replacing = False
+        model.dataset_replaced.emit()
 
 
 class _NamesCommand(_Command):
@@ -217,6 +222,9 @@ class PointsModel(QtCore.QObject):
         #: what the window knows about the current data set (preset, seed, noise, true
         #: centres); travels with preset loads through undo and redo.
         self.dataset_meta: dict = {}
+        #: True while a whole data set is being swapped in: ``changed`` and
+        #: ``classes_changed`` are then followed by ``dataset_replaced``.
+        self.replacing = False
         self.undo_stack = QtGui.QUndoStack(self)
 
     # ------------------------------------------------------------------ reading
