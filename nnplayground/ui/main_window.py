@@ -359,7 +359,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle(f"{name} — nnplayground" if name else "nnplayground")
 
     # ------------------------------------------------------------------ session
-    def open_session(self, path: str) -> bool:
+    def open_session(self, path: str):
+        """The opened Session, or None (with a message) when it cannot be opened."""
         return self.actions_.open_session(path)
 
     # ------------------------------------------------------------------ digit pad

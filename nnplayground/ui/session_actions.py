@@ -22,6 +22,7 @@ class SessionActions(QtCore.QObject):
         super().__init__(window)
         self.w = window
         self.restore_error: str | None = None  # why the last run's work did not come back
+        self._autosaved_key: tuple | None = None  # what the autosave file already holds
 
     # ------------------------------------------------------------------ sessions
     def _error(self, title: str, text: str) -> None:
@@ -84,8 +85,9 @@ class SessionActions(QtCore.QObject):
         if path:
             self.open_session(path)
 
-    def open_session(self, path: str) -> bool:
-        """Load a session; on any problem the current work stays as it was."""
+    def open_session(self, path: str) -> Session | None:
+        """Load a session and return it; on any problem a message, the current work stays
+        as it was, and None."""
         w = self.w
         try:
             s = load_session(path)
@@ -93,10 +95,10 @@ class SessionActions(QtCore.QObject):
             ui = _ui_settings(s)
         except SessionError as exc:
             self._error("Could not open the session", str(exc))
-            return False
+            return None
         except OSError as exc:
             self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
-            return False
+            return None
         w.trainer.stop_and_wait()
         w.data_panel.set_test_ratio(ui["test_ratio"])
         if model is not None:
@@ -111,7 +113,7 @@ class SessionActions(QtCore.QObject):
             w.set_model(model, history=s.history)
         w.set_digit_examples(ui["digit_examples"])
         w.statusBar().showMessage(f"Opened {path}", 4000)
-        return True
+        return s
 
     def new_session(self) -> None:
         w = self.w
@@ -174,9 +176,8 @@ class SessionActions(QtCore.QObject):
 
     def autosave(self) -> bool:
         w = self.w
-        key = (w.points.point_set.version, id(w.points.point_set), w.live.last_epoch,
-               w.trainer.model)
-        if key == getattr(self, "_autosaved_key", None):
+        key = (w.points.point_set, w.points.point_set.version, w.live.last_epoch, w.trainer.model)
+        if key == self._autosaved_key:
             return True
         path = self.autosave_path()
         try:
@@ -196,7 +197,8 @@ class SessionActions(QtCore.QObject):
         if not path.exists():
             return False
         w = self.w
-        if not self.open_session(str(path)):
+        session = self.open_session(str(path))
+        if session is None:
             # Keep the damaged file for whoever can mend it; the next autosave would
             # otherwise write over it.
             kept = path.with_name(f"autosave-damaged-{QtCore.QDateTime.currentSecsSinceEpoch()}{SUFFIX}")
@@ -208,10 +210,7 @@ class SessionActions(QtCore.QObject):
             self.restore_error = w.banner.text() + note  # shown again once the demo is loaded
             return False
         w.points.undo_stack.clear()  # starting up is not an edit to undo
-        try:
-            saved_as = load_session(path).extras.get("saved_as")
-        except SessionError:
-            saved_as = None
+        saved_as = session.extras.get("saved_as")
         w.session_path = saved_as if isinstance(saved_as, str) and os.path.exists(saved_as) else None
         if w.session_path is None and w.session_name == path.stem:
             w.session_name = ""
