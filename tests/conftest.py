@@ -35,6 +35,32 @@ def pytest_configure(config: pytest.Config) -> None:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
 
 
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    # The resolved versions, in every CI log: a release that breaks us shows up here.
+    from importlib.metadata import PackageNotFoundError, version
+
+    from PySide6 import __version__ as pyside_version
+    from PySide6.QtCore import qVersion
+
+    def _version(*dists: str) -> str:
+        for dist in dists:
+            try:
+                return version(dist)
+            except PackageNotFoundError:
+                pass
+        return "not installed"
+
+    platform = os.environ.get("QT_QPA_PLATFORM") or (
+        f"xcb (DISPLAY={os.environ['DISPLAY']})" if os.environ.get("DISPLAY") else "default"
+    )
+    return [
+        f"versions: Python {sys.version.split()[0]}, PySide6 {pyside_version} (Qt runtime "
+        f"{qVersion()}), pyqtgraph {_version('pyqtgraph')}, numpy {_version('numpy')}, "
+        f"PyOpenGL {_version('PyOpenGL')}",
+        f"Qt platform: {platform}",
+    ]
+
+
 _gl_problem: str | None | bool = False  # False: not probed yet
 
 
