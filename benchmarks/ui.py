@@ -247,7 +247,7 @@ def main(argv=None) -> int:
         sys.setswitchinterval(args.switch_interval)
 
     app = make_application()
-    from nnplayground.ui.main_window import MainWindow
+    from nnplayground.ui.window.main_window import MainWindow
 
     window = MainWindow(restore_settings=False)
     window.show()

@@ -29,11 +29,11 @@ def make_application(argv: list[str] | None = None):
 def run(args) -> int:
     app = make_application()
     if getattr(args, "digits", False):
-        from nnplayground.ui.digit_window import DigitWindow
+        from nnplayground.ui.digits.digit_window import DigitWindow
 
         window = DigitWindow()
     else:
-        from nnplayground.ui.main_window import MainWindow
+        from nnplayground.ui.window.main_window import MainWindow
 
         window = MainWindow()
         if getattr(args, "session", None):

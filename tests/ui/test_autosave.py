@@ -4,9 +4,8 @@ back; a damaged autosave gets a message and the demo instead."""
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import Qt
 
-from nnplayground.ui.main_window import MainWindow
+from nnplayground.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import isolated_settings  # noqa: F401 (fixture)
 
 

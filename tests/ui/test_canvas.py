@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 
-from nnplayground.core.geometry import class_color
+from nnplayground.core.palette import class_color
 from nnplayground.core.points import PointSet
-from nnplayground.ui.canvas import CanvasWidget
-from nnplayground.ui.points_model import PointsModel
+from nnplayground.ui.canvas.canvas import CanvasWidget
+from nnplayground.ui.canvas.points_model import PointsModel
 from tests.ui.conftest_canvas_helpers import (
     click, drag, hover, pixel_tolerance, points_near, to_widget,
 )

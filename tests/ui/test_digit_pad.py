@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QAbstractButton, QAbstractSpinBox, QComboBox
 
 from nnplayground.core import digits as dg
 from nnplayground.core.datasets import digit_patterns
-from nnplayground.ui.digit_window import DigitWindow
+from nnplayground.ui.digits.digit_window import DigitWindow
 
 LEFT = Qt.MouseButton.LeftButton
 TIMEOUT = 15000

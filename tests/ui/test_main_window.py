@@ -20,7 +20,7 @@ from PySide6 import QtCore, QtWidgets
 
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.core.session import SUFFIX
-from nnplayground.ui.main_window import MainWindow
+from nnplayground.ui.window.main_window import MainWindow
 from tests.ui.conftest_canvas_helpers import click, points_near
 
 Qt = QtCore.Qt
@@ -470,7 +470,7 @@ CLOSE_WHILE_TRAINING = textwrap.dedent("""
     from nnplayground.ui.app import make_application
     app = make_application([])
     from PySide6.QtCore import QTimer
-    from nnplayground.ui.main_window import MainWindow
+    from nnplayground.ui.window.main_window import MainWindow
     w = MainWindow()  # as the app starts: settings and autosave (in a private HOME)
     w.load_preset("Spiral", 0, 0.1)
     w.show()

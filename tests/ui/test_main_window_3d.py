@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PySide6 import QtCore
 
-from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.core.palette import OKABE_ITO
 from tests.ui.test_main_window import (  # noqa: F401  (fixtures used by name)
     choose,
     epoch_shown,

@@ -3,7 +3,6 @@ and editing points never moves other points between the two sets."""
 
 from __future__ import annotations
 
-import numpy as np
 
 from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
 

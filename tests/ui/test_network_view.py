@@ -9,7 +9,8 @@ from PySide6.QtCore import QEvent, QPoint
 from PySide6.QtGui import QHelpEvent
 from PySide6.QtWidgets import QApplication, QToolTip
 
-from nnplayground.ui.network_view import MIN_WIDTH, NEGATIVE, POSITIVE, NetworkView
+from nnplayground.ui.views.network_items import NEGATIVE, POSITIVE
+from nnplayground.ui.views.network_view import MIN_WIDTH, NetworkView
 
 
 def random_net(sizes, seed=0):

@@ -15,14 +15,14 @@ from PySide6.QtWidgets import (
 
 from nnplayground.core import datasets
 from nnplayground.core.registry import MODEL_CLASSES
-from nnplayground.ui.data_panel import (
+from nnplayground.ui.panels.panel_widgets import SEED_MAX
+from nnplayground.ui.panels.data_panel import (
     MAX_CLASSES,
-    SEED_MAX,
     DataPanel,
     preset_group,
     preset_names,
 )
-from nnplayground.ui.model_panel import ModelPanel
+from nnplayground.ui.panels.model_panel import ModelPanel
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 
 import pyqtgraph as pg  # isort: skip
 
-from nnplayground.ui.window_actions import PRESENTATION_SCALE
+from nnplayground.ui.window.window_actions import PRESENTATION_SCALE
 from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
 
 
@@ -88,7 +88,7 @@ def test_f11_scales_up_without_clipping_and_back_exactly(qtbot, window):
 
 def test_side_panel_is_clipped_without_the_widening(qtbot, window):
     """The check above can fail: larger fonts alone do clip the side panel."""
-    from nnplayground.ui import presentation
+    from nnplayground.ui.window import presentation
 
     w = window
     w.load_preset("Spiral", 0, 0.0)
@@ -117,7 +117,7 @@ def test_digit_page_built_in_presentation_mode_gets_large_axes(qtbot, window):
     assert plot.getAxis("left").style["tickFont"].pointSizeF() == 13
     # Its own text size comes back too, although it was built while the app font was
     # scaled: the same as a digit page built outside presentation mode.
-    from nnplayground.ui.digit_panel import DigitPanel
+    from nnplayground.ui.digits.digit_panel import DigitPanel
 
     normal = DigitPanel(auto_train=False)
     try:

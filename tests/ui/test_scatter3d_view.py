@@ -7,14 +7,9 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage, QVector4D
 
-from nnplayground.core.geometry import NEUTRAL_COLORS, OKABE_ITO, class_color
-from nnplayground.ui.scatter3d_view import (
-    Scatter3DView,
-    _trail_segments,
-    hex_to_rgba,
-    labels_to_rgba,
-    neuron_rgba,
-)
+from nnplayground.core.palette import NEUTRAL_COLORS, OKABE_ITO, class_color
+from nnplayground.ui.views.gl_items import _trail_segments, hex_to_rgba
+from nnplayground.ui.views.scatter3d_view import Scatter3DView, labels_to_rgba, neuron_rgba
 
 CENTROIDS = np.array([(1, 2, 1), (2, 5, 2), (-3, 3, 0), (5, -1, -1), (-2, -2, -2)], float)
 

@@ -5,14 +5,14 @@ import pyqtgraph as pg
 import pytest
 from PySide6.QtGui import QColor
 
-from nnplayground.core import geometry as g
+from nnplayground.core import palette, view_model as g
 from nnplayground.core.autoencoder import Autoencoder
 from nnplayground.core.competitive import CompetitiveLayer
 from nnplayground.core.mlp import MLP
 from nnplayground.core.perceptron import Perceptron
-from nnplayground.ui.decision_overlay import DecisionOverlay
-from nnplayground.ui.error_view import LOG_FLOOR, ErrorCurveView
-from nnplayground.ui.latent_view import LatentView
+from nnplayground.ui.views.decision_overlay import DecisionOverlay
+from nnplayground.ui.views.error_view import LOG_FLOOR, ErrorCurveView
+from nnplayground.ui.views.latent_view import LatentView
 
 BOX = (-2.0, 2.0, -2.0, 2.0)
 
@@ -68,7 +68,7 @@ def test_heatmap_shape_and_colours_on_screen(plot, qtbot):
     overlay.update(vd)
     img = overlay.image_item.image
     assert img.shape == (100, 100, 4) and img.dtype == np.uint8
-    lut = g.rgba_lut(g.OKABE_ITO[:2])
+    lut = palette.rgba_lut(palette.OKABE_ITO[:2])
     assert np.array_equal(img[0, 0], lut[0]) and np.array_equal(img[99, 50], lut[-1])
     # on screen: row 0 (ymin) really is drawn at the bottom, spanning the bounds
     rect = overlay.image_item.mapRectToView(overlay.image_item.boundingRect())
@@ -153,10 +153,10 @@ def test_competitive_neurons_wear_their_clusters_class_with_edges_and_numbers(pl
     c.centroids = centres[[1, 2, 0]].copy()  # neuron 0 sits on class 1's cluster, ...
     overlay.update(g.view_data(c, X, BOX, resolution=100, labels=y))
     brushes = [b.color().name().upper() for b in overlay.centroid_item.data["brush"]]
-    assert brushes == [g.class_color(1), g.class_color(2), g.class_color(0)]
+    assert brushes == [palette.class_color(1), palette.class_color(2), palette.class_color(0)]
     # on screen, the region around class 1's cluster is class 1's colour (softened)
-    mid = np.array(g.MID_RGB, float)
-    assert _close(_pixel(plot, 1.4, -1.4), np.rint(mid + 0.35 * (g.hex_to_rgb(g.class_color(1)) - mid)))
+    mid = np.array(palette.MID_RGB, float)
+    assert _close(_pixel(plot, 1.4, -1.4), np.rint(mid + 0.35 * (palette.hex_to_rgb(palette.class_color(1)) - mid)))
     # thin dark edges between the regions, and a number beside each star
     assert overlay.contour_item.isVisible() and len(overlay.contour_item.getData()[0]) > 50
     shown = [t for t in overlay.number_items if t.isVisible()]
@@ -167,7 +167,7 @@ def test_competitive_neurons_wear_their_clusters_class_with_edges_and_numbers(pl
     overlay.update(g.view_data(c2, X, BOX, resolution=20))  # fewer neurons, no labels
     assert sum(t.isVisible() for t in overlay.number_items) == 2 and len(overlay.number_items) == 3
     assert [b.color().name().upper() for b in overlay.centroid_item.data["brush"]] == [
-        c.upper() for c in g.NEUTRAL_COLORS[:2]]
+        c.upper() for c in palette.NEUTRAL_COLORS[:2]]
     overlay.clear()
     assert not any(t.isVisible() for t in overlay.number_items)
 
@@ -197,7 +197,7 @@ def test_trained_mlp_heatmap_under_its_points(plot, qtbot):
     overlay = DecisionOverlay(plot.getPlotItem())
     overlay.update(g.view_data(m, X, BOX, resolution=100))
     plot.getPlotItem().addItem(pg.ScatterPlotItem(
-        X[:, 0], X[:, 1], size=7, pen=pg.mkPen("w"), brush=[pg.mkBrush(g.class_color(k)) for k in y]))
+        X[:, 0], X[:, 1], size=7, pen=pg.mkPen("w"), brush=[pg.mkBrush(palette.class_color(k)) for k in y]))
     qtbot.wait(10)
     assert m.error(X, y) < 0.3
     # the quadrants take their class's (soft) colour on screen
@@ -256,7 +256,7 @@ def test_latent_view_shows_one_point_per_code(qtbot):
     pts = view.scatter.data
     assert len(pts) == 30
     assert np.allclose(pts["x"], Z[:, 0]) and np.allclose(pts["y"], Z[:, 1])
-    assert pts["brush"][25].color().name().upper() == g.class_color(2)
+    assert pts["brush"][25].color().name().upper() == palette.class_color(2)
     (x0, x1), (y0, y1) = view.getPlotItem().getViewBox().viewRange()
     assert x0 <= Z[:, 0].min() and x1 >= Z[:, 0].max() and y0 <= Z[:, 1].min()
     view.set_codes(np.empty((0, 2)), None)

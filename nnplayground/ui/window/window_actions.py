@@ -7,8 +7,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
-from nnplayground.ui import presentation
-from nnplayground.ui.session_actions import SessionActions
+from nnplayground.ui.window import presentation
+from nnplayground.ui.window.session_actions import SessionActions
 
 #: How much larger presentation mode (F11) draws texts, symbols and lines.
 PRESENTATION_SCALE = 1.5

@@ -7,8 +7,9 @@ import itertools
 
 from PySide6 import QtCore, QtWidgets
 
-from nnplayground.ui.canvas import AXIS_NAMES, CanvasWidget
-from nnplayground.ui.centroid_table import CentroidTable
+from nnplayground.ui.canvas.canvas import CanvasWidget
+from nnplayground.ui.canvas.canvas_items import AXIS_NAMES
+from nnplayground.ui.canvas.centroid_table import CentroidTable
 
 
 class CanvasAreaWidget(QtWidgets.QWidget):

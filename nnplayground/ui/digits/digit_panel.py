@@ -25,10 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from nnplayground.core import digits as dg
-from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.core.palette import OKABE_ITO
 from nnplayground.training.worker import TrainingController
-from nnplayground.ui.digit_pad import DigitPadWidget
-from nnplayground.ui.error_view import ErrorCurveView
+from nnplayground.ui.digits.digit_pad import DigitPadWidget
+from nnplayground.ui.views.error_view import ErrorCurveView
 
 MODES = ("digits", "classic")
 MODE_TEXT = {"digits": "Ten digits (softmax network)", "classic": "Classic 0-3 network (lesson)"}

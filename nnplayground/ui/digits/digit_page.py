@@ -27,7 +27,7 @@ class DigitPage(QtCore.QObject):
         w, pages = self.w, self.pages
         on_digits = index == DIGIT_PAGE
         if on_digits and self.panel is None:
-            from nnplayground.ui.digit_panel import DigitPanel
+            from nnplayground.ui.digits.digit_panel import DigitPanel
 
             w.trainer.stop_and_wait()  # one training at a time on a 2-core laptop
             self.panel = DigitPanel(seed=w.model_panel.seed())

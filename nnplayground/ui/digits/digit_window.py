@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtWidgets import QMainWindow, QWidget
 
-from nnplayground.ui.digit_panel import DigitPanel
+from nnplayground.ui.digits.digit_panel import DigitPanel
 
 
 class DigitWindow(QMainWindow):

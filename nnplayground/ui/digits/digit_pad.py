@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from nnplayground.core.datasets import digit_patterns
 from nnplayground.core.digits import COLS, N_PIXELS, ROWS, as_pattern, flip_pixels
-from nnplayground.core.geometry import OKABE_ITO
+from nnplayground.core.palette import OKABE_ITO
 
 LIT = QColor("#1b1b1b")  # near-black on white: the strongest contrast a projector keeps
 UNLIT = QColor("#f2f2f2")

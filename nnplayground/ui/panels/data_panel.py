@@ -24,9 +24,8 @@ from PySide6.QtWidgets import (
 
 from nnplayground.core import datasets
 
-from nnplayground.ui.panel_widgets import SeedBox, color_swatch, describe, message_label
+from nnplayground.ui.panels.panel_widgets import SeedBox, color_swatch, describe, message_label
 # Re-exported: it lived here before panel_widgets existed.
-from nnplayground.ui.panel_widgets import SEED_MAX  # noqa: F401
 
 MAX_CLASSES = 8
 

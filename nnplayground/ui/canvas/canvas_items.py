@@ -1,7 +1,7 @@
 """The canvas's building blocks: its pyqtgraph items and layers, its undo/redo actions
 and the hit-testing arithmetic its mouse handling is made of.
 
-Kept apart from :mod:`nnplayground.ui.canvas` so the widget itself holds only its state
+Kept apart from :mod:`nnplayground.ui.canvas.canvas` so the widget itself holds only its state
 and event handling. The hit tests are plain NumPy on the arrays the canvas draws.
 """
 
@@ -15,7 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets  # before pyqtgraph: it picks the b
 
 import pyqtgraph as pg  # isort: skip
 
-from nnplayground.core.geometry import class_color
+from nnplayground.core.palette import class_color
 
 AXIS_NAMES = ("x", "y", "z")
 

@@ -10,18 +10,18 @@ from nnplayground.core.datasets import PRESETS
 from nnplayground.core.points import PointSet
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.training.worker import TrainingController
-from nnplayground.ui.canvas_area import CanvasAreaWidget
-from nnplayground.ui.data_panel import DataPanel
-from nnplayground.ui.decision_overlay import DecisionOverlay
-from nnplayground.ui.digit_page import DIGIT_PAGE, DigitPage
-from nnplayground.ui.error_view import ErrorCurveView
-from nnplayground.ui.latent_view import LatentView
-from nnplayground.ui.live_views import LiveViews
-from nnplayground.ui.model_panel import ModelPanel
-from nnplayground.ui.network_view import NetworkView
-from nnplayground.ui.playground import TrainingData, bounds_for, held_out_mask
-from nnplayground.ui.points_model import PointsModel
-from nnplayground.ui.window_actions import WindowActions
+from nnplayground.ui.canvas.canvas_area import CanvasAreaWidget
+from nnplayground.ui.panels.data_panel import DataPanel
+from nnplayground.ui.views.decision_overlay import DecisionOverlay
+from nnplayground.ui.digits.digit_page import DIGIT_PAGE, DigitPage
+from nnplayground.ui.views.error_view import ErrorCurveView
+from nnplayground.ui.views.latent_view import LatentView
+from nnplayground.ui.window.live_views import LiveViews
+from nnplayground.ui.panels.model_panel import ModelPanel
+from nnplayground.ui.views.network_view import NetworkView
+from nnplayground.training.data import TrainingData, bounds_for, held_out_mask
+from nnplayground.ui.canvas.points_model import PointsModel
+from nnplayground.ui.window.window_actions import WindowActions
 
 DEFAULT_PRESET = "Circle"
 

@@ -1,7 +1,7 @@
 """The 3-D view's building blocks: colour helpers, the GL render options, the
 camera-reporting GL widget, the legend and the trail geometry.
 
-Kept apart from :mod:`nnplayground.ui.scatter3d_view` (which re-exports the public
+Kept apart from :mod:`nnplayground.ui.views.scatter3d_view` (which re-exports the public
 helpers) so the view itself holds only its state and update logic.
 """
 

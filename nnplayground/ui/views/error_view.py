@@ -11,8 +11,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction
 
-from nnplayground.core.geometry import OKABE_ITO
-from nnplayground.ui.redraw_throttle import RedrawThrottle
+from nnplayground.core.palette import OKABE_ITO
+from nnplayground.ui.views.redraw_throttle import RedrawThrottle
 
 #: In log mode errors are clipped up to this floor: a perceptron's error reaches exactly 0
 #: and log10(0) would drop the point (and the curve's most important moment).

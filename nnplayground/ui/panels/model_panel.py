@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.ui.panel_widgets import (
+from nnplayground.ui.panels.panel_widgets import (
     HiddenLayersEditor,
     LearningRateEdit,
     SeedBox,
@@ -39,11 +39,6 @@ from nnplayground.ui.panel_widgets import (
     format_number,
 )
 # Re-exported: these lived here before panel_widgets existed.
-from nnplayground.ui.panel_widgets import (  # noqa: F401
-    LEARNING_RATES,
-    MAX_HIDDEN_LAYERS,
-    MAX_NEURONS,
-)
 
 #: (label shown, panel key); both perceptron entries build the registry kind "perceptron".
 MODEL_TYPES = (("Perceptron", "perceptron"), ("Perceptron with bias", "perceptron_bias"),

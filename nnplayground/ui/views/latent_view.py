@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 
-from nnplayground.core.geometry import class_color
+from nnplayground.core.palette import class_color
 
 
 class LatentView(pg.PlotWidget):

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.ui.network_items import (
+from nnplayground.ui.views.network_items import (
     INK,
     WHITE,
     ConnectionItem,
@@ -36,8 +36,7 @@ from nnplayground.ui.network_items import (
     sign_color,
 )
 # Re-exported: these lived here before network_items existed.
-from nnplayground.ui.network_items import NEGATIVE, POSITIVE, ZERO  # noqa: F401
-from nnplayground.ui.redraw_throttle import RedrawThrottle
+from nnplayground.ui.views.redraw_throttle import RedrawThrottle
 
 MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
 _MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)

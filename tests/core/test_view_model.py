@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnplayground.core import geometry as g
+from nnplayground.core import palette, camera, view_model as g
 from nnplayground.core.autoencoder import Autoencoder
 from nnplayground.core.competitive import CompetitiveLayer
 from nnplayground.core.mlp import MLP
@@ -13,9 +13,9 @@ BOX = (-2.0, 2.0, -1.0, 1.0)
 
 
 def test_palette_starts_orange_sky_blue_and_repeats():
-    assert g.class_color(0) == "#E69F00" and g.class_color(1) == "#56B4E9"
-    assert g.class_color(8) == g.class_color(0)
-    assert list(g.hex_to_rgb("#E69F00")) == [230, 159, 0]
+    assert palette.class_color(0) == "#E69F00" and palette.class_color(1) == "#56B4E9"
+    assert palette.class_color(8) == palette.class_color(0)
+    assert list(palette.hex_to_rgb("#E69F00")) == [230, 159, 0]
 
 
 def test_grid_samples_cell_centres_in_row_major_order():
@@ -60,19 +60,19 @@ def test_contour_saddle_gives_two_segments():
 
 
 def test_rgba_lut_ends_and_middle_are_exact():
-    lut = g.rgba_lut(g.OKABE_ITO[:2], n=257, strength=1.0)
+    lut = palette.rgba_lut(palette.OKABE_ITO[:2], n=257, strength=1.0)
     assert lut.shape == (257, 4) and lut.dtype == np.uint8
     assert list(lut[0]) == [230, 159, 0, 255]  # orange at p = 0
-    assert list(lut[128]) == [*g.MID_RGB, 255]  # white-ish at p = 0.5
+    assert list(lut[128]) == [*palette.MID_RGB, 255]  # white-ish at p = 0.5
     assert list(lut[256]) == [86, 180, 233, 255]  # sky blue at p = 1
-    soft = g.rgba_lut(g.OKABE_ITO[:2], strength=0.5)
-    mid = np.array(g.MID_RGB, float)
-    assert np.array_equal(soft[0, :3], np.rint(mid + 0.5 * (g.hex_to_rgb("#E69F00") - mid)))
+    soft = palette.rgba_lut(palette.OKABE_ITO[:2], strength=0.5)
+    mid = np.array(palette.MID_RGB, float)
+    assert np.array_equal(soft[0, :3], np.rint(mid + 0.5 * (palette.hex_to_rgb("#E69F00") - mid)))
 
 
 def test_surface_rgba_maps_probabilities_and_nan_to_the_lut():
-    lut = g.rgba_lut(g.OKABE_ITO[:2], strength=1.0)
-    img = g.surface_rgba(np.array([[0.0, 0.5], [1.0, np.nan]]), lut=lut)
+    lut = palette.rgba_lut(palette.OKABE_ITO[:2], strength=1.0)
+    img = palette.surface_rgba(np.array([[0.0, 0.5], [1.0, np.nan]]), lut=lut)
     assert img.shape == (2, 2, 4) and img.dtype == np.uint8
     assert list(img[0, 0]) == list(lut[0])
     assert list(img[0, 1]) == list(lut[128])
@@ -81,9 +81,9 @@ def test_surface_rgba_maps_probabilities_and_nan_to_the_lut():
 
 
 def test_classes_rgba_colour_by_class_lightness_by_confidence():
-    img = g.classes_rgba(np.array([[2, 0]]), np.array([[1.0, 0.0]]), strength=1.0)
-    assert list(img[0, 0, :3]) == list(g.hex_to_rgb(g.class_color(2)).astype(int))
-    assert list(img[0, 1, :3]) == list(g.MID_RGB)
+    img = palette.classes_rgba(np.array([[2, 0]]), np.array([[1.0, 0.0]]), strength=1.0)
+    assert list(img[0, 0, :3]) == list(palette.hex_to_rgb(palette.class_color(2)).astype(int))
+    assert list(img[0, 1, :3]) == list(palette.MID_RGB)
 
 
 def test_trail_buffer_keeps_last_positions_skips_repeats():
@@ -186,12 +186,12 @@ def test_neuron_colors_majority_class_ties_low_and_grey_without_a_class():
     labels = np.array([3, 3, 1, 0, 2, 1, 1, 5])
     # neuron 0: class 3 (2 of 3); neuron 1: a 1-1 tie goes to class 0; 2: class 1;
     # neuron 3 wins nothing
-    assert g.neuron_colors(winners, labels, 4) == [
-        g.class_color(3), g.class_color(0), g.class_color(1), g.NEUTRAL_COLORS[3]]
-    greys = list(g.NEUTRAL_COLORS[:3])
-    assert g.neuron_colors(winners, None, 3) == greys
-    assert g.neuron_colors(winners, labels[:5], 3) == greys  # labels of other points
-    assert not set(g.NEUTRAL_COLORS) & set(g.OKABE_ITO)
+    assert palette.neuron_colors(winners, labels, 4) == [
+        palette.class_color(3), palette.class_color(0), palette.class_color(1), palette.NEUTRAL_COLORS[3]]
+    greys = list(palette.NEUTRAL_COLORS[:3])
+    assert palette.neuron_colors(winners, None, 3) == greys
+    assert palette.neuron_colors(winners, labels[:5], 3) == greys  # labels of other points
+    assert not set(palette.NEUTRAL_COLORS) & set(palette.OKABE_ITO)
 
 
 def _three_clusters():
@@ -207,14 +207,14 @@ def test_view_data_competitive_neuron_wears_the_class_of_the_cluster_it_sits_on(
     c.initialize(X)
     c.centroids = centres[[2, 0, 1]].copy()  # neuron 0 on class 2's cluster, and so on
     vd = g.view_data(c, X, BOX, resolution=40, labels=y)
-    assert vd.neuron_colors == [g.class_color(2), g.class_color(0), g.class_color(1)]
+    assert vd.neuron_colors == [palette.class_color(2), palette.class_color(0), palette.class_color(1)]
     # the region around class 2's cluster is painted in class 2's colour, softly
-    mid = np.array(g.MID_RGB, float)
-    want = np.rint(mid + 0.35 * (g.hex_to_rgb(g.class_color(2)) - mid))
+    mid = np.array(palette.MID_RGB, float)
+    want = np.rint(mid + 0.35 * (palette.hex_to_rgb(palette.class_color(2)) - mid))
     j, i = np.unravel_index(np.flatnonzero(vd.regions == 0)[0], vd.regions.shape)
     assert np.array_equal(vd.image[j, i, :3], want)
     unlabelled = g.view_data(c, X, BOX, resolution=40)
-    assert unlabelled.neuron_colors == list(g.NEUTRAL_COLORS[:3])
+    assert unlabelled.neuron_colors == list(palette.NEUTRAL_COLORS[:3])
 
 
 def test_competitive_region_boundaries_lie_between_neighbouring_neurons():
@@ -248,15 +248,15 @@ def test_competitive_region_boundaries_lie_between_neighbouring_neurons():
 def test_fit_camera_frames_exactly():
     square = np.array([[0.0, y, z] for y in (0.0, 2.0) for z in (-1.0, 1.0)])
     # from +x (elevation 0, azimuth 0) with a 90 degree view: right is +y, up is +z
-    centre, dist = g.fit_camera(square, 0.0, 0.0, 90.0, aspect=1.0)
+    centre, dist = camera.fit_camera(square, 0.0, 0.0, 90.0, aspect=1.0)
     assert np.allclose(centre, [0.0, 1.0, 0.0]) and dist == pytest.approx(1.0)
     # a cube: the near face (1 closer) must fit, half-width 1 at depth 1 -> distance 2
     cube = np.array([[x, y, z] for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)], float)
-    centre, dist = g.fit_camera(cube, 0.0, 0.0, 90.0, aspect=1.0)
+    centre, dist = camera.fit_camera(cube, 0.0, 0.0, 90.0, aspect=1.0)
     assert np.allclose(centre, 0.0) and dist == pytest.approx(2.0)
     # a wide view (aspect 0.5): the height binds; a margin backs off
-    _, wide = g.fit_camera(square, 0.0, 0.0, 90.0, aspect=0.5)
-    _, loose = g.fit_camera(square, 0.0, 0.0, 90.0, aspect=1.0, margin=0.5)
+    _, wide = camera.fit_camera(square, 0.0, 0.0, 90.0, aspect=0.5)
+    _, loose = camera.fit_camera(square, 0.0, 0.0, 90.0, aspect=1.0, margin=0.5)
     assert wide == pytest.approx(2.0) and loose == pytest.approx(2.0)
 
 

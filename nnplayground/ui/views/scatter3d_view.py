@@ -30,15 +30,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.core.geometry import fit_camera, neuron_colors
-from nnplayground.ui.gl_items import (  # noqa: F401  (hex_to_rgba, _trail_segments: re-exported)
+from nnplayground.core.camera import fit_camera
+from nnplayground.core.palette import neuron_colors
+from nnplayground.ui.views.gl_items import (
     _ON_TOP_OPTS,
     _POINTS_OPTS,
     _View,
     _as_points,
     _nice_step,
     _trail_segments,
-    hex_to_rgba,
     labels_to_rgba,
     legend_widget,
     neuron_rgba,

@@ -25,7 +25,8 @@ from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QFont, QPainterPath
 from PySide6.QtWidgets import QGraphicsPathItem
 
-from nnplayground.core.geometry import ViewData, class_color
+from nnplayground.core.palette import class_color
+from nnplayground.core.view_model import ViewData
 
 _EMPTY = np.empty(0)
 _LINE_COLOR = (30, 30, 30)

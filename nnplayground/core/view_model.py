@@ -13,9 +13,8 @@ Conventions
 * Data with more than two inputs (3-D clusters) is shown on the plane of ``axes``; the
   hidden coordinates of every grid point are set to the mean of ``X`` along them, so the
   map is the slice of the model through the middle of the data.
-* Colours (``OKABE_ITO``, ``class_color``, the RGBA images, ``neuron_colors``) live in
-  :mod:`nnplayground.core.palette` and the 3-D camera framing (``fit_camera``) in
-  :mod:`nnplayground.core.camera`; both are re-exported here, where the views import them.
+* Colours live in :mod:`nnplayground.core.palette`, the 3-D camera framing in
+  :mod:`nnplayground.core.camera`.
 """
 
 from __future__ import annotations
@@ -27,27 +26,12 @@ from typing import Sequence
 
 import numpy as np
 
-from nnplayground.core.camera import fit_camera
 from nnplayground.core.palette import (
-    HEATMAP_STRENGTH,
-    MID_RGB,
-    NEUTRAL_COLORS,
-    OKABE_ITO,
-    class_color,
     classes_rgba,
-    hex_to_rgb,
     neuron_colors,
-    rgba_lut,
     surface_rgba,
 )
 from nnplayground.core.perceptron import line_in_box
-
-__all__ = [
-    "ARROW_FRACTION", "HEATMAP_STRENGTH", "MID_RGB", "NEUTRAL_COLORS", "OKABE_ITO",
-    "TrailBuffer", "ViewData", "class_color", "classes_rgba", "contour_segments",
-    "fit_camera", "grid", "hex_to_rgb", "lift", "neuron_colors", "region_boundaries",
-    "rgba_lut", "surface_rgba", "view_data", "weight_arrow",
-]
 
 #: Length of the perceptron's weight arrow as a fraction of the smaller box side.
 ARROW_FRACTION = 0.15

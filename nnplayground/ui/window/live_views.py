@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
-from nnplayground.core.geometry import TrailBuffer, view_data
+from nnplayground.core.view_model import TrailBuffer, view_data
 
 SURFACE_RESOLUTION = 100
 
@@ -37,7 +37,7 @@ class LiveViews(QtCore.QObject):
     def ensure_3d_view(self):
         """Create the OpenGL view on first need (it needs a working GL context)."""
         if self.view3d is None:
-            from nnplayground.ui.scatter3d_view import Scatter3DView
+            from nnplayground.ui.views.scatter3d_view import Scatter3DView
 
             w, tabs = self.w, self.w.tabs
             focus, was_active = QtWidgets.QApplication.focusWidget(), w.isActiveWindow()

@@ -9,8 +9,8 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
-from nnplayground.core.geometry import class_color
-from nnplayground.ui.points_model import PointsModel
+from nnplayground.core.palette import class_color
+from nnplayground.ui.canvas.points_model import PointsModel
 
 AXES = "xyz"
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.core.geometry import class_color
+from nnplayground.core.palette import class_color
 
 SEED_MAX = 2**31 - 1
 #: TensorFlow Playground's learning rates.

@@ -21,17 +21,9 @@ from PySide6 import QtCore, QtGui  # before pyqtgraph: it picks the binding
 
 import pyqtgraph as pg  # isort: skip
 
-from nnplayground.ui.canvas_items import (  # noqa: F401  (AXIS_NAMES, Z_*: re-exported)
-    AXIS_NAMES,
-    Z_GRID,
-    Z_HANDLES,
-    Z_LINES,
-    Z_POINTS,
-    Z_SELECTION,
-    Z_UNDERLAY,
+from nnplayground.ui.canvas.canvas_items import (
     ClassPaint,
     _CanvasViewBox,
-    _PassiveScatter,
     axis_name,
     build_layers,
     ids_in_band,
@@ -39,7 +31,7 @@ from nnplayground.ui.canvas_items import (  # noqa: F401  (AXIS_NAMES, Z_*: re-e
     lift_point,
     nearest_hit,
 )
-from nnplayground.ui.points_model import PointsModel
+from nnplayground.ui.canvas.points_model import PointsModel
 
 _HELP = (
     "Click to add a point of the current class, drag a point to move it, right-click a "
