@@ -13,6 +13,11 @@ Two networks are offered:
   gradient descent on the four patterns 0-3 alone, the targets being digit / 3
   (``classic_targets``); its answer is ``round(output * 3)`` (``classic_predict``).
 
+Each network is wrapped in a task object (``TEN_DIGITS``, ``CLASSIC``; ``TASKS`` in the
+order the pad offers them): its model, training and test sets, epochs, how its outputs
+read as an answer (``Reading``) and what "look inside" explains. The panel asks the
+current task and never which one it is.
+
 Nothing here imports Qt; every random choice comes from a seeded ``default_rng``.
 """
 
@@ -230,3 +235,154 @@ def describe_classic(output: float) -> tuple[str, str]:
         return "?", "No answer: the network is not trained."
     digit = int(classic_predict([output])[0])
     return str(digit), f"Output \N{MULTIPLICATION SIGN} 3 = {3 * output:.2f}, rounded: {digit}."
+
+
+# --------------------------------------------------------------------- tasks
+@dataclass(frozen=True)
+class Reading:
+    """What the pad shows for one drawing (``DigitTask.read``).
+
+    text      the big answer: a digit, or "?"
+    sentence  the answer in words
+    outputs   the network's outputs, float64 (n_out,)
+    bars      (10,) bar heights: each digit's probability, zeros when there are none
+    winner    the bar drawn highlighted, or None
+    marker    where the number line's marker stands (output x 3), or None
+    target    the output whose pixel push "look inside" shows
+    towards   what that output's push is towards, in words
+    """
+
+    text: str
+    sentence: str
+    outputs: np.ndarray
+    bars: np.ndarray
+    winner: int | None
+    marker: float | None
+    target: int
+    towards: str
+
+
+class DigitTask:
+    """One network of the pad and what it is for.
+
+    key       "digits" or "classic" (``DigitPanel.mode``)
+    title     its name in the pad's network chooser
+    epochs    what "Retrain" runs
+    teachable whether the user's drawings join its training set
+    digits    how many digits it knows (templates 0 .. digits - 1)
+    x_range, y_range, plot_title   the answer plot's frame
+    probabilities   the outputs are the digits' probabilities (bars, the 50 % line and a
+                    probability axis) rather than one output on a number line
+    """
+
+    key: str
+    title: str
+    epochs: int
+    teachable: bool
+    digits: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    plot_title: str | None
+    probabilities: bool
+
+    def templates(self) -> np.ndarray:
+        """The templates of the digits it knows: (digits, 20)."""
+        return digit_patterns()[:self.digits]
+
+    def model(self, seed: int) -> MLP:
+        raise NotImplementedError
+
+    def training_set(self, seed: int = 0, extra_examples: Sequence = ()
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        """(X (n, 20), targets (n,))."""
+        raise NotImplementedError
+
+    def test_set(self, X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The one-pixel slips of its templates that are not in ``X_train``: (X, targets)."""
+        raise NotImplementedError
+
+    def predict(self, model: MLP, X: np.ndarray) -> np.ndarray:
+        """Patterns (m, 20) -> the digits ``model`` reads (m,) int64."""
+        raise NotImplementedError
+
+    def read(self, outputs: Iterable[float]) -> Reading:
+        """The model's outputs for one pattern -> what the pad shows."""
+        raise NotImplementedError
+
+    def robustness(self, model: MLP) -> Robustness:
+        """How ``model`` reads every unambiguous one-pixel slip of the templates."""
+        return robustness(lambda X: self.predict(model, X), self.templates())
+
+
+class TenDigitsTask(DigitTask):
+    """All ten digits: ``digit_model``, softmax probabilities, "not sure" below 50 %."""
+
+    key = "digits"
+    title = "Ten digits (softmax network)"
+    epochs = DIGIT_EPOCHS
+    teachable = True
+    digits = N_DIGITS
+    x_range = (-0.6, 9.6)
+    y_range = (0.0, 1.02)
+    plot_title = None
+    probabilities = True
+
+    def model(self, seed: int) -> MLP:
+        return digit_model(seed=seed)
+
+    def training_set(self, seed: int = 0, extra_examples: Sequence = ()
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        return training_set(seed=seed, extra_examples=extra_examples)
+
+    def test_set(self, X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return held_out_flips(X_train, self.templates())
+
+    def predict(self, model: MLP, X: np.ndarray) -> np.ndarray:
+        return model.predict(X)
+
+    def read(self, outputs: Iterable[float]) -> Reading:
+        p = np.asarray(outputs, dtype=np.float64).reshape(-1)
+        text, sentence = describe_prediction(p)
+        best = int(np.argmax(p))
+        return Reading(text, sentence, p, p, best, None, best, f"the answer {best}")
+
+
+class ClassicTask(DigitTask):
+    """The lesson: ``classic_model`` on the patterns 0-3, answer round(output x 3)."""
+
+    key = "classic"
+    title = "Classic 0-3 network (lesson)"
+    epochs = CLASSIC_EPOCHS
+    teachable = False
+    digits = CLASSIC_DIGITS
+    x_range = (-0.5, 3.5)
+    y_range = (0.0, 1.0)
+    plot_title = "network output \N{MULTIPLICATION SIGN} 3 (orange line)"
+    probabilities = False
+
+    def model(self, seed: int) -> MLP:
+        return classic_model(seed)
+
+    def training_set(self, seed: int = 0, extra_examples: Sequence = ()
+                     ) -> tuple[np.ndarray, np.ndarray]:
+        return classic_training_set()  # the lesson's four patterns, whatever was drawn
+
+    def test_set(self, X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        X, y = held_out_flips(X_train, self.templates())
+        return X, classic_targets(y)
+
+    def predict(self, model: MLP, X: np.ndarray) -> np.ndarray:
+        return classic_predict(model.predict_proba(X))
+
+    def read(self, outputs: Iterable[float]) -> Reading:
+        out = np.asarray(outputs, dtype=np.float64).reshape(-1)
+        text, sentence = describe_classic(float(out[0]))
+        marker = 3 * float(out[0]) if np.isfinite(out[0]) else 0.0
+        # One output: look inside shows what makes it bigger, whatever digit it reads.
+        return Reading(text, sentence, out, np.zeros(N_DIGITS), None, marker, 0,
+                       "a bigger output")
+
+
+TEN_DIGITS = TenDigitsTask()
+CLASSIC = ClassicTask()
+TASKS: tuple[DigitTask, ...] = (TEN_DIGITS, CLASSIC)

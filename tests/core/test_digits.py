@@ -162,3 +162,114 @@ def test_describe_prediction():
     assert dg.describe_prediction(at_half)[0] == "5"  # 0.5 counts as sure; ties go low
     assert dg.describe_prediction(np.full(10, np.nan))[0] == "?"
     assert dg.describe_classic(0.7) == ("2", "Output \N{MULTIPLICATION SIGN} 3 = 2.10, rounded: 2.")
+
+
+# --------------------------------------------------------------------- tasks
+def train(task, seed=0):
+    X, y = task.training_set(seed)
+    model = task.model(seed)
+    for _ in range(task.epochs):
+        model.partial_fit(X, y)
+    return model
+
+
+def test_tasks_in_the_order_the_pad_offers_them():
+    assert dg.TASKS == (dg.TEN_DIGITS, dg.CLASSIC)
+    assert [(t.key, t.title, t.epochs, t.teachable, t.digits, t.probabilities) for t in dg.TASKS] \
+        == [("digits", "Ten digits (softmax network)", dg.DIGIT_EPOCHS, True, 10, True),
+            ("classic", "Classic 0-3 network (lesson)", dg.CLASSIC_EPOCHS, False, 4, False)]
+    np.testing.assert_array_equal(dg.CLASSIC.templates(), digit_patterns()[:4])
+    np.testing.assert_array_equal(dg.TEN_DIGITS.templates(), digit_patterns())
+
+
+def test_ten_digits_task_data_and_model():
+    extra = [([1.0] * 20, 8)]
+    X, y = dg.TEN_DIGITS.training_set(3, extra)
+    X0, y0 = dg.training_set(seed=3, extra_examples=extra)
+    np.testing.assert_array_equal(X, X0)
+    np.testing.assert_array_equal(y, y0)
+    Xt, yt = dg.TEN_DIGITS.test_set(X)
+    Xh, yh = dg.held_out_flips(X)
+    np.testing.assert_array_equal(Xt, Xh)
+    np.testing.assert_array_equal(yt, yh)
+    model = dg.TEN_DIGITS.model(3)
+    assert model.layer_sizes == [20, 16, 10]
+    for w, w0 in zip(model.weights, dg.digit_model(seed=3).weights):
+        np.testing.assert_array_equal(w, w0)
+
+
+def test_ten_digits_task_reads_templates_and_counts_slips():
+    task = dg.TEN_DIGITS
+    model = train(task)
+    for d in range(10):
+        reading = task.read(model.predict_proba(digit_patterns()[d][None])[0])
+        assert (reading.text, reading.winner, reading.target) == (str(d), d, d)
+        assert reading.sentence.startswith(f"It reads {d} (")
+        assert reading.towards == f"the answer {d}" and reading.marker is None
+    r = task.robustness(model)
+    assert (r.correct, r.counted, r.failures) == (198, 200, ((6, 3, 8), (8, 3, 6)))
+
+
+def test_ten_digits_task_not_sure_rule():
+    sure = np.full(10, 0.01)
+    sure[3] = 0.91
+    r = dg.TEN_DIGITS.read(sure)
+    assert (r.text, r.sentence, r.winner, r.target, r.marker, r.towards) \
+        == ("3", "It reads 3 (91 % sure).", 3, 3, None, "the answer 3")
+    np.testing.assert_array_equal(r.bars, sure)
+    np.testing.assert_array_equal(r.outputs, sure)
+    assert r.outputs.dtype == np.float64
+    # Below 50 % it says so and names the two likeliest, while the bars still show the
+    # likeliest in orange and look inside still explains it.
+    unsure = np.array([0, 0, 0, 0.4, 0, 0, 0, 0, 0.35, 0.25])
+    r = dg.TEN_DIGITS.read(unsure)
+    assert (r.text, r.sentence, r.winner, r.target) \
+        == ("?", "Not sure \N{EM DASH} maybe 3 or 8?", 3, 3)
+    at_half = np.zeros(10)
+    at_half[[5, 6]] = 0.5
+    assert dg.TEN_DIGITS.read(at_half).text == "5"  # exactly 50 % is sure; ties go low
+    r = dg.TEN_DIGITS.read(np.full(10, np.nan))
+    assert (r.text, r.sentence) == ("?", "No answer: the network is not trained.")
+
+
+def test_classic_task_data_and_model():
+    task = dg.CLASSIC
+    X, t = task.training_set(7, [([1.0] * 20, 8)])  # no seed, no drawings: the lesson's four
+    np.testing.assert_array_equal(X, digit_patterns()[:4])
+    np.testing.assert_array_equal(t, [0, 1 / 3, 2 / 3, 1])
+    Xt, tt = task.test_set(X)
+    # The four templates are 3 or more pixels apart: all 4 x 20 slips are unambiguous.
+    assert Xt.shape == (80, 20)
+    digit = np.argmin(dg.hamming(Xt, X), axis=1)
+    np.testing.assert_array_equal(tt, digit / 3)
+    np.testing.assert_array_equal(np.abs(Xt - X[digit]).sum(axis=1), np.ones(80))
+    model = task.model(5)
+    assert model.layer_sizes == [20, 20, 1] and model.loss == "sse"
+    for w, w0 in zip(model.weights, dg.classic_model(5).weights):
+        np.testing.assert_array_equal(w, w0)
+
+
+def test_classic_task_reads_each_template_as_its_digit_after_training():
+    task = dg.CLASSIC
+    model = train(task)
+    for d in range(4):
+        out = model.predict_proba(digit_patterns()[d][None])[0]
+        r = task.read(out)
+        assert r.text == str(d)
+        assert r.sentence == f"Output \N{MULTIPLICATION SIGN} 3 = {3 * out[0]:.2f}, rounded: {d}."
+        assert r.marker == 3 * out[0] and r.outputs.tolist() == [out[0]]
+        assert (r.winner, r.target, r.towards) == (None, 0, "a bigger output")
+        np.testing.assert_array_equal(r.bars, np.zeros(10))
+    rob = task.robustness(model)
+    expected = dg.robustness(lambda X: dg.classic_predict(model.predict_proba(X)),
+                             digit_patterns()[:4])
+    assert rob == expected and rob.counted == 80
+    np.testing.assert_array_equal(task.predict(model, digit_patterns()[:4]), [0, 1, 2, 3])
+
+
+def test_classic_task_reading_rounds_output_times_three():
+    assert dg.CLASSIC.read([0.7]).text == "2"
+    assert dg.CLASSIC.read([0.7]).marker == pytest.approx(2.1)
+    assert dg.CLASSIC.read([0.5]).sentence == "Output \N{MULTIPLICATION SIGN} 3 = 1.50, rounded: 2."
+    r = dg.CLASSIC.read([np.nan])
+    assert (r.text, r.sentence, r.marker) == ("?", "No answer: the network is not trained.", 0.0)

@@ -69,6 +69,9 @@ def test_each_template_clicked_in_is_read_as_that_digit(qtbot, window, pad):
         probs = panel.probabilities()
         np.testing.assert_array_equal(panel.bar_item.opts["height"], probs)
         assert probs.argmax() == d and probs.sum() == pytest.approx(1.0)
+        assert panel.inside_caption.text() == (
+            f"Input \N{MULTIPLICATION SIGN} gradient: vermillion pixels pushed towards the "
+            f"answer {d}, blue pixels away from it (an off pixel never pushes).")
 
 
 def test_robustness_of_the_trained_pad(window):
@@ -205,6 +208,10 @@ def test_classic_lesson_mode_reads_the_four_patterns(qtbot, window, pad):
     wait_trained(qtbot, panel)
     assert not panel.teach_box.isEnabled()
     assert len(panel.training_data()[0]) == 4
+    plot = panel.bar_plot.getPlotItem()
+    assert plot.titleLabel.text == "network output \N{MULTIPLICATION SIGN} 3 (orange line)"
+    assert not plot.getAxis("left").isVisible() and not panel.threshold_line.isVisible()
+    assert "towards a bigger output, blue" in panel.inside_caption.text()
     for d in range(4):
         qtbot.mouseClick(pad.template_buttons[d], LEFT)
         assert panel.prediction_label.text() == str(d)
@@ -218,6 +225,9 @@ def test_classic_lesson_mode_reads_the_four_patterns(qtbot, window, pad):
     panel.set_mode("digits")
     wait_trained(qtbot, panel)
     assert panel.teach_box.isEnabled() and not panel.classic_line.isVisible()
+    assert plot.getAxis("left").isVisible() and panel.threshold_line.isVisible()
+    assert not plot.titleLabel.isVisible()
+    assert "towards the answer " in panel.inside_caption.text()
 
 
 def test_says_not_sure_when_no_digit_is_likely(qtbot, window, pad):

@@ -309,9 +309,6 @@ class DigitPadWidget(QWidget):
     def pattern(self) -> np.ndarray:
         return self.grid.pattern()
 
-    def set_pattern(self, values) -> None:
-        self.grid.set_pattern(values)
-
     def clear(self) -> None:
         self.grid.set_pattern(np.zeros(N_PIXELS))
 

@@ -1,7 +1,8 @@
 """The digit pad tab: draw on the 5x4 pad, watch the network read it, teach it, look inside.
 
-Two networks share the panel (``mode``): the ten-class softmax network and the classic
-0-3 lesson network (see ``core.digits``). Training runs through the one
+Two networks share the panel, each a task object of ``core.digits`` (``TASKS``): the
+ten-class softmax network and the classic 0-3 lesson network. The panel asks the current
+task for its model, data, epochs and how to read the outputs. Training runs through the one
 ``TrainingController``; the GUI thread never touches the model being trained. It keeps
 its own ``predictor`` (same architecture) whose state is set from every snapshot, so a
 pixel change gives an answer at once (one forward pass on a 20-vector).
@@ -12,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QFontDatabase, QFont
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (
     QComboBox,
     QGroupBox,
@@ -27,24 +28,12 @@ from PySide6.QtWidgets import (
 from nnplayground.core import digits as dg
 from nnplayground.core.palette import OKABE_ITO
 from nnplayground.training.worker import TrainingController
+from nnplayground.ui.digits.answer_view import DigitAnswerView, big_axes
 from nnplayground.ui.digits.digit_pad import DigitPadWidget
 from nnplayground.ui.views.error_view import ErrorCurveView
 
-MODES = ("digits", "classic")
-MODE_TEXT = {"digits": "Ten digits (softmax network)", "classic": "Classic 0-3 network (lesson)"}
-BAR = pg.mkBrush(OKABE_ITO[1])  # sky blue
-WINNER = pg.mkBrush(OKABE_ITO[0])  # orange
 #: Diverging and colour-blind safe: blue pushes away, white nothing, vermillion towards.
 PUSH_MAP = pg.ColorMap([0.0, 0.5, 1.0], [OKABE_ITO[4], "#FFFFFF", OKABE_ITO[5]])
-
-
-def _big_axes(plot: pg.PlotItem, size: int = 13) -> None:
-    font = QFont()
-    font.setPointSize(size)
-    for name in ("left", "bottom"):
-        axis = plot.getAxis(name)
-        axis.setTickFont(font)
-        axis.setTextPen("k")
 
 
 class DigitPanel(QWidget):
@@ -59,10 +48,10 @@ class DigitPanel(QWidget):
                  auto_train: bool = True) -> None:
         super().__init__(parent)
         self.seed = int(seed)
-        self._mode = "digits"
+        self._task: dg.DigitTask = dg.TEN_DIGITS
         self._extra: list[tuple[list[float], int]] = []
         self._data: tuple = (None, None, None, None)  # swapped whole: the worker reads it
-        self.predictor = dg.digit_model(seed=self.seed)
+        self.predictor = self._task.model(self.seed)
         # A run lasts well under a second: 15 frames a second show the curve falling and
         # leave the GIL to the training thread (every repaint holds it).
         self.controller = TrainingController(self, snapshot_interval=1 / 15)
@@ -96,7 +85,7 @@ class DigitPanel(QWidget):
         layout.addLayout(middle, 4)
         layout.addLayout(right, 3)
 
-        self._show_mode()
+        self._show_task()
         self._update_prediction()
         if auto_train:
             self.retrain()
@@ -124,26 +113,10 @@ class DigitPanel(QWidget):
         self.message_label.setToolTip(
             "The answer in words; below 50 % the network says it is not sure")
 
-        self.bar_plot = pg.PlotWidget(background="w")
-        self.bar_plot.setAccessibleName("Probability of each digit")
-        self.bar_plot.setToolTip("Bar chart: how likely the network finds each digit 0-9")
-        self.bar_plot.setMouseEnabled(x=False, y=False)
-        self.bar_plot.hideButtons()
-        self.bar_plot.setMenuEnabled(False)
-        plot = self.bar_plot.getPlotItem()
-        _big_axes(plot)
-        plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(10)]])
-        plot.setLabel("left", "probability")
-        plot.showGrid(y=True, alpha=0.3)
-        self.bar_item = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.75,
-                                        brushes=[BAR] * 10, pen=pg.mkPen("k", width=1))
-        plot.addItem(self.bar_item)
-        dashed = pg.mkPen("#777777", width=1, style=Qt.PenStyle.DashLine)
-        self.threshold_line = pg.InfiniteLine(pos=dg.CONFIDENT, angle=0, pen=dashed)
-        plot.addItem(self.threshold_line)
-        # Classic mode: the single output x 3 as a marker on the 0-3 number line.
-        self.classic_line = pg.InfiniteLine(angle=90, pen=pg.mkPen(OKABE_ITO[0], width=6))
-        plot.addItem(self.classic_line)
+        self.bar_plot = DigitAnswerView(self.answer_box)
+        self.bar_item = self.bar_plot.bar_item
+        self.threshold_line = self.bar_plot.threshold_line
+        self.classic_line = self.bar_plot.classic_line
 
         top = QHBoxLayout()
         top.addWidget(self.prediction_label, 1)
@@ -155,8 +128,8 @@ class DigitPanel(QWidget):
     def _build_training(self) -> None:
         self.training_box = QGroupBox("The network", self)
         self.mode_combo = QComboBox(self.training_box)
-        for mode in MODES:
-            self.mode_combo.addItem(MODE_TEXT[mode], mode)
+        for task in dg.TASKS:
+            self.mode_combo.addItem(task.title, task.key)
         self.mode_combo.setToolTip(
             "Ten digits: 20 pixels -> 16 hidden neurons -> 10 outputs (softmax).\n"
             "Classic lesson: 20 -> 20 -> 1 sigmoid output; output x 3 rounded gives 0-3,\n"
@@ -176,7 +149,7 @@ class DigitPanel(QWidget):
         self.error_view.setToolTip(
             "Error after each epoch. train: the templates, their noisy copies and your drawings; "
             "test: one-pixel slips of the templates that are not in the training set")
-        _big_axes(self.error_view.getPlotItem(), 11)
+        big_axes(self.error_view.getPlotItem(), 11)
         row = QHBoxLayout()
         row.addWidget(self.mode_combo, 1)
         row.addWidget(self.retrain_button)
@@ -251,11 +224,12 @@ class DigitPanel(QWidget):
     # -------------------------------------------------------------------- API
     @property
     def mode(self) -> str:
-        return self._mode
+        """The current task's key (``core.digits.TASKS``)."""
+        return self._task.key
 
     def set_mode(self, mode: str) -> None:
-        """Switch to the "digits" or the "classic" network (retrains it)."""
-        self.mode_combo.setCurrentIndex(MODES.index(mode))
+        """Switch to the task whose key is ``mode`` (retrains it)."""
+        self.mode_combo.setCurrentIndex([task.key for task in dg.TASKS].index(mode))
 
     @property
     def extra_examples(self) -> list[tuple[list[float], int]]:
@@ -271,24 +245,12 @@ class DigitPanel(QWidget):
         self._after_teaching(retrain)
 
     def training_data(self) -> tuple[np.ndarray, np.ndarray]:
-        """(X (n, 20), targets (n,)) of the current mode's training set."""
-        if self._mode == "classic":
-            return dg.classic_training_set()
-        return dg.training_set(seed=self.seed, extra_examples=self._extra)
-
-    def test_data(self, X_train: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """The one-pixel slips of the templates the network does not train on."""
-        if self._mode == "classic":
-            X, y = dg.held_out_flips(X_train, dg.digit_patterns()[:dg.CLASSIC_DIGITS])
-            return X, dg.classic_targets(y)
-        return dg.held_out_flips(X_train)
+        """(X (n, 20), targets (n,)) of the current task's training set."""
+        return self._task.training_set(self.seed, self._extra)
 
     def robustness(self) -> dg.Robustness:
         """How the current predictor reads every one-pixel slip of the templates."""
-        if self._mode == "classic":
-            return dg.robustness(lambda X: dg.classic_predict(self.predictor.predict_proba(X)),
-                                 dg.digit_patterns()[:dg.CLASSIC_DIGITS])
-        return dg.robustness(self.predictor.predict)
+        return self._task.robustness(self.predictor)
 
     def is_training(self) -> bool:
         return self.controller.is_running()
@@ -296,16 +258,15 @@ class DigitPanel(QWidget):
     def retrain(self) -> None:
         """Fresh network from the seed, trained in the background on the current data."""
         self.controller.stop_and_wait()
-        classic = self._mode == "classic"
-        model = dg.classic_model(self.seed) if classic else dg.digit_model(seed=self.seed)
-        self.predictor = dg.classic_model(self.seed) if classic else dg.digit_model(seed=self.seed)
+        model = self._task.model(self.seed)
+        self.predictor = self._task.model(self.seed)
         X, y = self.training_data()
-        self._data = (X, y, *self.test_data(X))
+        self._data = (X, y, *self._task.test_set(X))
         self.controller.set_model(model)
         self.error_view.clear()
         self.status_label.setText(f"Training on {len(X)} patterns\N{HORIZONTAL ELLIPSIS}")
         self._update_prediction()
-        self.controller.play(max_epochs=dg.CLASSIC_EPOCHS if classic else dg.DIGIT_EPOCHS)
+        self.controller.play(max_epochs=self._task.epochs)
 
     def shutdown(self) -> None:
         """Stop the training thread and wait for it (window closing)."""
@@ -340,30 +301,17 @@ class DigitPanel(QWidget):
         self.status_label.setText(message.split("\n", 1)[0])
 
     def _on_mode_combo_changed(self, index: int) -> None:
-        self._mode = MODES[index]
-        self.teach_box.setEnabled(self._mode == "digits")
-        self._show_mode()
+        self._task = dg.TASKS[index]
+        self._show_task()
         self.retrain()
 
     def _on_teach_button_clicked(self) -> None:
         self.add_example(self.pad.pattern(), self.teach_spin.value())
 
     # -------------------------------------------------------------- internals
-    def _show_mode(self) -> None:
-        # Once per mode change: axis labels and titles re-layout the plot, slow per frame.
-        classic = self._mode == "classic"
-        plot = self.bar_plot.getPlotItem()
-        self.classic_line.setVisible(classic)
-        self.threshold_line.setVisible(not classic)
-        self.bar_item.setOpts(height=np.zeros(10))
-        if classic:
-            plot.setRange(xRange=(-0.5, 3.5), yRange=(0, 1), padding=0)
-            plot.hideAxis("left")  # the bars' probability axis means nothing here
-            plot.setTitle("network output \N{MULTIPLICATION SIGN} 3 (orange line)")
-        else:
-            plot.setRange(xRange=(-0.6, 9.6), yRange=(0, 1.02), padding=0)
-            plot.showAxis("left")
-            plot.setTitle(None)
+    def _show_task(self) -> None:
+        self.teach_box.setEnabled(self._task.teachable)
+        self.bar_plot.set_task(self._task)
 
     def _after_teaching(self, retrain: bool) -> None:
         n = len(self._extra)
@@ -371,34 +319,22 @@ class DigitPanel(QWidget):
         listed = ", ".join(f"{c}\N{MULTIPLICATION SIGN} {d}" for d, c in enumerate(counts) if c)
         self.teach_label.setText(f"{n} drawing{'s' if n != 1 else ''} added: {listed}." if n
                                  else "No drawings added yet.")
-        if retrain and self._mode == "digits":
+        if retrain and self._task.teachable:
             self.retrain()
 
     def _update_prediction(self) -> None:
         p = self.pad.pattern()
-        if self._mode == "classic":
-            out = float(self.predictor.predict_proba(p[None, :])[0, 0])
-            self._outputs = np.array([out])
-            big, sentence = dg.describe_classic(out)
-            target = 0
-            self.classic_line.setValue(3 * out if np.isfinite(out) else 0.0)
-        else:
-            probs = self.predictor.predict_proba(p[None, :])[0]
-            self._outputs = probs
-            big, sentence = dg.describe_prediction(probs)
-            target = int(np.argmax(probs))
-            brushes = [BAR] * 10
-            brushes[target] = WINNER
-            self.bar_item.setOpts(height=probs, brushes=brushes)
-        self.prediction_label.setText(big)
-        self.message_label.setText(sentence)
+        reading = self._task.read(self.predictor.predict_proba(p[None, :])[0])
+        self._outputs = reading.outputs
+        self.bar_plot.show_reading(reading)
+        self.prediction_label.setText(reading.text)
+        self.message_label.setText(reading.sentence)
 
-        push = dg.pixel_push(self.predictor, p, target)
+        push = dg.pixel_push(self.predictor, p, reading.target)
         # Scaled to the strongest pixel: the picture compares pixels, the units mean little.
         limit = float(np.max(np.abs(push)))
         scaled = push / (limit if limit > 1e-12 else 1.0)
         self.inside_image.setImage(scaled.reshape(dg.ROWS, dg.COLS).T, autoLevels=False)
-        towards = "a bigger output" if self._mode == "classic" else f"the answer {target}"
         self.inside_caption.setText(
-            f"Input \N{MULTIPLICATION SIGN} gradient: vermillion pixels pushed towards {towards}, "
-            "blue pixels away from it (an off pixel never pushes).")
+            f"Input \N{MULTIPLICATION SIGN} gradient: vermillion pixels pushed towards "
+            f"{reading.towards}, blue pixels away from it (an off pixel never pushes).")
