@@ -24,6 +24,8 @@ class Autoencoder(Model):
 
     kind = "autoencoder"
     unsupervised = True
+    #: The inner MLP's own (it does the training).
+    live_params = MLP.live_params
 
     def __init__(
         self,
@@ -63,8 +65,8 @@ class Autoencoder(Model):
         #: Index of the code layer in ``forward`` order (0 is the input).
         self.code_layer = 1 + int(np.argmin(sizes[1:-1]))
 
-    # Training settings live on the inner MLP; these make them look like our own, so the
-    # training loop's set_param("learning_rate", ...) reaches it.
+    # Training settings live on the inner MLP; these make them look like our own (for
+    # get_config and readers). Changes while training go through set_live_param.
     def _mlp_attr(name: str):  # noqa: N805 - a small property factory used in the class body
         return property(
             lambda self: getattr(self.mlp, name),
@@ -209,3 +211,6 @@ class Autoencoder(Model):
                 raise ModelError("mean_ must be finite and scale_ finite and positive.")
         self.mlp.set_state(state)
         self.mean_, self.scale_ = mean, scale
+
+    def _apply_live_param(self, name: str, value: Any) -> None:
+        self.mlp.set_live_param(name, value)  # and so its optimiser's copy

@@ -16,14 +16,23 @@ Conventions
   ``set_state()`` assigns them back after checking shapes.
 * ``get_config()`` returns JSON-able constructor keyword arguments, so
   ``type(m)(**m.get_config())`` builds an equivalent untrained model.
+* ``live_params`` declares the few settings that may change while training (between two
+  epochs), each with its type and range (a ``LiveParam``); ``set_live_param(name,
+  value)`` checks and applies one, also where the model keeps a second copy (an
+  optimiser, an inner network). Everything else is structural and needs a new model.
 * Training never emits NumPy floating-point warnings: overflow and NaN are a result the
   caller checks for (see ``nnplayground.training.loop``), not a warning.
 """
 
 from __future__ import annotations
 
+import math
+import numbers
 from abc import ABC, abstractmethod
-from typing import Any
+from collections.abc import Mapping
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, ClassVar
 
 import numpy as np
 
@@ -35,6 +44,61 @@ class ModelError(ValueError):
     """Raised for input a model cannot work with; the message is meant for a teacher."""
 
 
+@dataclass(frozen=True)
+class LiveParam:
+    """A setting a model takes between two epochs without being rebuilt.
+
+    ``type`` is ``float``, ``int`` or ``bool``; a number must lie in ``[min, max]``
+    (None: no bound); ``optional`` allows None (the MLP's batch size: None is the full
+    batch). ``check`` is the one place these rules are enforced.
+    """
+
+    type: type
+    min: float | None = None
+    max: float | None = None
+    optional: bool = False
+
+    def check(self, name: str, value: Any) -> Any:
+        """``value`` as ``type``; ``ModelError`` naming the setting when it is not one."""
+        what = name.replace("_", " ")
+        if value is None:
+            if self.optional:
+                return None
+            raise ModelError(f"The {what} needs a value.")
+        if self.type is bool:
+            if isinstance(value, (bool, np.bool_)):
+                return bool(value)
+            raise ModelError(f"The {what} is on or off (True or False), not {value!r}.")
+        # bool is an int to Python, never a number to a teacher.
+        is_bool = isinstance(value, (bool, np.bool_))
+        if self.type is int and (is_bool or not isinstance(value, numbers.Integral)):
+            raise ModelError(f"The {what} must be a whole number, not {value!r}.")
+        if is_bool or not isinstance(value, numbers.Real):
+            raise ModelError(f"The {what} must be a number, not {value!r}.")
+        number = self.type(value)
+        low = -math.inf if self.min is None else self.min
+        high = math.inf if self.max is None else self.max
+        if not (math.isfinite(number) and low <= number <= high):
+            raise ModelError(f"The {what} must be {self.describe_range()}, not {value}.")
+        return number
+
+    def describe_range(self) -> str:
+        """The allowed range in words, e.g. "from 0.00000001 to 100" or "at least 1"."""
+        low, high = (None if v is None else np.format_float_positional(v, trim="-")
+                     for v in (self.min, self.max))
+        if low is not None and high is not None:
+            return f"from {low} to {high}"
+        if low is not None:
+            return f"at least {low}"
+        if high is not None:
+            return f"at most {high}"
+        return "a finite number"
+
+
+#: Every model's learning rate (the panel's learning-rate field offers the same range).
+LEARNING_RATE = LiveParam(float, min=1e-8, max=100.0)
+
+
 class Model(ABC):
     """Base class of every trainable model."""
 
@@ -44,6 +108,9 @@ class Model(ABC):
     unsupervised: bool = False
     #: Columns of X the model takes (an attribute or a property in every model).
     n_inputs: int
+    #: Settings that may change while training: name -> LiveParam (see the module
+    #: docstring). Read-only; a subclass declares its own.
+    live_params: ClassVar[Mapping[str, LiveParam]] = MappingProxyType({})
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = int(seed)
@@ -85,6 +152,29 @@ class Model(ABC):
         """True when further epochs cannot change anything (e.g. a perceptron with no
         mistakes left). Most models never say so."""
         return False
+
+    # ------------------------------------------------------ settings while training
+    @classmethod
+    def check_live_param(cls, name: str, value: Any) -> Any:
+        """``value`` converted for ``set_live_param``, or ``ModelError`` when this kind of
+        model cannot take ``name`` while training or ``value`` is not a valid one."""
+        spec = cls.live_params.get(name)
+        if spec is None:
+            allowed = ", ".join(cls.live_params) or "nothing"
+            raise ModelError(f"{cls.__name__} cannot change {name!r} while training "
+                             f"(it can change: {allowed}).")
+        return spec.check(name, value)
+
+    def set_live_param(self, name: str, value: Any) -> None:
+        """Change a setting declared in ``live_params``; it applies from the next update.
+
+        Checked before anything changes: ``ModelError`` leaves the model as it was.
+        """
+        self._apply_live_param(name, self.check_live_param(name, value))
+
+    def _apply_live_param(self, name: str, value: Any) -> None:
+        """Assign a checked value; models that keep a second copy also update that."""
+        setattr(self, name, value)
 
     # --------------------------------------------------------------------- state
     @abstractmethod

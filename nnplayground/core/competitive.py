@@ -50,11 +50,12 @@ distance of each sample to its nearest centroid (same as ``error(X)``).
 from __future__ import annotations
 
 from math import dist
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from .base import Model, ModelError, State, as_2d_float
+from .base import LEARNING_RATE, LiveParam, Model, ModelError, State, as_2d_float
 
 __all__ = ["CompetitiveLayer"]
 
@@ -67,6 +68,10 @@ class CompetitiveLayer(Model):
 
     kind = "competitive"
     unsupervised = True
+    #: Both read at every epoch: a class can switch the conscience on mid-training and
+    #: watch the dead neurons come alive.
+    live_params = MappingProxyType({"learning_rate": LEARNING_RATE,
+                                    "conscience": LiveParam(bool)})
 
     #: DeSieno's bias factor C (see module docstring).
     CONSCIENCE_BIAS = 10.0

@@ -24,12 +24,13 @@ equals ``error(X, y)`` called right after. L2 adds ``l2 * W`` to each weight gra
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from . import nn
-from .base import Model, ModelError, State, as_2d_float
+from .base import LEARNING_RATE, LiveParam, Model, ModelError, State, as_2d_float
 
 TASKS = ("classification", "regression")
 INITS = ("xavier", "he", "zeros")
@@ -39,6 +40,12 @@ class MLP(Model):
     """A fully connected feed-forward network (see module docstring for shapes)."""
 
     kind = "mlp"
+    #: Read at every epoch; batch_size None is the full batch.
+    live_params = MappingProxyType({
+        "learning_rate": LEARNING_RATE,
+        "batch_size": LiveParam(int, min=1, optional=True),
+        "l2": LiveParam(float, min=0.0, max=1.0),
+    })
 
     def __init__(
         self,
@@ -404,6 +411,11 @@ class MLP(Model):
         self.weights, self.biases = new_w, new_b
         if self._opt is not None:
             self._opt.reset()
+
+    def _apply_live_param(self, name: str, value: Any) -> None:
+        setattr(self, name, value)
+        if name == "learning_rate" and self._opt is not None:
+            self._opt.learning_rate = value  # the optimiser's own copy
 
 
 def _as_shape(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:

@@ -19,11 +19,12 @@ Shapes: ``weights`` (n_inputs,), ``bias`` a float or None.
 
 from __future__ import annotations
 
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
-from .base import Model, ModelError, State, as_2d_float
+from .base import LEARNING_RATE, Model, ModelError, State, as_2d_float
 
 Point = tuple[float, float]
 
@@ -76,6 +77,7 @@ class Perceptron(Model):
     """A single threshold (or sigmoid) unit; see the module docstring for the rule."""
 
     kind = "perceptron"
+    live_params = MappingProxyType({"learning_rate": LEARNING_RATE})
 
     def __init__(
         self,
