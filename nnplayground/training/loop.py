@@ -3,24 +3,22 @@
 Design
 ------
 ``train()`` runs in the worker thread and *returns* whenever training should not go on:
-stop requested, pause requested (with no steps pending), converged, diverged, or
-``max_epochs`` reached. The Qt worker simply calls it again on Play. Nothing blocks
-waiting for a flag, so stopping is always prompt (within one epoch) and there is no
-second wait loop to get wrong.
+stop requested, pause requested, converged, diverged, or ``max_epochs`` reached. The Qt
+worker simply calls it again on Play. Nothing blocks waiting for a flag, so stopping is
+always prompt (within one epoch) and there is no second wait loop to get wrong.
 
-* Play: ``control.resume()`` then ``train(...)``.
+* Play: ``control.reset()`` then ``train(...)``.
 * Pause: ``control.request_pause()``; the running ``train()`` returns "paused" after the
   current epoch.
-* Step: ``control.request_step(n)`` pauses and allows ``n`` more epochs: a running
-  ``train()`` finishes them and returns "paused"; when idle, the worker calls ``train()``,
-  which runs exactly ``n`` epochs and returns "paused". (Alternatively
-  ``train(..., max_epochs=model.epoch + 1)`` runs one epoch.)
+* Step: ``train(..., max_epochs=model.epoch + n)`` runs ``n`` epochs.
 * Stop (Reset, window closing): ``control.request_stop()``; ``control.reset()`` before
   the next run.
-* Parameters: ``control.set_param("learning_rate", 0.05)`` is applied with
-  ``setattr(model, name, value)`` before the next epoch (a model whose optimiser keeps
-  its own copy exposes a property setter). ``control.apply_params(model)`` applies them
-  at once when no training runs.
+* Parameters: ``control.set_param("learning_rate", 0.05)`` queues a change that
+  ``model.set_live_param`` applies before the next epoch (only settings the model
+  declares in ``live_params``; the caller checks the value against the model when it
+  queues it). ``control.apply_params(model)`` applies them at once when no training
+  runs; ``control.discard_params()`` forgets them when the model is replaced, since
+  they were meant for that model.
 
 Snapshots are throttled by time (the injected ``clock``): at most one every
 ``snapshot_interval`` seconds, and always one at the end of each call whose state is the
@@ -57,7 +55,6 @@ class TrainingControl:
         self._pause = threading.Event()
         self._lock = threading.Lock()
         self._params: dict[str, Any] = {}
-        self._steps = 0
 
     # --- GUI side
     def request_stop(self) -> None:
@@ -66,29 +63,20 @@ class TrainingControl:
     def request_pause(self) -> None:
         self._pause.set()
 
-    def request_step(self, n: int = 1) -> None:
-        """Pause, then allow ``n`` more epochs."""
-        with self._lock:
-            self._steps += int(n)
-            self._pause.set()
-
-    def resume(self) -> None:
-        """Clear pause and pending steps (Play)."""
-        with self._lock:
-            self._steps = 0
-            self._pause.clear()
-
     def reset(self) -> None:
-        """Clear stop, pause and steps for a new run; pending parameters are kept."""
-        with self._lock:
-            self._stop.clear()
-            self._pause.clear()
-            self._steps = 0
+        """Clear stop and pause for a new run; pending parameters are kept."""
+        self._stop.clear()
+        self._pause.clear()
 
     def set_param(self, name: str, value: Any) -> None:
-        """Queue ``setattr(model, name, value)`` for the next epoch boundary."""
+        """Queue ``model.set_live_param(name, value)`` for the next epoch boundary."""
         with self._lock:
             self._params[name] = value
+
+    def discard_params(self) -> None:
+        """Forget queued parameters (the model they were meant for is gone)."""
+        with self._lock:
+            self._params = {}
 
     # --- training side
     @property
@@ -102,33 +90,22 @@ class TrainingControl:
     def paused(self) -> bool:
         return self._pause.is_set()
 
-    @property
-    def pending_steps(self) -> int:
-        with self._lock:
-            return self._steps
-
-    def may_run_epoch(self) -> bool:
-        """True unless paused with no step left; consumes one step when paused."""
-        with self._lock:
-            if not self._pause.is_set():
-                return True
-            if self._steps > 0:
-                self._steps -= 1
-                return True
-            return False
-
     def take_params(self) -> dict[str, Any]:
         with self._lock:
             params, self._params = self._params, {}
             return params
 
     def apply_params(self, model: Model) -> dict[str, Any]:
-        """Apply queued parameters to ``model`` now; returns what was applied."""
+        """Apply queued parameters to ``model`` now; returns what was applied.
+
+        All are checked first: a ``ModelError`` (a setting the model does not take, a
+        bad value) leaves the model unchanged.
+        """
         params = self.take_params()
         for name, value in params.items():
-            if not hasattr(model, name):
-                raise AttributeError(f"{type(model).__name__} has no setting {name!r}.")
-            setattr(model, name, value)
+            model.check_live_param(name, value)
+        for name, value in params.items():
+            model.set_live_param(name, value)
         return params
 
 
@@ -244,7 +221,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
             if max_epochs is not None and model.epoch >= max_epochs:
                 reason, message = "max_epochs", f"Reached epoch {model.epoch}, the set maximum."
                 break
-            if not control.may_run_epoch():
+            if control.paused:
                 reason, message = "paused", f"Paused at epoch {model.epoch}."
                 break
             control.apply_params(model)

@@ -177,6 +177,7 @@ class TrainingController(QObject):
         self._thread: QThread | None = None
         self._worker: TrainingWorker | None = None
         self._run_id = 0
+        self._stepping = False
 
     # ----------------------------------------------------------------- set-up
     @property
@@ -184,8 +185,13 @@ class TrainingController(QObject):
         return self._model
 
     def set_model(self, model: Model) -> None:
-        """Replace the model; stops a running training first."""
+        """Replace the model; stops a running training first.
+
+        Parameter changes still queued were meant for the old model (a new model may not
+        even have those settings), so they are dropped.
+        """
         self.stop_and_wait()
+        self.control.discard_params()
         self._model = model
 
     def set_data_source(self, get_data: Callable[[], tuple]) -> None:
@@ -200,25 +206,40 @@ class TrainingController(QObject):
     # --------------------------------------------------------------- commands
     def play(self, max_epochs: int | None = None) -> bool:
         """Start training in the background; False when already running or unset."""
+        return self._play(max_epochs, stepping=False)
+
+    def step(self, epochs: int = 1) -> bool:
+        """Train exactly ``epochs`` more epochs (only while not running).
+
+        A step is not a measure of speed: its snapshots carry ``epochs_per_second`` 0
+        (unknown), and it ends with "Stepped to epoch N.", not with a maximum reached.
+        """
+        if self._model is None:
+            return False
+        return self._play(self._model.epoch + int(epochs), stepping=True)
+
+    def _play(self, max_epochs: int | None, stepping: bool) -> bool:
         if self._thread is not None or self._model is None or self._get_data is None:
             return False
         self.control.reset()
+        self._stepping = stepping
         self._start(max_epochs)
         return True
-
-    def step(self, epochs: int = 1) -> bool:
-        """Train exactly ``epochs`` more epochs (only while not running)."""
-        if self._model is None:
-            return False
-        return self.play(max_epochs=self._model.epoch + int(epochs))
 
     def pause(self) -> None:
         self.control.request_pause()
 
     def set_param(self, name: str, value: Any) -> None:
-        """Apply a parameter at the next epoch (or at once when idle)."""
-        if self._thread is None and self._model is not None:
-            setattr(self._model, name, value)
+        """Change one of the model's ``live_params`` at the next epoch (at once when idle).
+
+        Checked now, against the model: ``ModelError`` (a setting this model does not
+        take, a bad value) means nothing was changed or queued.
+        """
+        if self._model is None:
+            return
+        value = self._model.check_live_param(name, value)
+        if self._thread is None:
+            self._model.set_live_param(name, value)
         else:
             self.control.set_param(name, value)
 
@@ -265,7 +286,10 @@ class TrainingController(QObject):
             return
         latest = worker.take_latest()
         if latest is not None:
-            self.snapshot_ready.emit(*latest)
+            snapshot, view = latest
+            if self._stepping:
+                snapshot = replace(snapshot, epochs_per_second=0.0)
+            self.snapshot_ready.emit(snapshot, view)
 
     @Slot(int, object)
     def _on_worker_finished(self, run_id: int, result: TrainResult) -> None:
@@ -275,6 +299,8 @@ class TrainingController(QObject):
         self._thread.quit()
         self._thread.wait()
         self._on_thread_done()
+        if self._stepping and result.reason == "max_epochs":
+            result = replace(result, message=f"Stepped to epoch {result.epoch}.")
         self.finished.emit(result)
 
     def _on_thread_done(self) -> None:
@@ -284,5 +310,9 @@ class TrainingController(QObject):
         _ACTIVE.discard(self)
         if not _ACTIVE:
             _GC.stop()
+        if self._model is not None:
+            # Changed during the run's last epoch: the model (the run's one) takes them
+            # now, as it would have when idle. Checked when queued, so this cannot fail.
+            self.control.apply_params(self._model)
         if was_running:
             self.running_changed.emit(False)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import math
 import threading
+from types import MappingProxyType
 
 import numpy as np
 import pytest
 
-from nnplayground.core.base import Model, ModelError
+from nnplayground.core.base import LiveParam, Model, ModelError
 from nnplayground.core.points import PointSet
 from nnplayground.training.loop import Snapshot, TrainingControl, train
 
@@ -24,6 +25,7 @@ class Line(Model):
     """
 
     kind = "test_line"
+    live_params = MappingProxyType({"learning_rate": LiveParam(float, min=0.0, max=1.0)})
 
     def __init__(self, learning_rate=0.05, w0=0.0, seed=0, tol=0.0, tick=None):
         super().__init__(seed)
@@ -176,9 +178,30 @@ def test_a_param_change_applies_at_the_next_epoch():
 
     train(model, fixed(), control, on_snapshot, snapshot_interval=0.0, max_epochs=6)
     assert model.lrs == [0.05, 0.05, 0.05, 0.0, 0.0, 0.0]
-    control.set_param("momentum", 0.9)
-    with pytest.raises(AttributeError, match="no setting 'momentum'"):
-        train(model, fixed(), control, lambda s: None, max_epochs=7)
+
+
+@pytest.mark.parametrize("name, value, message", [
+    ("momentum", 0.9, "cannot change 'momentum' while training"),  # not declared
+    ("learning_rate", 2.0, "from 0 to 1"),  # out of the declared range
+    ("learning_rate", "fast", "must be a number"),
+])
+def test_queued_params_are_all_checked_before_any_is_applied(name, value, message):
+    control = TrainingControl()
+    model = Line(learning_rate=0.05)
+    control.set_param("learning_rate", 0.5)  # valid, but must not apply beside a bad one
+    control.set_param(name, value)
+    with pytest.raises(ModelError, match=message):
+        train(model, fixed(), control, lambda s: None, max_epochs=1)
+    assert model.learning_rate == 0.05 and model.epoch == 0
+
+
+def test_discarded_params_never_reach_a_model():
+    control = TrainingControl()
+    control.set_param("learning_rate", 0.5)
+    control.discard_params()
+    model = Line(learning_rate=0.05)
+    train(model, fixed(), control, lambda s: None, max_epochs=2)
+    assert model.lrs == [0.05, 0.05]
 
 
 def test_edits_to_the_points_are_seen_at_the_next_epoch():
@@ -208,19 +231,16 @@ def test_converged_ends_training():
     assert "Converged at epoch" in result.message and snaps[-1].epoch == result.epoch
 
 
-def test_pause_step_and_resume():
+def test_pause_step_and_play_again():
     control = TrainingControl()
     model = Line()
     control.request_pause()
     result, snaps = run(model, control)
     assert (result.reason, result.epoch, len(snaps)) == ("paused", 0, 1)
     assert len(snaps[0].new_train_errors) == 0 and math.isnan(snaps[0].train_error)
-    control.request_step()
-    assert run(model, control)[0].epoch == 1
-    control.request_step(3)
-    result, _ = run(model, control)
-    assert (result.reason, result.epoch) == ("paused", 4)
-    control.resume()
+    control.reset()
+    assert run(model, control, max_epochs=model.epoch + 1)[0].epoch == 1  # a step
+    assert run(model, control, max_epochs=model.epoch + 3)[0].epoch == 4
     assert run(model, control, max_epochs=10)[0].reason == "max_epochs"
     assert model.epoch == 10
 
@@ -233,7 +253,6 @@ def test_pause_from_the_snapshot_callback_and_stop_wins_over_pause():
                    snapshot_interval=0.0)
     assert (result.reason, result.epoch) == ("paused", 5)
     control.request_stop()
-    control.request_step()
     assert run(model, control)[0].reason == "stopped" and model.epoch == 5
     control.reset()
     assert run(model, control, max_epochs=7)[0].epoch == 7

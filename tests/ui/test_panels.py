@@ -8,14 +8,16 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QAbstractButton,
     QAbstractSpinBox,
+    QCheckBox,
     QComboBox,
     QLineEdit,
     QSlider,
+    QSpinBox,
 )
 
 from nnplayground.core import datasets
 from nnplayground.core.registry import MODEL_CLASSES
-from nnplayground.ui.panels.panel_widgets import SEED_MAX
+from nnplayground.ui.panels.panel_widgets import SEED_MAX, LearningRateEdit
 from nnplayground.ui.panels.data_panel import (
     MAX_CLASSES,
     DataPanel,
@@ -197,6 +199,40 @@ def test_only_the_chosen_models_settings_are_visible(qtbot, model_panel):
     assert model_panel.perceptron_activation.isVisible()
     assert not model_panel.ae_latent.isVisible()
     assert model_panel.model_config(2, 2)[1]["bias"] is True
+
+
+@pytest.mark.parametrize("label, kind, live", [
+    ("Perceptron", "perceptron", {"learning_rate"}),
+    ("MLP", "mlp", {"learning_rate", "batch_size", "l2"}),
+    ("Competitive layer", "competitive", {"learning_rate", "conscience"}),
+    ("Autoencoder", "autoencoder", {"learning_rate", "batch_size"}),  # L2 not shown
+])
+def test_every_setting_on_a_page_is_live_exactly_when_the_model_declares_it(
+        qtbot, model_panel, label, kind, live):
+    choose(qtbot, model_panel.kind_combo, label)
+    page = model_panel.pages.currentWidget()
+    configs, lives = record(model_panel.config_changed), record(model_panel.live_param_changed)
+    changed = 0
+    for edit in page.findChildren(LearningRateEdit):
+        type_into(qtbot, edit.combo.lineEdit(), "0.5")
+    rates = {edit.combo for edit in page.findChildren(LearningRateEdit)}
+    for combo in page.findChildren(QComboBox):
+        if combo not in rates and combo.isVisible():
+            combo.setCurrentIndex((combo.currentIndex() + 1) % combo.count())
+            changed += 1
+    for spin in page.findChildren(QSpinBox):
+        if spin.isVisible():
+            spin.setValue(spin.value() + 1 if spin.value() < spin.maximum() else spin.value() - 1)
+            changed += 1
+    for box in page.findChildren(QCheckBox):
+        if box.isVisible() and box is not model_panel.mlp_hidden_lines:
+            box.toggle()
+            changed += 1
+    assert {name for name, _ in lives} == live
+    assert live <= set(MODEL_CLASSES[kind].live_params)
+    for name, value in lives:  # every value sent is one the model takes
+        MODEL_CLASSES[kind].check_live_param(name, value)
+    assert len(lives) + len(configs) == changed + 1  # one signal per change, never both
 
 
 # ------------------------------------------------------------------ data panel

@@ -4,21 +4,21 @@
 loss, optimizer, seed, ...); the main window then asks ``model_config(n_inputs,
 n_classes)`` for the registry kind and constructor kwargs. ``live_param_changed(name,
 value)`` carries a change the running model takes as it is, between two epochs, without
-restarting training. Which parameters are live (``LIVE_PARAMS``):
+restarting training.
 
-* every model: ``learning_rate`` (the update rules read it at each step);
-* MLP: also ``batch_size`` (None = full batch) and ``l2``, plain attributes read at each
-  epoch; the autoencoder's ``batch_size`` too (it forwards it to its inner MLP);
-* competitive layer: ``conscience`` (read at each epoch), so a class can switch it on
-  mid-training and watch the dead neurons come alive.
-
-Everything else is structural (array shapes, activation, loss, optimiser state, the
-competitive mode, the seed) and needs a new model.
+Which is which is not decided here: a setting is live exactly when the model class
+declares it in ``live_params`` (``core/base.py``: learning rate everywhere; batch size
+and L2 for the MLP and the autoencoder; the competitive layer's conscience), and every
+other setting shown is structural.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Signal
+from collections.abc import Callable
+from functools import partial
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QSignalBlocker, Signal, SignalInstance
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.ui.panels.panel_widgets import (
     HiddenLayersEditor,
     LearningRateEdit,
@@ -38,15 +39,13 @@ from nnplayground.ui.panels.panel_widgets import (
     describe,
     format_number,
 )
-# Re-exported: these lived here before panel_widgets existed.
 
 #: (label shown, panel key); both perceptron entries build the registry kind "perceptron".
 MODEL_TYPES = (("Perceptron", "perceptron"), ("Perceptron with bias", "perceptron_bias"),
                ("MLP", "mlp"), ("Competitive layer", "competitive"),
                ("Autoencoder", "autoencoder"))
-LIVE_PARAMS = {"perceptron": ("learning_rate",), "mlp": ("learning_rate", "batch_size", "l2"),
-               "competitive": ("learning_rate", "conscience"),
-               "autoencoder": ("learning_rate", "batch_size")}
+#: The registry kinds the panel builds; each is also the key of its page.
+KINDS = ("perceptron", "mlp", "competitive", "autoencoder")
 L2_VALUES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 ACTIVATIONS = (("tanh", "tanh"), ("sigmoid", "sigmoid"), ("ReLU", "relu"))
 
@@ -62,6 +61,14 @@ def _select(combo: QComboBox, data) -> None:
     index = combo.findData(data)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+class _Field(NamedTuple):
+    """One constructor keyword shown on a page: its widget's change signal, read, write."""
+
+    changed: SignalInstance
+    read: Callable[[], Any]
+    write: Callable[[Any], None]
 
 
 def _batch_spin(what: str) -> QSpinBox:
@@ -122,14 +129,21 @@ class ModelPanel(QWidget):
 
         for spin in self.findChildren(QSpinBox):
             spin.setKeyboardTracking(False)  # typing 10 must not build a model with 1 first
+        for kind in KINDS:
+            live = MODEL_CLASSES[kind].live_params  # the model says what it takes live
+            for name, field in self._fields(kind).items():
+                if name in live:
+                    field.changed.connect(partial(self._emit_live, name, field.read))
+                else:
+                    field.changed.connect(self.config_changed)
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
         _select(self.kind_combo, "mlp")
         self._show_page()
         self.setMinimumWidth(240)
 
     # ---------------------------------------------------------------- pages
-    def _live(self, name: str, value) -> None:
-        self.live_param_changed.emit(name, value)
+    def _emit_live(self, name: str, read: Callable[[], Any], *_) -> None:
+        self.live_param_changed.emit(name, read())
 
     def _build_perceptron_page(self, form: QFormLayout) -> None:
         self.perceptron_activation = _combo(
@@ -138,8 +152,6 @@ class ModelPanel(QWidget):
         self.perceptron_lr = LearningRateEdit(0.1, "Perceptron")
         form.addRow("Activation", self.perceptron_activation)
         form.addRow("Learning rate", self.perceptron_lr)
-        self.perceptron_activation.currentIndexChanged.connect(self.config_changed)
-        self.perceptron_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
 
     def _build_mlp_page(self, form: QFormLayout) -> None:
         self.mlp_layers = HiddenLayersEditor([4, 2])
@@ -168,12 +180,6 @@ class ModelPanel(QWidget):
             form.addRow(label, widget)
         form.addRow(self.mlp_hidden_lines)
         self.mlp_layers.changed.connect(self.config_changed)
-        for combo in (self.mlp_activation, self.mlp_loss, self.mlp_optimizer):
-            combo.currentIndexChanged.connect(self.config_changed)
-        self.mlp_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
-        self.mlp_batch.valueChanged.connect(lambda v: self._live("batch_size", v or None))
-        self.mlp_l2.currentIndexChanged.connect(
-            lambda: self._live("l2", float(self.mlp_l2.currentData())))
         self.mlp_hidden_lines.toggled.connect(self.hidden_lines_toggled)
 
     def _build_competitive_page(self, form: QFormLayout) -> None:
@@ -194,10 +200,6 @@ class ModelPanel(QWidget):
         form.addRow(self.competitive_conscience)
         form.addRow("Mode", self.competitive_mode)
         form.addRow("Learning rate", self.competitive_lr)
-        self.competitive_neurons.valueChanged.connect(self.config_changed)
-        self.competitive_conscience.toggled.connect(lambda on: self._live("conscience", on))
-        self.competitive_mode.currentIndexChanged.connect(self.config_changed)
-        self.competitive_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
 
     def _build_autoencoder_page(self, form: QFormLayout) -> None:
         self.ae_hidden = describe(QSpinBox(), "Autoencoder hidden neurons",
@@ -221,9 +223,6 @@ class ModelPanel(QWidget):
             form.addRow(label, widget)
         for spin in (self.ae_hidden, self.ae_latent):
             spin.valueChanged.connect(self.config_changed)
-        self.ae_batch.valueChanged.connect(lambda v: self._live("batch_size", v or None))
-        self.ae_activation.currentIndexChanged.connect(self.config_changed)
-        self.ae_lr.value_changed.connect(lambda v: self._live("learning_rate", v))
 
     # ---------------------------------------------------------------- state
     def kind_key(self) -> str:
@@ -236,16 +235,17 @@ class ModelPanel(QWidget):
     def seed(self) -> int:
         return self.seed_box.value()
 
-    def _fields(self, key: str) -> dict:
-        """Plain kwargs of page ``key``: name -> (read(), write(value)) on its widgets."""
+    def _fields(self, key: str) -> dict[str, _Field]:
+        """Plain kwargs of page ``key``: name -> its widget's change signal, read, write."""
         def combo(c):
-            return c.currentData, lambda v: _select(c, v)
+            return _Field(c.currentIndexChanged, c.currentData, lambda v: _select(c, v))
 
         def rate(edit):
-            return edit.value, edit.set_value
+            return _Field(edit.value_changed, edit.value, edit.set_value)
 
         def batch(spin):  # 0 on screen is "Full batch", None for the model
-            return (lambda: spin.value() or None), (lambda v: spin.setValue(int(v or 0)))
+            return _Field(spin.valueChanged, lambda: spin.value() or None,
+                          lambda v: spin.setValue(int(v or 0)))
 
         if key in ("perceptron", "perceptron_bias"):
             return {"activation": combo(self.perceptron_activation),
@@ -254,15 +254,17 @@ class ModelPanel(QWidget):
             return {"activation": combo(self.mlp_activation), "loss": combo(self.mlp_loss),
                     "optimizer": combo(self.mlp_optimizer), "learning_rate": rate(self.mlp_lr),
                     "batch_size": batch(self.mlp_batch),
-                    "l2": (lambda: float(self.mlp_l2.currentData()),
-                           lambda v: _select(self.mlp_l2, min(  # the nearest value on offer
-                               L2_VALUES, key=lambda x: abs(x - float(v)))))}
+                    "l2": _Field(self.mlp_l2.currentIndexChanged,
+                                 lambda: float(self.mlp_l2.currentData()),
+                                 lambda v: _select(self.mlp_l2, min(  # the nearest on offer
+                                     L2_VALUES, key=lambda x: abs(x - float(v)))))}
         if key == "competitive":
             neurons, conscience = self.competitive_neurons, self.competitive_conscience
-            return {"n_neurons": (neurons.value, lambda v: neurons.setValue(int(v))),
+            return {"n_neurons": _Field(neurons.valueChanged, neurons.value,
+                                        lambda v: neurons.setValue(int(v))),
                     "learning_rate": rate(self.competitive_lr),
-                    "conscience": (conscience.isChecked,
-                                   lambda v: conscience.setChecked(bool(v))),
+                    "conscience": _Field(conscience.toggled, conscience.isChecked,
+                                         lambda v: conscience.setChecked(bool(v))),
                     "mode": combo(self.competitive_mode)}
         return {"activation": combo(self.ae_activation), "learning_rate": rate(self.ae_lr),
                 "batch_size": batch(self.ae_batch)}
@@ -275,7 +277,7 @@ class ModelPanel(QWidget):
         n_inputs]`` without a hidden layer).
         """
         key = self.kind_key()
-        kwargs = {name: read() for name, (read, _) in self._fields(key).items()}
+        kwargs = {name: field.read() for name, field in self._fields(key).items()}
         kwargs["seed"] = self.seed()
         if key in ("perceptron", "perceptron_bias"):
             return "perceptron", {"n_inputs": n_inputs, "bias": key == "perceptron_bias",
@@ -290,25 +292,32 @@ class ModelPanel(QWidget):
         sizes = [n_inputs, *hidden, self.ae_latent.value(), *hidden, n_inputs]
         return "autoencoder", {"layer_sizes": sizes, **kwargs}
 
-    def set_config(self, kind: str, kwargs: dict) -> None:
-        """Show a saved configuration (registry ``kind`` and kwargs); emits nothing.
+    def suggest_neurons(self, n: int) -> None:
+        """Data with ``n`` true clusters: the competitive page offers one neuron per
+        cluster (shown, not applied: the model type stays the teacher's choice)."""
+        with QSignalBlocker(self.competitive_neurons):
+            self.competitive_neurons.setValue(int(n))
+
+    def set_config(self, kind: str, kwargs: dict, panel: str = "") -> None:
+        """Show a configuration (registry ``kind`` and kwargs, ``panel`` the page when
+        known); emits nothing.
 
         Values outside what the panel offers are clamped or rounded to the nearest
         choice; keys it does not show (``init``, ``shuffle``...) are ignored, so the next
         ``model_config`` leaves them to the model's defaults.
         """
-        if kind not in ("perceptron", "mlp", "competitive", "autoencoder"):
+        if kind not in KINDS:
             raise ValueError(f"unknown model kind {kind!r}")
-        key = kind
-        if kind == "perceptron":
+        key = panel or kind
+        if kind == "perceptron" and not panel:
             key = "perceptron_bias" if kwargs.get("bias", True) else "perceptron"
         with QSignalBlocker(self):  # the panel's own signals only; its widgets stay in sync
             _select(self.kind_combo, key)
             if "seed" in kwargs:
                 self.seed_box.set_value(int(kwargs["seed"]))
-            for name, (_, write) in self._fields(key).items():
+            for name, field in self._fields(key).items():
                 if name in kwargs:
-                    write(kwargs[name])
+                    field.write(kwargs[name])
             inner = list(kwargs.get("layer_sizes", []))[1:-1]
             if kind == "mlp" and "layer_sizes" in kwargs:
                 self.mlp_layers.set_sizes(inner)

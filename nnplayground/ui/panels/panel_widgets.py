@@ -8,7 +8,6 @@ for accessible names, class colours and inline messages.
 
 from __future__ import annotations
 
-import math
 import secrets
 
 import numpy as np
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnplayground.core.base import LEARNING_RATE
 from nnplayground.core.palette import class_color
 
 SEED_MAX = 2**31 - 1
@@ -167,14 +167,12 @@ class LearningRateEdit(QWidget):
         self.combo.setEditText(format_number(self._value))
 
     def _commit(self, text: str) -> None:
-        try:
-            value = float(text.strip().replace(",", "."))  # decimal comma is common in class
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and 1e-8 <= value <= 100.0):
+        try:  # decimal comma is common in class; the range is the models' own
+            value = LEARNING_RATE.check("learning_rate", float(text.strip().replace(",", ".")))
+        except ValueError:  # not a number, or out of range (ModelError is a ValueError)
             self.message.setText(f"\u201c{text.strip()}\u201d is not a learning rate: type a "
-                                 f"number from 0.00000001 to 100, e.g. 0.03. Still using "
-                                 f"{format_number(self._value)}.")
+                                 f"number {LEARNING_RATE.describe_range()}, e.g. 0.03. Still "
+                                 f"using {format_number(self._value)}.")
             self.message.show()
             self.combo.setEditText(format_number(self._value))
             return

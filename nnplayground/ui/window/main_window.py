@@ -311,9 +311,14 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _on_model_panel_live_param_changed(self, name: str, value) -> None:
         model = self.trainer.model
-        if model is not None and hasattr(model, name):
+        if model is None or name not in model.live_params:
+            return  # not this model's setting: the panel is about to build another model
+        try:
             self.trainer.set_param(name, value)
-            self.statusBar().showMessage(f"{name.replace('_', ' ')} set to {value}", 3000)
+        except ValueError as exc:  # ModelError: a value the model does not take
+            self.statusBar().showMessage(str(exc), 6000)
+            return
+        self.statusBar().showMessage(f"{name.replace('_', ' ')} set to {value}", 3000)
 
     # ------------------------------------------------------------------ views
     @property
