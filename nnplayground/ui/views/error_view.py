@@ -19,6 +19,10 @@ from nnplayground.ui.views.redraw_throttle import RedrawThrottle
 LOG_FLOOR = 1e-6
 TRAIN_COLOR = OKABE_ITO[4]  # blue: neither of the first two class colours
 TEST_COLOR = OKABE_ITO[5]  # vermillion
+#: Histories up to this many epochs also mark each epoch with a dot: a line needs two
+#: points, so the first Step would otherwise draw nothing, and while a class steps
+#: through the first epochs each step is one dot.
+DOTS_UP_TO = 30
 
 
 class _Curve(pg.PlotDataItem):
@@ -73,7 +77,10 @@ class ErrorCurveView(pg.PlotWidget):
         self.train_curve = _Curve(self.flush, name="train", pen=pg.mkPen(TRAIN_COLOR, width=2))
         self.test_curve = _Curve(
             self.flush, name="test", pen=pg.mkPen(TEST_COLOR, width=2, style=Qt.PenStyle.DashLine))
-        for curve in (self.train_curve, self.test_curve):
+        for curve, color in ((self.train_curve, TRAIN_COLOR), (self.test_curve, TEST_COLOR)):
+            curve.setSymbolSize(6)
+            curve.setSymbolBrush(color)
+            curve.setSymbolPen(color)
             # Peak downsampling keeps a min and a max per bucket; one bucket per pixel
             # (pyqtgraph's default is five) draws the same picture from a fifth of the
             # points: an antialiased, dashed path of thousands of points cost ~10 ms.
@@ -229,6 +236,10 @@ class ErrorCurveView(pg.PlotWidget):
         x = self._epochs[:n]
         train = self._shown(self._train[:n])
         test = self._shown(self._test[:n])
+        symbol = "o" if n <= DOTS_UP_TO else None
+        for curve in (self.train_curve, self.test_curve):
+            if curve.opts["symbol"] != symbol:
+                curve.setSymbol(symbol)
         self.train_curve.setData(x, train, connect="finite")  # a diverged epoch is a gap
         has_test = bool(n) and bool(np.isfinite(test).any())
         # connect="finite" leaves gaps where an epoch had no test error
