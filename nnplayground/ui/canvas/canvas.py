@@ -21,10 +21,12 @@ from PySide6 import QtCore, QtGui  # before pyqtgraph: it picks the binding
 
 import pyqtgraph as pg  # isort: skip
 
+# One name per axis (x, y, z, x4, ...): the canvas, the projection menu, the centre table
+# and the network drawing all take it from the state's module.
+from nnplayground.core.state import axis_name
 from nnplayground.ui.canvas.canvas_items import (
     ClassPaint,
     _CanvasViewBox,
-    axis_name,
     build_layers,
     ids_in_band,
     install_undo_actions,

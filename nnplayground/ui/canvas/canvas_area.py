@@ -7,8 +7,8 @@ import itertools
 
 from PySide6 import QtCore, QtWidgets
 
+from nnplayground.core.state import axis_name
 from nnplayground.ui.canvas.canvas import CanvasWidget
-from nnplayground.ui.canvas.canvas_items import AXIS_NAMES
 from nnplayground.ui.canvas.centroid_table import CentroidTable
 
 
@@ -45,7 +45,7 @@ class CanvasAreaWidget(QtWidgets.QWidget):
         layout.addWidget(self.centroid_table)
 
     def _set_axis_choices(self, n_dims: int) -> None:
-        names = [AXIS_NAMES[a] if a < len(AXIS_NAMES) else f"x{a}" for a in range(n_dims)]
+        names = [axis_name(a) for a in range(n_dims)]
         with QtCore.QSignalBlocker(self.axes_combo):
             self.axes_combo.clear()
             for a, b in itertools.combinations(range(n_dims), 2):

@@ -17,19 +17,12 @@ import pyqtgraph as pg  # isort: skip
 
 from nnplayground.core.palette import class_color
 
-AXIS_NAMES = ("x", "y", "z")
-
 Z_UNDERLAY = -10
 Z_GRID = -5
 Z_LINES = 5
 Z_POINTS = 10
 Z_SELECTION = 11
 Z_HANDLES = 20
-
-
-def axis_name(axis: int) -> str:
-    """Label of data axis ``axis``: x, y, z, then x3, x4, ..."""
-    return AXIS_NAMES[axis] if axis < len(AXIS_NAMES) else f"x{axis}"
 
 
 class _PassiveScatter(pg.ScatterPlotItem):

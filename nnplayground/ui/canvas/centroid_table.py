@@ -10,9 +10,8 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 
 from nnplayground.core.palette import class_color
+from nnplayground.core.state import axis_name
 from nnplayground.ui.canvas.points_model import PointsModel
-
-AXES = "xyz"
 
 
 class CentroidTable(QtWidgets.QTableWidget):
@@ -60,8 +59,7 @@ class CentroidTable(QtWidgets.QTableWidget):
         self._updating = True
         try:
             self.setColumnCount(centres.shape[1])
-            self.setHorizontalHeaderLabels([AXES[i] if i < 3 else f"x{i + 1}"
-                                            for i in range(centres.shape[1])])
+            self.setHorizontalHeaderLabels([axis_name(i) for i in range(centres.shape[1])])
             self.setRowCount(len(centres))
             self.setVerticalHeaderLabels(self._model.class_names)
             for k, row in enumerate(centres):
@@ -81,7 +79,7 @@ class CentroidTable(QtWidgets.QTableWidget):
                     editable = QtCore.Qt.ItemFlag.ItemIsEditable
                     item.setFlags(flags & ~editable if empty else flags | editable)
                     item.setToolTip("No points in this class" if empty
-                                    else f"Centre of {self._model.class_names[k]}, {AXES[j] if j < 3 else j}")
+                                    else f"Centre of {self._model.class_names[k]}, {axis_name(j)}")
         finally:
             self._updating = False
 
