@@ -44,3 +44,34 @@ def test_the_4th_axis_has_one_name_in_the_menu_the_table_and_on_the_canvas(qtbot
     qtbot.waitUntil(lambda: plot.getAxis("left").labelText == "x4")
     assert plot.getAxis("bottom").labelText == "y"
 
+
+# ------------------------------------------------------------------ item 9: banners
+def _screen_pixels(canvas, points):
+    return [canvas.viewport().mapToGlobal(to_widget(canvas, x, y)) for x, y in points]
+
+
+def test_a_banner_leaves_the_point_under_the_mouse_where_it_was(qtbot, window):
+    w = window
+    load(qtbot, w, "Needs a bias", "Perceptron with bias")
+    canvas, banner = w.canvas, w.centre.banner
+    points = [(0.0, 0.0), (2.0, -3.0), (-4.0, 4.0), (3.5, 3.5)]
+    before = (_screen_pixels(canvas, points), canvas.geometry(), canvas.view_box.viewRange())
+
+    key(qtbot, w, Qt.Key.Key_Space)  # Play: the perceptron converges and says so
+    wait_idle(qtbot, w)
+    qtbot.waitUntil(banner.isVisible)
+    assert "Converged" in banner.text()
+    QtWidgets.QApplication.processEvents()  # a layout would move the canvas by now
+    after = (_screen_pixels(canvas, points), canvas.geometry(), canvas.view_box.viewRange())
+    assert after == before
+    # Over the top of the canvas, all of it readable.
+    top_left = canvas.mapFromGlobal(banner.mapToGlobal(QtCore.QPoint(0, 0)))
+    assert canvas.rect().contains(QtCore.QRect(top_left, banner.size()))
+    assert top_left.y() < canvas.height() // 4
+    assert banner.height() >= banner.heightForWidth(banner.width())
+    assert banner.toolTip() and banner.accessibleName()
+
+    qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)  # a click puts it away
+    qtbot.waitUntil(lambda: not banner.isVisible())
+    assert _screen_pixels(canvas, points) == before[0]
+

@@ -1,5 +1,5 @@
-"""The playground's centre column: a message banner, the projection chooser, the canvas
-and the table of cluster centres."""
+"""The playground's centre column: the projection chooser, the canvas with a message
+banner laid over its top, and the table of cluster centres."""
 
 from __future__ import annotations
 
@@ -12,17 +12,34 @@ from nnplayground.ui.canvas.canvas import CanvasWidget
 from nnplayground.ui.canvas.centroid_table import CentroidTable
 
 
+#: Background (translucent, so the points under it still show) and border of a banner.
+_BANNER_COLOURS = {True: ("rgba(255, 243, 196, 235)", "#E69F00"),
+                   False: ("rgba(227, 244, 236, 235)", "#009E73")}
+#: Pixels between the banner and the canvas's edges.
+_BANNER_INSET = 8
+
+
+class _Banner(QtWidgets.QLabel):
+    """A message laid over the top of the canvas; a click hides it."""
+
+    def mousePressEvent(self, ev) -> None:
+        ev.accept()
+        self.hide()
+
+
 class CanvasAreaWidget(QtWidgets.QWidget):
-    """The canvas of ``points`` with what belongs above and below it."""
+    """The canvas of ``points`` with what belongs above and below it.
+
+    The banner is not in the layout: it floats over the top of the canvas, so showing or
+    hiding it never moves or rescales the canvas (the point under the mouse stays put)."""
 
     def __init__(self, points, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = CanvasWidget(points)
-        self.banner = QtWidgets.QLabel()
+        self.banner = _Banner(self)
         self.banner.setWordWrap(True)
         self.banner.setAccessibleName("Training message")
-        self.banner.setStyleSheet(
-            "QLabel { background: #FFF3C4; border: 1px solid #E69F00; padding: 6px; }")
+        self.banner.setToolTip("Click to hide this message")
         self.banner.hide()
         self.axes_combo = QtWidgets.QComboBox()
         self._set_axis_choices(3)
@@ -36,13 +53,13 @@ class CanvasAreaWidget(QtWidgets.QWidget):
         row.addStretch(1)
         layout = QtWidgets.QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.banner)
         layout.addWidget(self.axes_row)
         layout.addWidget(self.canvas, 1)
         self.centroid_table = CentroidTable(points)
         self.centroid_table.setMaximumHeight(170)
         self.centroid_table.hide()
         layout.addWidget(self.centroid_table)
+        self.canvas.installEventFilter(self)  # the banner follows the canvas's geometry
 
     def _set_axis_choices(self, n_dims: int) -> None:
         names = [axis_name(a) for a in range(n_dims)]
@@ -64,11 +81,26 @@ class CanvasAreaWidget(QtWidgets.QWidget):
                  if tuple(self.axes_combo.itemData(i)) == tuple(axes)), 0))
 
     def show_banner(self, text: str, warning: bool = True) -> None:
-        colour = ("#FFF3C4", "#E69F00") if warning else ("#E3F4EC", "#009E73")
+        """``text`` over the top of the canvas (amber for a warning, green otherwise)."""
+        background, border = _BANNER_COLOURS[bool(warning)]
         self.banner.setStyleSheet(
-            f"QLabel {{ background: {colour[0]}; border: 1px solid {colour[1]}; padding: 6px; }}")
+            f"QLabel {{ background: {background}; border: 1px solid {border}; padding: 6px; }}")
         self.banner.setText(text)
         self.banner.show()
+        self._place_banner()
+
+    def _place_banner(self) -> None:
+        g = self.canvas.geometry()
+        width = max(g.width() - 2 * _BANNER_INSET, 60)
+        self.banner.setGeometry(g.x() + _BANNER_INSET, g.y() + _BANNER_INSET, width,
+                                self.banner.heightForWidth(width))
+        self.banner.raise_()
+
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.canvas and event.type() in (QtCore.QEvent.Type.Resize,
+                                                    QtCore.QEvent.Type.Move):
+            self._place_banner()
+        return super().eventFilter(obj, event)
 
     def hide_banner(self) -> None:
         self.banner.hide()
