@@ -27,6 +27,10 @@ from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
 Qt = QtCore.Qt
 
 
+def status(w) -> str:
+    return w.statusBar().currentMessage()
+
+
 # ------------------------------------------------------------------ item 7: axis names
 def test_the_4th_axis_has_one_name_in_the_menu_the_table_and_on_the_canvas(qtbot, window):
     w = window
@@ -74,4 +78,45 @@ def test_a_banner_leaves_the_point_under_the_mouse_where_it_was(qtbot, window):
     qtbot.mouseClick(banner, Qt.MouseButton.LeftButton)  # a click puts it away
     qtbot.waitUntil(lambda: not banner.isVisible())
     assert _screen_pixels(canvas, points) == before[0]
+
+
+def test_the_status_bar_follows_a_drag(qtbot, window):
+    w = window
+    load(qtbot, w, "Needs a bias")
+    X, _ = w.points.point_set.arrays()
+    start = tuple(X[0])
+    hover(qtbot, w.canvas, *start, lambda: "point at" in status(w))
+    drag(qtbot, w.canvas, start, (start[0] + 1.5, start[1] - 1.0))
+    X, _ = w.points.point_set.arrays()
+    x, y = X[0]
+    assert abs(x - start[0] - 1.5) < 0.1  # it moved
+    assert status(w).startswith("Moved a point of ")
+    assert status(w).endswith(f"to x = {x:.2f}, y = {y:.2f}")
+
+
+def test_number_keys_choose_the_class_of_that_name(qtbot, window):
+    w = window
+    load(qtbot, w, "AND")
+    assert w.points.class_names == ["0", "1"]
+    canvas = w.canvas
+    assert "Keys 0-1 choose the class" in canvas.toolTip()
+    key(qtbot, w, Qt.Key.Key_1)
+    assert w.points.current_class == 1 and status(w) == "Current class: 1"
+    key(qtbot, w, Qt.Key.Key_0)
+    assert w.points.current_class == 0 and status(w) == "Current class: 0"
+    key(qtbot, w, Qt.Key.Key_2)
+    assert w.points.current_class == 0 and status(w) == "There is no class 2"
+
+    # On an empty canvas the status bar says how to start, and which keys choose.
+    qtbot.mouseClick(w.data_panel.clear_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: len(w.points) == 0)
+    hover(qtbot, canvas, 0.5, 0.5, lambda: "a click adds" in status(w))
+    assert status(w).endswith("a click adds a point of 0; keys 0-1 choose the class")
+
+    # Classes named by words: keys 1, 2, ... choose the first, the second, ...
+    load(qtbot, w, "Circle")
+    assert "Keys 1-2 choose the class" in w.canvas.toolTip()
+    key(qtbot, w, Qt.Key.Key_2)
+    assert w.points.current_class == 1
+    assert status(w) == f"Current class: {w.points.class_names[1]}"
 

@@ -7,7 +7,9 @@ Mouse and keys (the ViewBox's own pan/zoom is off so that every click is an edit
 - left drag on a point moves it (one undo step per drag); on a centroid handle (cluster
   mode) moves the whole class; on empty space draws a rubber band that selects;
 - right click on a point removes it; Delete / Backspace removes the selection;
-- keys 1-9 choose the current class; Ctrl+Z / Ctrl+Shift+Z undo and redo.
+- number keys choose the current class (where the classes are named by digits, as the
+  truth tables' "0" and "1", key d chooses the class named d; otherwise keys 1-9 choose
+  the first to the ninth class); Ctrl+Z / Ctrl+Shift+Z undo and redo.
 
 Z-order convention for items added to ``plot_item``: heatmaps and regions ``Z_UNDERLAY``
 (-10), grid -5, lines and contours ``Z_LINES`` (5), points ``Z_POINTS`` (10), selection ring 11,
@@ -28,6 +30,8 @@ from nnplayground.ui.canvas.canvas_items import (
     ClassPaint,
     _CanvasViewBox,
     build_layers,
+    class_for_key,
+    class_keys_hint,
     ids_in_band,
     install_undo_actions,
     lift_point,
@@ -37,8 +41,13 @@ from nnplayground.ui.canvas.points_model import PointsModel
 
 _HELP = (
     "Click to add a point of the current class, drag a point to move it, right-click a "
-    "point to delete it. Keys 1-9 choose the class; Delete removes the selection."
+    "point to delete it. {keys}; Delete removes the selection."
 )
+
+
+def _help(class_names) -> str:
+    """The canvas's tooltip, naming the keys that choose a class for these classes."""
+    return _HELP.format(keys=class_keys_hint(class_names) or "Number keys choose the class")
 
 
 class CanvasWidget(pg.PlotWidget):
@@ -80,9 +89,10 @@ class CanvasWidget(pg.PlotWidget):
         self._handles, self._band = layers.handles, layers.band
 
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
-        self.setToolTip(_HELP)
+        self._help = _help(model.class_names)
+        self.setToolTip(self._help)
         self.setAccessibleName("Data canvas")
-        self._view_box.setToolTip(_HELP)
+        self._view_box.setToolTip(self._help)
         self.undo_action, self.redo_action = install_undo_actions(self, model.undo_stack)
 
         model.changed.connect(self._on_model_changed)
@@ -196,6 +206,12 @@ class CanvasWidget(pg.PlotWidget):
         self._selected &= set(ids.tolist())
         self._refresh_selection()
         self._refresh_handles()
+        help_text = _help(self._model.class_names)
+        if help_text != self._help:  # the classes were renamed, added or replaced
+            if self._view_box.toolTip() == self._help:
+                self._view_box.setToolTip(help_text)
+            self._help = help_text
+            self.setToolTip(help_text)
 
     def _on_model_dim_changed(self, dim: int) -> None:
         if max(self._axes) >= dim:
@@ -286,9 +302,14 @@ class CanvasWidget(pg.PlotWidget):
         if self._drag is None:
             return
         kind = self._drag[0]
+        # The status bar follows the drag: coordinates from before it are stale.
         if kind == "point":
             _, pid, dx, dy = self._drag
             self._model.move_point(pid, (x + dx, y + dy), axes=self._axes)
+            verb = "Moved" if ev.isFinish() else "Moving"
+            self.status_message.emit(
+                f"{verb} a point of {self._class_name(self._label_of(pid))} to "
+                f"{self._fmt(x + dx, y + dy)}")
         elif kind == "cluster":
             _, label, lx, ly = self._drag
             delta = np.zeros(self._model.n_dims)
@@ -296,11 +317,13 @@ class CanvasWidget(pg.PlotWidget):
             if delta.any():
                 self._model.move_cluster(label, delta)
             self._drag = ("cluster", label, x, y)
+            self.status_message.emit(f"Moving {self._class_name(label)}: {self._fmt(x, y)}")
         else:
             _, x0, y0 = self._drag
             self._band.setRect(QtCore.QRectF(
                 min(x0, x), min(y0, y), abs(x - x0), abs(y - y0)))
             self._band.show()
+            self.status_message.emit(self._fmt(x, y))
         if ev.isFinish():
             self._finish_drag(x, y)
 
@@ -345,13 +368,14 @@ class CanvasWidget(pg.PlotWidget):
     def keyPressEvent(self, ev: QtGui.QKeyEvent) -> None:
         key = ev.key()
         mods = ev.modifiers() & ~QtCore.Qt.KeyboardModifier.KeypadModifier
-        if QtCore.Qt.Key.Key_1 <= key <= QtCore.Qt.Key.Key_9 and not mods:
-            index = int(key) - int(QtCore.Qt.Key.Key_1)
-            if index < self._model.n_classes:
+        if QtCore.Qt.Key.Key_0 <= key <= QtCore.Qt.Key.Key_9 and not mods:
+            digit = int(key) - int(QtCore.Qt.Key.Key_0)
+            index = class_for_key(self._model.class_names, digit)
+            if index is not None:
                 self._model.current_class = index
                 self.status_message.emit(f"Current class: {self._class_name(index)}")
             else:
-                self.status_message.emit(f"There is no class {index + 1}")
+                self.status_message.emit(f"There is no class {digit}")
             ev.accept()
         elif key in (QtCore.Qt.Key.Key_Delete, QtCore.Qt.Key.Key_Backspace):
             n = len(self._selected)
@@ -364,6 +388,9 @@ class CanvasWidget(pg.PlotWidget):
             ev.accept()
         else:
             super().keyPressEvent(ev)
+
+    def _label_of(self, pid: int) -> int:
+        return int(self._labels[np.flatnonzero(self._ids == pid)[0]])
 
     def _class_name(self, label: int) -> str:
         names = self._model.class_names
@@ -388,5 +415,11 @@ class CanvasWidget(pg.PlotWidget):
         if hit is not None:
             self._view_box.setToolTip(self._emit_point_status(hit))
         else:
-            self._view_box.setToolTip(_HELP)
-            self.status_message.emit(self._fmt(x, y))
+            self._view_box.setToolTip(self._help)
+            text = self._fmt(x, y)
+            if len(self._ids) == 0:  # an empty canvas: say how to start
+                names = self._model.class_names
+                hint = class_keys_hint(names)
+                text += (f" — a click adds a point of {self._class_name(self._model.current_class)}"
+                         + (f"; {hint.lower()}" if hint else ""))
+            self.status_message.emit(text)

@@ -24,6 +24,42 @@ Z_POINTS = 10
 Z_SELECTION = 11
 Z_HANDLES = 20
 
+_DIGITS = tuple("0123456789")
+
+
+def _digit_named(names: Sequence[str]) -> bool:
+    """True when every class is named by a number key (the truth tables' "0" and "1")."""
+    return bool(names) and all(n.strip() in _DIGITS for n in names)
+
+
+def class_for_key(names: Sequence[str], digit: int) -> int | None:
+    """The class a number key chooses, None for none. Where the classes are named by
+    digits, key d chooses the class named "d" (key and name agree); otherwise keys 1-9
+    choose the first to the ninth class."""
+    if _digit_named(names):
+        return next((i for i, n in enumerate(names) if int(n) == digit), None)
+    return digit - 1 if 1 <= digit <= min(len(names), 9) else None
+
+
+def key_for_class(names: Sequence[str], index: int) -> str | None:
+    """The number key that chooses class ``index``, None when no key does."""
+    if _digit_named(names):
+        return str(int(names[index])) if 0 <= index < len(names) else None
+    return str(index + 1) if 0 <= index < min(len(names), 9) else None
+
+
+def class_keys_hint(names: Sequence[str]) -> str:
+    """Which number keys choose a class: "Keys 0-1 choose the class", ..."""
+    keys = sorted({int(k) for k in (key_for_class(names, i) for i in range(len(names)))
+                   if k is not None})
+    if not keys:
+        return ""
+    if len(keys) == 1:
+        return f"Key {keys[0]} chooses the class"
+    if keys == list(range(keys[0], keys[-1] + 1)):
+        return f"Keys {keys[0]}-{keys[-1]} choose the class"
+    return f"Keys {', '.join(map(str, keys))} choose the class"
+
 
 class _PassiveScatter(pg.ScatterPlotItem):
     """A scatter that never claims clicks, so the canvas does all hit-testing itself."""
