@@ -80,6 +80,63 @@ def test_a_banner_leaves_the_point_under_the_mouse_where_it_was(qtbot, window):
     assert _screen_pixels(canvas, points) == before[0]
 
 
+# ------------------------------------------------------------------ item 10: Space
+def test_space_plays_from_number_fields_and_types_in_a_class_name(qtbot, window):
+    w = window
+    load(qtbot, w, "Spiral", "MLP")
+    rate = w.model_panel.mlp_lr.combo
+    for field in (rate, w.model_panel.seed_box.spin):
+        field.setFocus()
+        qtbot.waitUntil(field.hasFocus)
+        key(qtbot, w, Qt.Key.Key_Space)
+        assert w.trainer.is_running(), field.accessibleName()
+        key(qtbot, w, Qt.Key.Key_Space)
+        wait_idle(qtbot, w)
+    assert rate.currentText() == "0.03"  # no space typed into it
+    assert w.model_panel.seed_box.spin.text() == "0"
+
+    # A class name is text: Space types a space there.
+    classes = w.data_panel.class_list
+    classes.setFocus()
+    classes.setCurrentRow(1)
+    qtbot.keyClick(classes, Qt.Key.Key_F2)
+    qtbot.waitUntil(lambda: isinstance(QtWidgets.QApplication.focusWidget(), QtWidgets.QLineEdit))
+    editor = QtWidgets.QApplication.focusWidget()
+    qtbot.keyClick(editor, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(editor, "arm B")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: w.points.class_names[1] == "arm B")
+    assert not w.trainer.is_running()
+
+
+def test_a_button_keeps_space_only_when_reached_with_tab(qtbot, window):
+    w = window
+    load(qtbot, w, "Spiral", "MLP")
+    lines = w.model_panel.mlp_hidden_lines
+    qtbot.mouseClick(lines, Qt.MouseButton.LeftButton)
+    assert lines.isChecked() and not lines.hasFocus()  # a click leaves the focus alone
+    key(qtbot, w, Qt.Key.Key_Space)
+    assert w.trainer.is_running() and lines.isChecked()
+    key(qtbot, w, Qt.Key.Key_Space)
+    wait_idle(qtbot, w)
+
+    add = w.data_panel.add_class_button
+    n = w.points.n_classes
+    add.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(add.hasFocus)
+    key(qtbot, w, Qt.Key.Key_Space)  # pressed, as in any Qt program
+    qtbot.waitUntil(lambda: w.points.n_classes == n + 1)
+    assert not w.trainer.is_running()
+
+
+def test_the_play_tooltip_names_space_once_and_says_where_it_plays(window):
+    play = window.actions_.play
+    first, note = play.toolTip().split("\n")
+    assert first == "Train the model, or pause it (Space)."
+    assert "class name" in note and "Tab" in note and "(Space pauses)" not in note
+    assert note in play.statusTip()
+
+
 def test_the_status_bar_follows_a_drag(qtbot, window):
     w = window
     load(qtbot, w, "Needs a bias")

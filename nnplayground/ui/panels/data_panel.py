@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from nnplayground.core import datasets
 
 from nnplayground.ui.panels.panel_widgets import SeedBox, color_swatch, describe, message_label
+from nnplayground.ui.window.space_key import SPACE_IS_TEXT
 # Re-exported: it lived here before panel_widgets existed.
 
 MAX_CLASSES = 8
@@ -147,8 +148,9 @@ class DataPanel(QWidget):
                                         | QAbstractItemView.EditTrigger.EditKeyPressed)
         self.class_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         describe(self.class_list, "Classes",
-                 "Points you click get the highlighted class (keys 1-8 choose too). "
-                 "Double click or F2 renames.")
+                 "Points you click get the highlighted class (number keys on the canvas "
+                 "choose too: its tooltip says which). Double click or F2 renames.")
+        self.class_list.setProperty(SPACE_IS_TEXT, True)  # a class name may hold a space
         layout.addWidget(self.class_list, 1)
         self.class_message = message_label()
         layout.addWidget(self.class_message)

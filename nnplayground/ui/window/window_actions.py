@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 
 from nnplayground.ui.window import presentation
 from nnplayground.ui.window.session_actions import SessionActions
+from nnplayground.ui.window.space_key import SPACE_NOTE, SpaceToPlay
 
 #: How much larger presentation mode (F11) draws texts, symbols and lines.
 PRESENTATION_SCALE = 1.5
@@ -60,7 +61,9 @@ class WindowActions(QtCore.QObject):
             files.restore_autosave, files.start_autosave_timer)
         style = window.style()
         SP = QtWidgets.QStyle.StandardPixmap
-        self.play = _action(window, "&Play", "Train the model (Space pauses)", ["Space"], self.toggle_play)
+        self.play = _action(window, "&Play", "Train the model, or pause it", ["Space"], self.toggle_play)
+        self.play.setToolTip(f"{self.play.toolTip()}.\n{SPACE_NOTE}")
+        self.play.setStatusTip(f"{self.play.statusTip()}. {SPACE_NOTE}")
         self.play.setIcon(style.standardIcon(SP.SP_MediaPlay))
         self.step = _action(window, "&Step", "Train exactly one epoch", ["S", "Right"], self.step_once)
         self.step.setIcon(style.standardIcon(SP.SP_MediaSeekForward))
@@ -88,6 +91,7 @@ class WindowActions(QtCore.QObject):
         self.log_scale = window.error_view.log_scale_action
         self._build_toolbar()
         self._build_menus()
+        self.space_to_play = SpaceToPlay(window)
         self.attach_canvas(window.canvas)
 
     # ------------------------------------------------------------------ layout
