@@ -393,7 +393,7 @@ def test_autoencoder_shows_the_codes_in_the_latent_view(qtbot, window):
     load(qtbot, w, "Two blobs (autoencoder)", "Autoencoder")
     assert w.tabs.currentWidget() is w.latent_view
     assert w.points.n_dims == 4 and w.axes_row.isVisible() and w.axes_combo.count() == 6
-    choose(qtbot, w.axes_combo, "y – x3")  # any pair of the four axes on the canvas
+    choose(qtbot, w.axes_combo, "y – x4")  # any pair of the four axes on the canvas
     assert w.canvas.projection_axes == (1, 3)
     X, labels = w.points.point_set.arrays()
     key(qtbot, w, Qt.Key.Key_S)  # the scaling is fitted in the first epoch
