@@ -137,6 +137,49 @@ def test_the_play_tooltip_names_space_once_and_says_where_it_plays(window):
     assert note in play.statusTip()
 
 
+# ------------------------------------------------------------------ item 11
+def _visible_texts(view: NetworkView):
+    view.flush()
+    return [item for item in view.scene().items()
+            if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and item.text()]
+
+
+def _assert_readable(view: NetworkView) -> None:
+    texts = _visible_texts(view)
+    area = QtCore.QRectF(view.viewport().rect())
+    for item in texts:
+        assert area.contains(item.sceneBoundingRect()), f"{item.text()!r} is cut off"
+        assert item.font().pointSizeF() >= 7.0, f"{item.text()!r} too small to read"
+    for a, b in itertools.combinations(texts, 2):
+        assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), \
+            f"{a.text()!r} and {b.text()!r} overlap"
+
+
+def test_the_competitive_layers_drawing_is_readable(qtbot, window):
+    w = window
+    load(qtbot, w, "Five 3-D clusters", "Competitive layer")
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_S)  # one epoch: the centroids exist
+    wait_idle(qtbot, w)
+    w.tabs.setCurrentWidget(w.network_view)
+    view = w.network_view
+    qtbot.waitUntil(lambda: view.layer_sizes == (3, 5))
+    _assert_readable(view)
+    names = {item.text() for item in _visible_texts(view)}
+    assert {"x", "y", "z"} <= names  # the inputs are the data's axes
+    centroids = w.trainer.model.centroids
+    assert "(" + ", ".join(f"{v:.2f}" for v in centroids[4]) + ")" in names
+
+
+@pytest.mark.parametrize("inputs, neurons", [(3, 5), (2, 5), (2, 3), (4, 2)])
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_competitive_drawing_has_no_overlapping_texts(shown, inputs, neurons, scale):
+    view = shown(NetworkView(), 400, 330)  # the window's network tab at 1280x800
+    view.set_text_scale(scale)  # 1.5: presentation mode
+    view.set_competitive(np.random.default_rng(1).normal(0.0, 3.0, (neurons, inputs)))
+    _assert_readable(view)
+
+
 def test_the_status_bar_follows_a_drag(qtbot, window):
     w = window
     load(qtbot, w, "Needs a bias")

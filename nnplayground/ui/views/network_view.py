@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnplayground.core.state import axis_name
 from nnplayground.ui.views.network_items import (
     INK,
     WHITE,
@@ -35,7 +36,6 @@ from nnplayground.ui.views.network_items import (
     set_tip,
     sign_color,
 )
-# Re-exported: these lived here before network_items existed.
 from nnplayground.ui.views.redraw_throttle import RedrawThrottle
 
 MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
@@ -43,6 +43,10 @@ _MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)
 _CAPTION_PT, _LABEL_PT = 10.0, 11.0  # point sizes at text scale 1 (the legend's too)
 #: Up to this many connections (a perceptron, a tiny MLP) each weight is written on its line.
 MAX_LABELLED_CONNECTIONS = 10
+#: Gap in pixels between the legend's entries, and between the caption and the legend.
+_LEGEND_GAP = 12.0
+#: The smallest point size the caption and the legend shrink to in a narrow view.
+_MIN_CAPTION_PT = 7.0
 
 
 def default_layer_names(n_layers: int) -> list[str]:
@@ -88,6 +92,13 @@ class NetworkView(QGraphicsView):
         self._names: list[str] = []
         self._caption_text = ""
         self._centroid_mode = False
+        self._built_centroid_mode = False
+        # A competitive layer writes its centroids beside its neurons (and the axis names
+        # beside the inputs) instead of a number on every line, which piled up.
+        self._input_names: list[str] = []
+        self._side_texts: list[QGraphicsSimpleTextItem] = []
+        self._side_width = 0.0  # pixels kept free right of the last column for them
+        self._stacked = False  # the caption on its own row above the legend
         self._neurons: list[list[QGraphicsEllipseItem]] = []
         self._values: list[list[QGraphicsSimpleTextItem]] = []
         self._bias_marks: list[list[QGraphicsRectItem | None]] = []
@@ -140,7 +151,7 @@ class NetworkView(QGraphicsView):
         self._weights, self._biases, self._activations = weights, biases, activations
         self._names, self._caption_text = names, caption
         self._centroid_mode = centroid_weights
-        if sizes != self._sizes:
+        if sizes != self._sizes or centroid_weights != self._built_centroid_mode:
             self._rebuild(sizes)
             self._throttle.redraw_now()
         else:
@@ -152,10 +163,18 @@ class NetworkView(QGraphicsView):
         b = None if bias is None else [np.array([float(bias)])]
         self.set_network([len(w), 1], [w], b, layer_names=["input", "output"])
 
-    def set_competitive(self, centroids) -> None:
+    def set_competitive(self, centroids, axis_names=None) -> None:
         """A competitive layer: ``centroids`` (n_neurons, n_inputs); neuron j's incoming
-        weights are its centroid's coordinates."""
+        weights are its centroid's coordinates, written beside it; the inputs are named
+        by ``axis_names`` (default: the data's axis names, x, y, z, x4, ...)."""
         C = np.asarray(centroids, dtype=np.float64)
+        if C.ndim != 2:
+            raise ValueError(f"centroids must be (n_neurons, n_inputs), got shape {C.shape}")
+        names = list(axis_names) if axis_names is not None else [
+            axis_name(i) for i in range(C.shape[1])]
+        if len(names) != C.shape[1]:
+            raise ValueError(f"{C.shape[1]} inputs need {C.shape[1]} axis names")
+        self._input_names = names
         self.set_network([C.shape[1], C.shape[0]], [C.T], None, layer_names=["input", "neurons"],
                          caption="weights = centroid coordinates", centroid_weights=True)
 
@@ -164,12 +183,14 @@ class NetworkView(QGraphicsView):
         (presentation mode on a projector); 1.0 gives back the normal sizes."""
         self._text_scale = float(factor)
         self._apply_text_scale()
+        self._side_width = 0.0  # measured again in the new size
         self._layout()
 
     def _apply_text_scale(self) -> None:
         s = self._text_scale
         items = [(self._caption, _CAPTION_PT)] + [(t, _CAPTION_PT) for t in self._legend]
         items += [(t, _LABEL_PT) for t in self._labels + list(self._bias_labels.values())]
+        items += [(t, _LABEL_PT) for t in self._side_texts]
         items += [(c.label, _LABEL_PT) for c in self._all_connections() if c.label is not None]
         for item, points in items:
             font = item.font()
@@ -177,15 +198,14 @@ class NetworkView(QGraphicsView):
             item.setFont(font)
 
     def _margin(self) -> dict:
-        """Room above and below the neurons grows with the texts drawn there."""
+        """Room above and below the neurons grows with the texts drawn there, and to
+        the right with the centroids written beside a competitive layer's neurons."""
         s = self._text_scale
-        return dict(_MARGIN, top=_MARGIN["top"] * s, bottom=_MARGIN["bottom"] * s)
-
-    def clear_network(self) -> None:
-        """Remove every neuron and connection."""
-        self._throttle.cancel()
-        self._rebuild(())
-        self._caption.setText("")
+        bottom = _MARGIN["bottom"] * s
+        if self._stacked:
+            bottom += self._caption.boundingRect().height() + 2.0
+        right = max(_MARGIN["right"], 24.0 * s + 10.0 + self._side_width)
+        return dict(_MARGIN, top=_MARGIN["top"] * s, bottom=bottom, right=right)
 
     def neuron_item(self, layer: int, index: int) -> QGraphicsEllipseItem:
         self.flush()
@@ -220,14 +240,23 @@ class NetworkView(QGraphicsView):
         scene = self.scene()
         for item in (self._all_connections() + [n for layer in self._neurons for n in layer]
                      + self._labels + [t for layer in self._values for t in layer]
-                     + [m for layer in self._bias_marks for m in layer if m is not None]):
+                     + [m for layer in self._bias_marks for m in layer if m is not None]
+                     + self._side_texts):
             scene.removeItem(item)
         self._sizes = sizes
+        self._built_centroid_mode = self._centroid_mode
         self._neurons, self._values, self._bias_marks, self._labels = [], [], [], []
         self._connections = []
         self._bias_labels = {}
+        self._side_texts, self._side_width = [], 0.0
         n_connections = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
-        labelled = n_connections <= MAX_LABELLED_CONNECTIONS
+        labelled = n_connections <= MAX_LABELLED_CONNECTIONS and not self._centroid_mode
+        if self._centroid_mode:
+            # Inputs' axis names first, then one centroid per neuron.
+            for _ in range(sum(sizes)):
+                text = make_text(11, bold=True, color=INK)
+                scene.addItem(text)
+                self._side_texts.append(text)
         for l, n in enumerate(sizes):
             column, values, marks = [], [], []
             for _ in range(n):
@@ -265,6 +294,7 @@ class NetworkView(QGraphicsView):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
+        self._side_width = 0.0  # measured again for the new width
         self._layout()
 
     def _layout(self) -> None:
@@ -273,6 +303,11 @@ class NetworkView(QGraphicsView):
         sizes = self._sizes
         if not sizes:
             return
+        if self._side_texts:
+            # The centroids take at most under half the width; smaller type beyond.
+            fit_font(self._side_texts[sizes[0]:], max(0.45 * w, 60.0), _MIN_CAPTION_PT,
+                     _LABEL_PT * self._text_scale)
+            self._side_width = max(self._side_width, self._side_text_width())
         m = self._margin()
         inner_h = max(h - m["top"] - m["bottom"], 10.0)
         inner_w = max(w - m["left"] - m["right"], 10.0)
@@ -308,20 +343,34 @@ class NetworkView(QGraphicsView):
             xs = [column[0].rect().center().x() for column in self._neurons]
             room = min((b - a for a, b in zip(xs, xs[1:])), default=w) - 8.0
             fit_font(self._labels, room, _LABEL_PT, _LABEL_PT * s)
-            fit_font(self._legend, w - 16.0, _CAPTION_PT, _CAPTION_PT * s, gap=12.0)
+        if self._sizes:
+            # The key and the caption shrink rather than run off a narrow view (with a
+            # few pixels to spare: text width is not exactly proportional to its size).
+            fit_font(self._legend, w - 24.0, _MIN_CAPTION_PT, _CAPTION_PT * s, gap=_LEGEND_GAP)
+            if self._caption.text():
+                fit_font([self._caption], w - 24.0, _MIN_CAPTION_PT, _CAPTION_PT * s)
+        if self._want_stacked() != self._stacked:
+            self._stacked = not self._stacked
+            self._layout()  # the neurons make room for the second row; places the texts
+            return
         for l, label in enumerate(self._labels):
             x_mid = self._neurons[l][0].rect().center().x()
             br = label.boundingRect()
             x = float(np.clip(x_mid - br.width() / 2, 2.0, max(w - br.width() - 2.0, 2.0)))
             label.setPos(x, 6.0)
         m = self._margin()
-        self._caption.setPos(m["left"], h - m["bottom"] + 8.0)
-        x = w - 8.0
+        y = h - m["bottom"] + 8.0
+        caption_w = self._caption.boundingRect().width()
+        self._caption.setPos(min(m["left"], max(w - 8.0 - caption_w, 8.0)), y)
+        if self._stacked:  # the legend on the row below the caption
+            y += self._caption.boundingRect().height() + 2.0
+        x = max(w - 8.0, 8.0 + self._legend_width())
         for item in reversed(self._legend):
             item.setVisible(bool(self._sizes))
             x -= item.boundingRect().width()
-            item.setPos(x, h - m["bottom"] + 8.0)
-            x -= 12.0
+            item.setPos(x, y)
+            x -= _LEGEND_GAP
+        self._place_side_texts()
         for mark, label in self._bias_labels.items():
             r = mark.rect()
             label.setPos(r.center().x() - label.boundingRect().width() / 3, r.bottom() + 2)
@@ -334,6 +383,39 @@ class NetworkView(QGraphicsView):
                 c = self._neurons[l][i].rect().center()
                 br = text.boundingRect()
                 text.setPos(c.x() - br.width() / 2, c.y() - br.height() / 2)
+
+    def _legend_width(self) -> float:
+        return (sum(item.boundingRect().width() for item in self._legend)
+                + _LEGEND_GAP * (len(self._legend) - 1))
+
+    def _want_stacked(self) -> bool:
+        """True when the caption and the legend do not fit side by side."""
+        caption_w = self._caption.boundingRect().width() if self._caption.text() else 0.0
+        w = float(self.viewport().width())
+        return caption_w > 0 and _MARGIN["left"] + caption_w + _LEGEND_GAP + self._legend_width() > w - 8.0
+
+    def _side_text_width(self) -> float:
+        """The widest centroid written beside a competitive layer's neurons."""
+        n_in = self._sizes[0] if self._side_texts else 0
+        return max((t.boundingRect().width() for t in self._side_texts[n_in:]), default=0.0)
+
+    def _place_side_texts(self) -> None:
+        """Axis names left of the inputs, centroids right of the neurons; hidden where the
+        circles stand too close for a line of text (the tooltips still have them)."""
+        if not self._side_texts:
+            return
+        k = 0
+        for l, column in enumerate(self._neurons):
+            rects = [n.rect() for n in column]
+            room = min((b.center().y() - a.center().y() for a, b in zip(rects, rects[1:])),
+                       default=float("inf"))
+            for rect in rects:
+                text = self._side_texts[k]
+                k += 1
+                br = text.boundingRect()
+                text.setVisible(br.height() <= room)
+                x = rect.left() - 6.0 - br.width() if l == 0 else rect.right() + 6.0
+                text.setPos(x, rect.center().y() - br.height() / 2)
 
     def _restyle(self) -> None:
         """Pens, brushes, texts and tooltips from the current numbers; Qt calls are made
@@ -389,15 +471,35 @@ class NetworkView(QGraphicsView):
                         if label is not None:
                             texts_changed |= set_text(label, f"b = {b:.2f}")
                             label.setBrush(QBrush(sign_color(b).darker(130)))
-                    elif l > 0:
+                    elif l > 0 and not self._centroid_mode:
                         lines.append("no bias")
+                if self._side_texts:
+                    texts_changed |= self._set_side_text(l, i)
+                    lines.append(f"centroid = {self._side_texts[self._side_index(l, i)].text()}"
+                                 if l > 0 else f"coordinate {self._side_texts[i].text()}")
                 set_tip(neuron, "\n".join(lines))
         for l, label in enumerate(self._labels):
             n = self._sizes[l]
             texts_changed |= set_text(label, f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
         texts_changed |= set_text(self._caption, self._caption_text)
-        if texts_changed:
+        if self._side_texts and self._side_text_width() > self._side_width:
+            # Room for the widest centroid yet (it only grows, so the drawing stays still).
+            self._layout()
+        elif texts_changed:
             self._place_texts()
+
+    def _side_index(self, layer: int, index: int) -> int:
+        return index if layer == 0 else self._sizes[0] + index
+
+    def _set_side_text(self, layer: int, index: int) -> bool:
+        """The axis name of input ``index``, or neuron ``index``'s centroid; True when
+        the text changed."""
+        if layer == 0:
+            names = self._input_names
+            text = names[index] if len(names) == self._sizes[0] else axis_name(index)
+        else:
+            text = "(" + ", ".join(f"{v:.2f}" for v in self._weights[0][:, index]) + ")"
+        return set_text(self._side_texts[self._side_index(layer, index)], text)
 
 
 def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:
