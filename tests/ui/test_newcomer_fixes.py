@@ -180,6 +180,38 @@ def test_competitive_drawing_has_no_overlapping_texts(shown, inputs, neurons, sc
     _assert_readable(view)
 
 
+def _tick_labels(axis):
+    """(text, rect in the plot widget's pixels) of every label the axis draws."""
+    image = QtGui.QImage(4, 4, QtGui.QImage.Format.Format_ARGB32)
+    painter = QtGui.QPainter(image)
+    try:
+        _, _, texts = axis.generateDrawSpecs(painter)
+    finally:
+        painter.end()
+    view = axis.getViewWidget()
+    return [(text, view.mapFromScene(axis.mapRectToScene(rect)).boundingRect())
+            for rect, _, text in texts]
+
+
+@pytest.mark.parametrize("size", [(1280, 800), (1600, 1000)])
+def test_the_error_plot_ends_inside_the_window(qtbot, window, size):
+    w = window
+    w.resize(*size)
+    plot = w.error_view
+    qtbot.waitUntil(lambda: w.size() == QtCore.QSize(*size))
+    QtWidgets.QApplication.processEvents()
+    right = plot.mapTo(w, QtCore.QPoint(plot.width(), 0)).x()
+    assert right <= w.width()
+    axis = plot.getPlotItem().getAxis("bottom")
+    last = axis.range[1]
+    labels = dict(_tick_labels(axis))
+    assert f"{last:g}" in labels, f"the last epoch ({last:g}) has no label: {sorted(labels)}"
+    assert plot.rect().contains(labels[f"{last:g}"])
+    legend = plot.getPlotItem().legend
+    box = plot.getPlotItem().getViewBox()
+    assert box.sceneBoundingRect().contains(legend.sceneBoundingRect())
+
+
 def test_the_status_bar_follows_a_drag(qtbot, window):
     w = window
     load(qtbot, w, "Needs a bias")
@@ -192,6 +224,24 @@ def test_the_status_bar_follows_a_drag(qtbot, window):
     assert abs(x - start[0] - 1.5) < 0.1  # it moved
     assert status(w).startswith("Moved a point of ")
     assert status(w).endswith(f"to x = {x:.2f}, y = {y:.2f}")
+
+
+def test_after_f11_and_back_the_error_legend_is_as_wide_as_before(qtbot, window):
+    w = window
+    legend = w.error_view.getPlotItem().legend
+
+    def size():
+        return (legend.boundingRect().size(), [label.width() for _, label in legend.items],
+                legend.sceneBoundingRect().topRight())
+
+    before = size()
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    qtbot.waitUntil(w.isFullScreen)
+    qtbot.waitUntil(lambda: size()[0].width() > before[0].width())
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not w.isFullScreen())
+    qtbot.waitUntil(lambda: w.size() == QtCore.QSize(1280, 800))
+    assert size()[:2] == before[:2]
 
 
 def test_number_keys_choose_the_class_of_that_name(qtbot, window):
@@ -219,4 +269,3 @@ def test_number_keys_choose_the_class_of_that_name(qtbot, window):
     key(qtbot, w, Qt.Key.Key_2)
     assert w.points.current_class == 1
     assert status(w) == f"Current class: {w.points.class_names[1]}"
-

@@ -14,6 +14,9 @@ from PySide6.QtGui import QAction
 from nnplayground.core.palette import OKABE_ITO
 from nnplayground.ui.views.redraw_throttle import RedrawThrottle
 
+#: Pixels kept free right of the plot: the epoch axis's last label (at the right end of
+#: its range) is drawn there instead of being dropped at the window's edge.
+RIGHT_ROOM = 16
 #: In log mode errors are clipped up to this floor: a perceptron's error reaches exactly 0
 #: and log10(0) would drop the point (and the curve's most important moment).
 LOG_FLOOR = 1e-6
@@ -35,6 +38,16 @@ class _Curve(pg.PlotDataItem):
     def getData(self):
         self._flush()
         return super().getData()
+
+
+class _EpochAxis(pg.AxisItem):
+    """The epoch axis, whose labels may reach ``RIGHT_ROOM`` pixels past its right end.
+
+    pyqtgraph drops a label that reaches past its axis (and with a grid shown it ignores
+    ``hideOverlappingLabels``), so the label of the range's last epoch was never drawn."""
+
+    def boundingRect(self):
+        return super().boundingRect().adjusted(0, 0, RIGHT_ROOM, 0)
 
 
 class ErrorCurveView(pg.PlotWidget):
@@ -62,7 +75,7 @@ class ErrorCurveView(pg.PlotWidget):
     max_rate: float | None = 10.0
 
     def __init__(self, parent=None) -> None:
-        super().__init__(parent, background="w")
+        super().__init__(parent, background="w", axisItems={"bottom": _EpochAxis("bottom")})
         # PlotWidget binds plotItem.clear onto the instance (removing our curves); ours wins
         del self.clear
         self.setAccessibleName("Error curve")
@@ -70,6 +83,9 @@ class ErrorCurveView(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "error")
+        # The plot ran into the window's right edge and lost the last epoch label.
+        left, top, _, bottom = pi.layout.getContentsMargins()
+        pi.layout.setContentsMargins(left, top, RIGHT_ROOM, bottom)
         pi.showGrid(x=True, y=True, alpha=0.25)
         pi.addLegend(offset=(-10, 10))
         pi.setDownsampling(auto=True, mode="peak")

@@ -186,6 +186,10 @@ def _set_legend_size(legend, size: str) -> None:
     legend.setLabelTextSize(size)
     for _, label in legend.items:
         label.setText(label.text)  # setAttr alone does not redraw the label
+        # Its layout lets a label grow to a larger text but never shrinks it back: the
+        # legend came back from F11 wider than before. Give each its own size again.
+        label.resize(label.effectiveSizeHint(Qt.SizeHint.PreferredSize))
+    legend.updateSize()
 
 
 def _axis_undo(axis):
