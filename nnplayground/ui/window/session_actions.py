@@ -1,5 +1,6 @@
-"""The window's file commands: session save/open, autosave, CSV import/export and
-figure export. On any problem the current work stays as it was and a message says why."""
+"""The window's file commands: session save/open, autosave and CSV import/export (figure
+exports: ``exports``; remembered folder and recent files: ``recent_files``). On any problem
+the current work stays as it was and a message says why."""
 
 from __future__ import annotations
 
@@ -7,10 +8,11 @@ import os
 from pathlib import Path
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore
 
 from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
 from nnplayground.core.session import SUFFIX, Session, SessionError, load_session, save_session
+from nnplayground.ui.window import recent_files
 
 SESSION_FILTER = f"nnplayground sessions (*{SUFFIX})"
 
@@ -23,6 +25,8 @@ class SessionActions(QtCore.QObject):
         self.w = window
         self.restore_error: str | None = None  # why the last run's work did not come back
         self._autosaved_key: tuple | None = None  # what the autosave file already holds
+        self.recent = recent_files.RecentFiles(  # File > Open recent
+            window, self.open_session, lambda text: window.statusBar().showMessage(text, 6000))
 
     # ------------------------------------------------------------------ sessions
     def _error(self, title: str, text: str) -> None:
@@ -73,17 +77,21 @@ class SessionActions(QtCore.QObject):
     def save_dialog(self, ask: bool = False) -> bool:
         path = self.w.session_path
         if ask or not path:
-            path, _ = QtWidgets.QFileDialog.getSaveFileName(self.w, "Save session", "", SESSION_FILTER)
+            name = f"{self.w.session_name or 'session'}{SUFFIX}"
+            path, _ = recent_files.ask_save_path(self.w, "Save session", name, SESSION_FILTER)
             if not path:
                 return False
             if not path.endswith(SUFFIX):
                 path += SUFFIX
-        return self.save_to(path)
+        if not self.save_to(path):
+            return False
+        self.recent.add(path)
+        return True
 
     def open_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.w, "Open session", "", SESSION_FILTER)
-        if path:
-            self.open_session(path)
+        path = recent_files.ask_open_path(self.w, "Open session", SESSION_FILTER)
+        if path and self.open_session(path) is not None:
+            self.recent.add(path)
 
     def open_session(self, path: str) -> Session | None:
         """Load a session and return it; on any problem a message, the current work stays
@@ -121,9 +129,9 @@ class SessionActions(QtCore.QObject):
         w._update_title()
         w.load_preset(w.data_panel.preset() or "Circle", w.data_panel.seed(), w.data_panel.noise())
 
-    # ------------------------------------------------------------------ CSV and figures
+    # ------------------------------------------------------------------ CSV
     def import_csv_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getOpenFileName(self.w, "Import points", "", "CSV files (*.csv)")
+        path = recent_files.ask_open_path(self.w, "Import points", "CSV files (*.csv)")
         if path:
             self.import_csv_file(path)
 
@@ -139,33 +147,15 @@ class SessionActions(QtCore.QObject):
         return True
 
     def export_csv_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(self.w, "Export points", "points.csv", "CSV files (*.csv)")
+        path, _ = recent_files.ask_save_path(self.w, "Export points", "points.csv", "CSV files (*.csv)")
         if path:
             X, y = self.w.points.point_set.arrays()
             try:
                 write_points_csv(path, X, y, self.w.points.class_names)
             except OSError as exc:
                 self._error("Could not write the CSV file", str(exc))
-
-    def export_figure_dialog(self) -> None:
-        path, _ = QtWidgets.QFileDialog.getSaveFileName(
-            self.w, "Export figure", "canvas.png", "PNG image (*.png);;SVG drawing (*.svg)")
-        if path:
-            self.export_figure_to(path)
-
-    def export_figure_to(self, path: str) -> bool:
-        import pyqtgraph.exporters as exporters
-
-        item = self.w.canvas.plot_item
-        exporter = (exporters.SVGExporter if path.lower().endswith(".svg") else exporters.ImageExporter)(item)
-        if isinstance(exporter, exporters.ImageExporter):
-            exporter.parameters()["width"] = 1600
-        try:
-            exporter.export(path)
-        except OSError as exc:
-            self._error("Could not export the figure", str(exc))
-            return False
-        return os.path.exists(path)
+                return
+            self.w.statusBar().showMessage(f"Exported {len(X)} points to {path}", 8000)
 
     # ------------------------------------------------------------------ autosave
     @staticmethod

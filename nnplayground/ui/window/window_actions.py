@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.ui.window import presentation
+from nnplayground.ui.window.exports import TARGETS, Exports
 from nnplayground.ui.window.session_actions import SessionActions
 from nnplayground.ui.window.space_key import SPACE_NOTE, SpaceToPlay
 
@@ -53,9 +54,13 @@ class WindowActions(QtCore.QObject):
         self.session, self.save_to, self.open_session = files.session, files.save_to, files.open_session
         self.save_dialog, self.open_dialog, self.new_session = (
             files.save_dialog, files.open_dialog, files.new_session)
-        self.import_csv_file, self.export_figure_to = files.import_csv_file, files.export_figure_to
-        self.import_csv_dialog, self.export_csv_dialog, self.export_figure_dialog = (
-            files.import_csv_dialog, files.export_csv_dialog, files.export_figure_dialog)
+        self.import_csv_file = files.import_csv_file
+        self.import_csv_dialog, self.export_csv_dialog = files.import_csv_dialog, files.export_csv_dialog
+        self.recent = files.recent
+        self.exports = Exports(window)
+        # export_figure_*: the canvas, as before File > Export offered the other views
+        self.export_figure_to = lambda path: self.exports.export_to("canvas", path)
+        self.export_figure_dialog = lambda: self.exports.export_dialog("canvas")
         self.autosave_path, self.autosave = files.autosave_path, files.autosave
         self.restore_autosave, self.start_autosave_timer = (
             files.restore_autosave, files.start_autosave_timer)
@@ -77,8 +82,17 @@ class WindowActions(QtCore.QObject):
                                ["Ctrl+Shift+S"], lambda: self.save_dialog(ask=True))
         self.import_csv = _action(window, "&Import points (CSV)…", "Replace the points with a CSV file", [], self.import_csv_dialog)
         self.export_csv = _action(window, "&Export points (CSV)…", "Write the points to a CSV file", [], self.export_csv_dialog)
-        self.export_figure = _action(window, "Export &figure…", "Save the canvas as PNG or SVG",
-                                     ["Ctrl+E"], self.export_figure_dialog)
+        self.export_actions = {}
+        for target in TARGETS:
+            action = _action(window, target.menu_text, target.tip,
+                             ["Ctrl+E"] if target.key == "canvas" else [],
+                             lambda _=False, key=target.key: self.exports.export_dialog(key))
+            action.setObjectName(f"export_{target.key}")
+            self.export_actions[target.key] = action
+        self.export_figure = self.export_actions["canvas"]
+        self.export_history = _action(
+            window, "Error &history (CSV)…", "Write the error of every epoch (train, test) "
+            "to a CSV file", [], self.exports.export_history_dialog)
         self.quit = _action(window, "&Quit", "Close nnplayground", [QtGui.QKeySequence.StandardKey.Quit], window.close)
         self.delete = _action(window, "&Delete selected points", "Remove the selected points",
                               [QtGui.QKeySequence.StandardKey.Delete], lambda: self.w.canvas.delete_selection())
@@ -129,9 +143,16 @@ class WindowActions(QtCore.QObject):
     def _build_menus(self) -> None:
         menu = self.w.menuBar()
         file_menu = menu.addMenu("&File")
-        for a in (self.new, self.open, self.save, self.save_as, None, self.import_csv,
-                  self.export_csv, self.export_figure, None, self.quit):
-            file_menu.addSeparator() if a is None else file_menu.addAction(a)
+        for a in (self.new, self.open, self.recent.menu, self.save, self.save_as, None,
+                  self.import_csv, self.export_csv, "export", None, self.quit):
+            if a is None:
+                file_menu.addSeparator()
+            elif isinstance(a, str):
+                self.export_menu = self._build_export_menu(file_menu)
+            elif isinstance(a, QtWidgets.QMenu):
+                file_menu.addMenu(a)
+            else:
+                file_menu.addAction(a)
         self.edit_menu = menu.addMenu("&Edit")
         train_menu = menu.addMenu("&Training")
         for a in (self.play, self.step, self.reset):
@@ -142,6 +163,26 @@ class WindowActions(QtCore.QObject):
         view_menu.addSeparator()
         view_menu.addAction(self.log_scale)
         view_menu.addAction(self.presentation)
+
+    def _build_export_menu(self, file_menu: QtWidgets.QMenu) -> QtWidgets.QMenu:
+        menu = file_menu.addMenu("E&xport")
+        menu.setObjectName("export_menu")
+        menu.setToolTipsVisible(True)
+        tip = "Save a view as PNG or SVG, the whole window as PNG, the error history as CSV"
+        menu.menuAction().setToolTip(tip)
+        menu.menuAction().setStatusTip(tip)
+        for action in self.export_actions.values():
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.export_history)
+
+        def enable() -> None:  # the 3-D view exists for 3-D data only
+            for key, action in self.export_actions.items():
+                action.setEnabled(self.exports.available(key))
+
+        menu.aboutToShow.connect(enable)
+        enable()
+        return menu
 
     def attach_canvas(self, canvas) -> None:
         """Undo/redo of the canvas's points in the Edit menu, for the whole window."""
