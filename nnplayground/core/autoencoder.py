@@ -11,11 +11,12 @@ Shapes: X (n, n_in); code (n, latent) with latent = min(layer_sizes[1:-1]).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .base import Model, ModelError, State, as_2d_float
+from .base import Model, ModelError, State, as_2d_float, rng_from_state, rng_state
 from .mlp import MLP
 
 
@@ -26,6 +27,9 @@ class Autoencoder(Model):
     unsupervised = True
     #: The inner MLP's own (it does the training).
     live_params = MLP.live_params
+    #: The inner MLP's optimiser memory and its random generator (which shuffles the
+    #: mini-batches; ``rng`` is the autoencoder's own).
+    training_extras = ("optimizer", "network_rng")
 
     def __init__(
         self,
@@ -214,3 +218,21 @@ class Autoencoder(Model):
 
     def _apply_live_param(self, name: str, value: Any) -> None:
         self.mlp.set_live_param(name, value)  # and so its optimiser's copy
+
+    # ------------------------------------------------------------ training state
+    def _get_training_extras(self) -> State:
+        return {"optimizer": self.mlp._get_training_extras()["optimizer"],
+                "network_rng": rng_state(self.mlp.rng)}
+
+    def _prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
+        apply_optimizer = self.mlp._prepare_training_extras({"optimizer": extras["optimizer"]})
+        network_rng = rng_from_state(extras["network_rng"])
+
+        def apply() -> None:
+            apply_optimizer()
+            self.mlp.rng = network_rng
+        return apply
+
+    def set_training_state(self, state: Mapping[str, Any]) -> None:
+        super().set_training_state(state)
+        self.mlp.epoch = self.epoch  # they count together

@@ -13,7 +13,17 @@ Conventions
   results.
 * Trainable arrays are plain public attributes (a teacher types in weights, a lesson
   sets them). ``get_state()`` returns copies of them keyed by attribute name;
-  ``set_state()`` assigns them back after checking shapes.
+  ``set_state()`` assigns them back after checking shapes. It is cheap (the training
+  loop snapshots it ~30 times a second for the views) and means "these are the
+  weights now": memory that belonged to other weights (an optimiser's moments) is
+  forgotten, while the random generator and the epoch are left alone.
+* ``get_training_state()`` / ``set_training_state()`` carry *everything* training
+  depends on: ``{"params": get_state(), "epoch": int, "rng": rng_state(rng), ...}``
+  plus the entries a model names in ``training_extras`` (the MLP's optimiser memory,
+  the perceptron's converged flag, ...). Training 10 epochs, or training 5, copying
+  the training state into a fresh model of the same config (any seed) and training 5
+  more, gives bit-identical weights. Every value is a copy and storable in a session
+  file (arrays, finite numbers, texts, None; no integer beyond 64 bits).
 * ``get_config()`` returns JSON-able constructor keyword arguments, so
   ``type(m)(**m.get_config())`` builds an equivalent untrained model.
 * ``live_params`` declares the few settings that may change while training (between two
@@ -29,7 +39,7 @@ from __future__ import annotations
 import math
 import numbers
 from abc import ABC, abstractmethod
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, ClassVar
@@ -38,6 +48,9 @@ import numpy as np
 
 #: A model's state: attribute name -> array, list of arrays, float, or None.
 State = dict[str, Any]
+
+#: Entries every training state has (see ``Model.get_training_state``).
+TRAINING_CORE = ("params", "epoch", "rng")
 
 
 class ModelError(ValueError):
@@ -111,6 +124,9 @@ class Model(ABC):
     #: Settings that may change while training: name -> LiveParam (see the module
     #: docstring). Read-only; a subclass declares its own.
     live_params: ClassVar[Mapping[str, LiveParam]] = MappingProxyType({})
+    #: Entries of the training state besides params, epoch and rng (see
+    #: ``_get_training_extras``).
+    training_extras: ClassVar[tuple[str, ...]] = ()
 
     def __init__(self, seed: int = 0) -> None:
         self.seed = int(seed)
@@ -192,6 +208,111 @@ class Model(ABC):
     def params_finite(self) -> bool:
         """True when no trainable number is NaN or infinite."""
         return state_finite(self.get_state())
+
+    # ------------------------------------------------------------ training state
+    def get_training_state(self) -> State:
+        """Everything the next epochs depend on, as copies: ``{"params": get_state(),
+        "epoch": int, "rng": rng_state(self.rng)}`` plus ``training_extras``."""
+        state: State = {"params": self.get_state(), "epoch": int(self.epoch),
+                        "rng": rng_state(self.rng)}
+        state.update(self._get_training_extras())
+        return state
+
+    def set_training_state(self, state: Mapping[str, Any]) -> None:
+        """Continue exactly where ``get_training_state()`` was taken (on a model of the
+        same config; its seed may differ). Everything is checked before anything
+        changes: ``ModelError`` leaves the model as it was."""
+        if not isinstance(state, Mapping):
+            raise ModelError("A training state must be a table.")
+        expected = set(TRAINING_CORE) | set(self.training_extras)
+        missing, extra = sorted(expected - set(state)), sorted(set(state) - expected)
+        if missing:
+            raise ModelError(f"The training state lacks: {', '.join(missing)}.")
+        if extra:
+            raise ModelError(f"The training state has unknown entries: {', '.join(extra)}.")
+        epoch = state["epoch"]
+        if isinstance(epoch, (bool, np.bool_)) or not isinstance(epoch, numbers.Integral) or epoch < 0:
+            raise ModelError(f"The epoch must be a whole number >= 0, not {epoch!r}.")
+        rng = rng_from_state(state["rng"])
+        apply_extras = self._prepare_training_extras(
+            {name: state[name] for name in self.training_extras})
+        self.set_state(state["params"])  # checks, then assigns: the last step that can fail
+        apply_extras()
+        self.rng = rng
+        self.epoch = int(epoch)
+
+    def _get_training_extras(self) -> State:
+        """Copies of the entries named in ``training_extras``."""
+        return {}
+
+    def _prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
+        """Check ``extras`` (one value per ``training_extras`` name) without changing
+        anything (``ModelError``), and return what assigns them. It runs after
+        ``set_state`` (which may forget an optimiser's memory)."""
+        return lambda: None
+
+
+#: Bit generators whose state is two 128-bit numbers (NumPy's default, PCG64, and its
+#: DXSM variant), the only ones ``rng_state`` stores.
+_RNG_KINDS = ("PCG64", "PCG64DXSM")
+_RNG_KEYS = frozenset(("bit_generator", "state", "inc", "has_uint32", "uinteger"))
+_WORD = 1 << 64
+
+
+def rng_state(rng: np.random.Generator) -> dict[str, Any]:
+    """The exact position of ``rng``, storable in a session file::
+
+        {"bit_generator": "PCG64", "state": uint64 (2,), "inc": uint64 (2,),
+         "has_uint32": 0 or 1, "uinteger": int < 2**32}
+
+    NumPy's own ``bit_generator.state`` holds ``state`` and ``inc`` as 128-bit Python
+    ints; here each is two uint64 words, most significant first, so that the session
+    codec stores them bit for bit as an array (JSON numbers beyond 2**53 lose digits in
+    many readers). ``ModelError`` for a generator other than PCG64 / PCG64DXSM.
+    """
+    raw = rng.bit_generator.state
+    kind = raw.get("bit_generator")
+    if kind not in _RNG_KINDS:
+        raise ModelError(f"A {kind} random generator cannot be saved; models use PCG64.")
+
+    def words(n: int) -> np.ndarray:
+        return np.array([n >> 64, n & (_WORD - 1)], dtype=np.uint64)
+
+    return {"bit_generator": kind, "state": words(raw["state"]["state"]),
+            "inc": words(raw["state"]["inc"]), "has_uint32": int(raw["has_uint32"]),
+            "uinteger": int(raw["uinteger"])}
+
+
+def rng_from_state(value: Any) -> np.random.Generator:
+    """A new Generator at the position ``rng_state`` recorded (``ModelError`` if it is
+    not one)."""
+    if not isinstance(value, Mapping) or set(value) != _RNG_KEYS:
+        raise ModelError("The random generator's state must be a table with "
+                         f"{', '.join(sorted(_RNG_KEYS))}.")
+    kind = value["bit_generator"]
+    if kind not in _RNG_KINDS:
+        raise ModelError(f"Unknown random generator {kind!r}; expected {' or '.join(_RNG_KINDS)}.")
+
+    def number(name: str) -> int:
+        words = np.asarray(value[name])
+        if words.shape != (2,) or words.dtype.kind not in "ui" or np.any(words < 0):
+            raise ModelError(f"The random generator's {name} must be two 64-bit words.")
+        high, low = (int(w) for w in words)
+        return (high << 64) | low
+
+    def small(name: str, limit: int) -> int:
+        n = value[name]
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, numbers.Integral) or not 0 <= n < limit:
+            raise ModelError(f"The random generator's {name} must be a whole number "
+                             f"from 0 to {limit - 1}, not {n!r}.")
+        return int(n)
+
+    bit_generator = getattr(np.random, kind)()
+    bit_generator.state = {"bit_generator": kind,
+                           "state": {"state": number("state"), "inc": number("inc")},
+                           "has_uint32": small("has_uint32", 2),
+                           "uinteger": small("uinteger", 1 << 32)}
+    return np.random.Generator(bit_generator)
 
 
 def state_finite(state: State) -> bool:

@@ -49,6 +49,7 @@ distance of each sample to its nearest centroid (same as ``error(X)``).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from math import dist
 from types import MappingProxyType
 from typing import Any
@@ -72,6 +73,10 @@ class CompetitiveLayer(Model):
     #: watch the dead neurons come alive.
     live_params = MappingProxyType({"learning_rate": LEARNING_RATE,
                                     "conscience": LiveParam(bool)})
+    #: The size of the last data seen, which sets the conscience's per-sample rate of
+    #: ``step_details`` (the frequencies and win counts are in the state itself). The
+    #: data a reset() re-initialises from is not carried: it is the caller's data.
+    training_extras = ("epoch_size",)
 
     #: DeSieno's bias factor C (see module docstring).
     CONSCIENCE_BIAS = 10.0
@@ -340,3 +345,15 @@ class CompetitiveLayer(Model):
         self.win_counts = counts.astype(np.int64)
         self.win_frequency = freq
         self.data_scale = scale
+
+    def _get_training_extras(self) -> State:
+        return {"epoch_size": int(self._epoch_size)}
+
+    def _prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
+        size = extras["epoch_size"]
+        if isinstance(size, (bool, np.bool_)) or not isinstance(size, (int, np.integer)) or size < 1:
+            raise ModelError(f"epoch_size must be a whole number of at least 1, not {size!r}.")
+
+        def apply() -> None:
+            self._epoch_size = int(size)
+        return apply

@@ -20,10 +20,23 @@ iteration of the classic hand-written loop::
 ``partial_fit`` returns the error on the whole ``X`` measured *after* the epoch, so it
 equals ``error(X, y)`` called right after. L2 adds ``l2 * W`` to each weight gradient
 (biases are not decayed) and is not included in the reported error.
+
+Training state: ``set_state`` gives the network new weights and so forgets the
+optimiser's memory of the old ones (momentum's velocity, Adam's moments and step count);
+``get_training_state`` / ``set_training_state`` carry it as ``"optimizer"``::
+
+    {"name": "sgd"}
+    {"name": "momentum", "velocity": M}
+    {"name": "adam", "t": mini-batches seen, "m": M, "s": M}
+
+where each M is None before the first update, else laid out like the state,
+``{"weights": [array or None per layer], "biases": [...] or None}``.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from itertools import pairwise
 from types import MappingProxyType
 from typing import Any
 
@@ -46,6 +59,7 @@ class MLP(Model):
         "batch_size": LiveParam(int, min=1, optional=True),
         "l2": LiveParam(float, min=0.0, max=1.0),
     })
+    training_extras = ("optimizer",)
 
     def __init__(
         self,
@@ -386,7 +400,8 @@ class MLP(Model):
         """Assign copies of ``state``'s arrays after checking every shape.
 
         The optimizer's memory (momentum, Adam moments) is cleared: it belonged to the
-        old weights.
+        old weights (and after a diverged epoch it is NaN or huge). To continue training
+        exactly, use ``set_training_state``.
         """
         sizes = self.layer_sizes
         n_layers = len(sizes) - 1
@@ -416,6 +431,26 @@ class MLP(Model):
         setattr(self, name, value)
         if name == "learning_rate" and self._opt is not None:
             self._opt.learning_rate = value  # the optimiser's own copy
+
+    # ------------------------------------------------------------ training state
+    def _get_training_extras(self) -> State:
+        self._resolve()
+        return {"optimizer": nn.optimizer_state(self._opt, self._slot_layout())}
+
+    def _prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
+        self._resolve()
+        return nn.prepare_optimizer_state(self._opt, extras["optimizer"], self._slot_layout())
+
+    def _slot_layout(self) -> nn.SlotLayout:
+        """Which optimizer slot is which array (partial_fit: weights[i] is slot 2i,
+        biases[i] slot 2i + 1), laid out like the state."""
+        sizes = self.layer_sizes
+        pairs = list(pairwise(sizes))
+        return {
+            "weights": [(2 * i, shape, f"weights[{i}]") for i, shape in enumerate(pairs)],
+            "biases": [(2 * i + 1, (n_out,), f"biases[{i}]") for i, (_, n_out) in enumerate(pairs)]
+            if self.bias else None,
+        }
 
 
 def _as_shape(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:

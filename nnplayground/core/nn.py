@@ -20,7 +20,8 @@ error) that the training loop checks, never a warning.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from typing import Any
 
 import numpy as np
 
@@ -155,15 +156,39 @@ class Optimizer:
     ``update(i, param, grad)`` handles parameter number ``i`` (its slot in the
     optimizer's own state); ``grad`` may be overwritten. ``reset()`` forgets the state
     (velocities, moments), e.g. after weights were typed in by hand.
+
+    ``get_state()`` / ``set_state()`` carry that memory exactly, so training can go on
+    elsewhere: ``memories`` names the per-parameter arrays (each a dict slot -> array,
+    slots without an entry yet are simply absent), ``counters`` the whole numbers.
+    ``set_state`` trusts its input: the network that owns the slots checks the shapes.
     """
 
     name = ""
+    #: Names of the per-parameter memories, each a dict slot -> array.
+    memories: tuple[str, ...] = ()
+    #: Names of the whole-number counters (Adam's step count).
+    counters: tuple[str, ...] = ()
 
     def __init__(self, learning_rate: float) -> None:
         self.learning_rate = float(learning_rate)
 
     def reset(self) -> None:
         """Forget accumulated state."""
+
+    def get_state(self) -> dict[str, Any]:
+        """Copies: ``{memory: {slot: array}, counter: int}`` for this optimizer's names."""
+        state: dict[str, Any] = {c: int(getattr(self, c)) for c in self.counters}
+        for m in self.memories:
+            state[m] = {i: a.copy() for i, a in getattr(self, "_" + m).items()}
+        return state
+
+    def set_state(self, state: dict[str, Any]) -> None:
+        """Take a ``get_state()`` (arrays copied as float64)."""
+        for c in self.counters:
+            setattr(self, c, int(state[c]))
+        for m in self.memories:
+            setattr(self, "_" + m, {int(i): np.array(a, dtype=np.float64)
+                                    for i, a in state[m].items()})
 
     def begin_step(self) -> None:
         """Called once per mini-batch before the parameters' updates."""
@@ -186,19 +211,20 @@ class Momentum(Optimizer):
     """Heavy ball: ``v = mu * v - lr * grad``; ``param += v``."""
 
     name = "momentum"
+    memories = ("velocity",)
 
     def __init__(self, learning_rate: float, momentum: float = 0.9) -> None:
         super().__init__(learning_rate)
         self.momentum = float(momentum)
-        self._v: dict[int, Array] = {}
+        self._velocity: dict[int, Array] = {}
 
     def reset(self) -> None:
-        self._v = {}
+        self._velocity = {}
 
     def update(self, i: int, param: Array, grad: Array) -> None:
-        v = self._v.get(i)
+        v = self._velocity.get(i)
         if v is None or v.shape != param.shape:
-            v = self._v[i] = np.zeros_like(param)
+            v = self._velocity[i] = np.zeros_like(param)
         v *= self.momentum
         grad *= self.learning_rate
         v -= grad
@@ -209,6 +235,9 @@ class Adam(Optimizer):
     """Adam (Kingma & Ba 2015) with bias-corrected first and second moments."""
 
     name = "adam"
+    #: m: first moments, s: second moments, t: mini-batches seen (the bias correction).
+    memories = ("m", "s")
+    counters = ("t",)
 
     def __init__(
         self, learning_rate: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
@@ -248,6 +277,89 @@ class Adam(Optimizer):
         np.divide(m, step_, out=step_)
         step_ *= self._lr_t
         param -= step_
+
+
+# ------------------------------------------------------ optimizer memory in a file
+#: Where a network keeps each optimizer slot, laid out like its state: for "weights"
+#: and "biases" (None without biases) a list of (slot, shape, name) per layer.
+SlotLayout = dict[str, list[tuple[int, tuple[int, ...], str]] | None]
+
+
+def optimizer_state(opt: Optimizer, layout: SlotLayout) -> dict[str, Any]:
+    """``opt``'s memory as copies laid out like the network's state::
+
+        {"name": "sgd"} | {"name": "momentum", "velocity": M}
+        | {"name": "adam", "t": int, "m": M, "s": M}
+
+    each M None before the first update, else ``{"weights": [array or None, ...],
+    "biases": [...] or None}`` (None: a slot not updated yet)."""
+    raw = opt.get_state()
+    state: dict[str, Any] = {"name": opt.name}
+    for c in opt.counters:
+        state[c] = raw[c]
+    for m in opt.memories:
+        slots = raw[m]
+        state[m] = None if not slots else {
+            part: None if entries is None else [slots.get(slot) for slot, _, _ in entries]
+            for part, entries in layout.items()
+        }
+    return state
+
+
+def prepare_optimizer_state(opt: Optimizer, value: Any, layout: SlotLayout) -> Callable[[], None]:
+    """Check an ``optimizer_state`` for ``opt`` (``ModelError``, nothing changed) and
+    return what assigns it."""
+    if not isinstance(value, Mapping):
+        raise ModelError("The optimizer's state must be a table.")
+    expected = {"name", *opt.counters, *opt.memories}
+    if value.get("name") != opt.name or set(value) != expected:
+        raise ModelError(
+            f"The optimizer's state does not fit this network's {opt.name!r} optimizer "
+            f"(it needs {', '.join(sorted(expected))}).")
+    raw: dict[str, Any] = {}
+    for c in opt.counters:
+        n = value[c]
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)) or n < 0:
+            raise ModelError(f"The optimizer's {c} must be a whole number >= 0, not {n!r}.")
+        raw[c] = int(n)
+    for m in opt.memories:
+        raw[m] = _memory_slots(value[m], m, layout)
+    if any(set(raw[m]) != set(raw[opt.memories[0]]) for m in opt.memories):
+        raise ModelError(f"The optimizer's {' and '.join(opt.memories)} must cover the same "
+                         "weights.")
+    return lambda: opt.set_state(raw)
+
+
+def _memory_slots(value: Any, what: str, layout: SlotLayout) -> dict[int, Array]:
+    """Slot -> float64 array from one M of ``optimizer_state``, every shape checked."""
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping) or set(value) != set(layout):
+        raise ModelError(f"The optimizer's {what} must be None or a table of "
+                         f"{' and '.join(layout)}.")
+    slots: dict[int, Array] = {}
+    for part, entries in layout.items():
+        arrays = value[part]
+        if entries is None:
+            if arrays is not None:
+                raise ModelError(f"This network has no {part}, so the optimizer's {what} has none.")
+            continue
+        if not isinstance(arrays, (list, tuple)) or len(arrays) != len(entries):
+            raise ModelError(f"The optimizer's {what} needs {len(entries)} entries for the {part}.")
+        for arr, (slot, shape, name) in zip(arrays, entries):
+            if arr is None:
+                continue
+            try:
+                arr = np.asarray(arr, dtype=np.float64)
+            except (TypeError, ValueError):
+                raise ModelError(f"The optimizer's {what} for {name} must be numbers.") from None
+            if arr.shape != shape:
+                raise ModelError(f"The optimizer's {what} for {name} must have shape {shape}, "
+                                 f"got {arr.shape}.")
+            # Not checked for NaN/inf: a copy is faithful (an overflowed second moment
+            # leaves its weight finite), and a restore must not fail.
+            slots[slot] = arr
+    return slots
 
 
 def make_optimizer(name: str, learning_rate: float) -> Optimizer:

@@ -19,6 +19,7 @@ Shapes: ``weights`` (n_inputs,), ``bias`` a float or None.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -78,6 +79,8 @@ class Perceptron(Model):
 
     kind = "perceptron"
     live_params = MappingProxyType({"learning_rate": LEARNING_RATE})
+    #: Whether the last epoch made no mistake (``converged``; set_state clears it).
+    training_extras = ("converged",)
 
     def __init__(
         self,
@@ -296,3 +299,15 @@ class Perceptron(Model):
             b = None
         self.weights, self.bias = w, b
         self._converged = False
+
+    def _get_training_extras(self) -> State:
+        return {"converged": bool(self._converged)}
+
+    def _prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
+        converged = extras["converged"]
+        if not isinstance(converged, (bool, np.bool_)):
+            raise ModelError(f"'converged' must be True or False, not {converged!r}.")
+
+        def apply() -> None:
+            self._converged = bool(converged)
+        return apply

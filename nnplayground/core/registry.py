@@ -6,6 +6,14 @@ registry costs nothing and never fails because one model module is broken or mis
 
 ``model_to_dict`` / ``model_from_dict`` are the one place that turns a model into data
 and back; ``nnplayground.core.session`` turns that data into JSON.
+
+A saved model carries its whole training state (``Model.get_training_state``), so that
+training goes on after loading exactly as it would have: ``"state"`` holds the
+``get_state()`` entries as before plus one more, ``"training"``, with the rest (random
+generator, optimiser memory, ...; the epoch is ``"epoch"`` beside it). Files written
+before have no ``"training"`` entry and load as they always did: the weights and the
+epoch, with the generator of a model just built from its settings and an empty optimiser
+memory.
 """
 
 from __future__ import annotations
@@ -28,6 +36,9 @@ _BUILTIN: dict[str, tuple[str, str]] = {
 
 #: Kinds added at run time with ``register_model`` (plug-ins, test doubles).
 _EXTRA: dict[str, type[Model]] = {}
+
+#: The entry of a saved state holding the training state beyond the weights and epoch.
+TRAINING_KEY = "training"
 
 
 class _ModelClasses(Mapping):
@@ -107,13 +118,15 @@ def model_from_config(kind: str, config: Mapping[str, Any] | None = None) -> Mod
 
 def model_to_dict(model: Model) -> dict[str, Any]:
     """``{"kind", "config", "state", "epoch"}``; state values are copies (arrays stay
-    NumPy arrays; ``nnplayground.core.session`` encodes them)."""
-    return {
-        "kind": model.kind,
-        "config": model.get_config(),
-        "state": model.get_state(),
-        "epoch": int(model.epoch),
-    }
+    NumPy arrays; ``nnplayground.core.session`` encodes them). ``state`` is
+    ``get_state()`` plus ``"training"``: the training state without params and epoch."""
+    training = model.get_training_state()
+    state = dict(training.pop("params"))
+    if TRAINING_KEY in state:
+        raise ModelError(f"A {model.kind} model's state may not use the name {TRAINING_KEY!r}.")
+    epoch = training.pop("epoch")
+    state[TRAINING_KEY] = training
+    return {"kind": model.kind, "config": model.get_config(), "state": state, "epoch": epoch}
 
 
 def model_from_dict(d: Mapping[str, Any]) -> Model:
@@ -136,16 +149,24 @@ def model_from_dict(d: Mapping[str, Any]) -> Model:
     state = d["state"]
     if not isinstance(state, Mapping):
         raise ModelError(f"The saved weights of the {kind} model must be a table of arrays.")
+    state = dict(state)
+    training = state.pop(TRAINING_KEY, None)
     _check_state_matches(kind, state, model.get_state())
     if not _all_finite(state):
         raise ModelError(f"The saved weights of the {kind} model contain NaN or infinite values.")
+    if training is not None and (not isinstance(training, Mapping)
+                                 or {"params", "epoch"} & set(training)):
+        raise ModelError(f"The saved training state of the {kind} model is not valid.")
     try:
-        model.set_state(dict(state))
+        if training is None:  # written before training states were saved
+            model.set_state(state)
+            model.epoch = int(epoch)
+        else:
+            model.set_training_state({**training, "params": state, "epoch": int(epoch)})
     except ModelError:
         raise
     except (TypeError, ValueError, KeyError, IndexError) as exc:
         raise ModelError(f"The saved weights do not fit the {kind} model: {exc}") from exc
-    model.epoch = int(epoch)
     return model
 
 
