@@ -1,6 +1,6 @@
 """What the main window trains on, kept apart from the widgets.
 
-``TrainingData`` turns the editable points into what a model wants (train/test split,
+``TrainingData`` turns copies of the points into what a model wants (train/test split,
 targets per model kind) and is read from the training thread; ``bounds_for`` picks the
 canvas's fixed axes for a data set. No widgets here.
 """
@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Callable
 
 import numpy as np
 
-from nnplayground.core.points import PointSet
+from nnplayground.core.points import PointState
+from nnplayground.core.state import SplitSpec
 
 #: Knuth's multiplicative hash constant: spreads consecutive point ids over [0, 2^32).
 _GOLDEN = 2654435761
@@ -45,42 +45,55 @@ def targets_for(kind: str, labels: np.ndarray, n_classes: int):
 class TrainingData:
     """Thread-safe source of ``(X_train, y_train, X_test, y_test)`` for the loop.
 
-    Arrays are rebuilt only when the points, the split or the model kind changed.
+    The GUI sends it data, it never reads the GUI's objects: ``set_points`` takes a copy
+    of the points (a ``PointState`` nobody changes afterwards) and ``configure`` the model
+    kind, class count and split. This is the seam a training process will sit behind:
+    both calls are plain values that could as well travel through a pipe. Arrays are
+    rebuilt only when one of them changed.
     """
 
-    def __init__(self, points: Callable[[], PointSet]) -> None:
-        # A getter, not the set: loading 3-D data swaps in a new PointSet.
-        self._get_points = points
+    def __init__(self) -> None:
         self._lock = threading.Lock()
-        self.kind = "mlp"
-        self.n_classes = 2
-        self.test_ratio = 0.0
-        self.split_seed = 0
-        self._key: tuple | None = None
+        self._points = PointState(np.zeros((0, 2)), np.zeros(0, np.int64), np.zeros(0, np.int64),
+                                  None, 0)
+        self._setup: tuple = ("mlp", 2, SplitSpec())
+        self._serial = 0  # grows with every change
+        self._built_for = -1
         self._cached: tuple = (np.zeros((0, 2)), None, None, None)
 
-    def configure(self, kind: str, n_classes: int, test_ratio: float, split_seed: int) -> None:
+    def set_points(self, points: PointState) -> None:
         with self._lock:
-            self.kind, self.n_classes = kind, int(n_classes)
-            self.test_ratio, self.split_seed = float(test_ratio), int(split_seed)
+            self._points = points
+            self._serial += 1
+
+    def configure(self, kind: str, n_classes: int, split: SplitSpec) -> None:
+        setup = (str(kind), int(n_classes), split)
+        with self._lock:
+            if setup != self._setup:
+                self._setup = setup
+                self._serial += 1
+
+    @property
+    def points(self) -> PointState:
+        """The latest points sent (all of them, held-out ones included)."""
+        with self._lock:
+            return self._points
 
     def __call__(self) -> tuple:
-        points = self._get_points()
-        version = points.version  # read first: a stale key only costs a rebuild later
         with self._lock:
-            key = (points, version, self.kind, self.n_classes, self.test_ratio, self.split_seed)
-            if key != self._key:
-                # Copied only when something changed: this runs before every epoch.
-                state = points.state()
-                mask = held_out_mask(state.ids, self.test_ratio, self.split_seed)
-                y = targets_for(self.kind, state.labels, self.n_classes)
+            if self._built_for != self._serial:
+                # Rebuilt only when something changed: this runs before every epoch.
+                kind, n_classes, split = self._setup
+                state = self._points
+                mask = held_out_mask(state.ids, split.test_ratio, split.seed)
+                y = targets_for(kind, state.labels, n_classes)
                 train = ~mask
                 self._cached = (
                     state.X[train], None if y is None else y[train],
                     state.X[mask] if mask.any() else None,
                     None if (y is None or not mask.any()) else y[mask],
                 )
-                self._key = key
+                self._built_for = self._serial
             return self._cached
 
     def split_counts(self) -> tuple[int, int]:

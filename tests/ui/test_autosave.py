@@ -27,7 +27,7 @@ def test_closing_keeps_points_model_and_history_for_the_next_start(qtbot, isolat
     X, y = w.points.point_set.arrays()
     state = w.trainer.model.get_state()
     w.actions_.play.trigger()  # closing mid-training must keep the work too
-    qtbot.waitUntil(lambda: w._last_epoch > 3, timeout=10000)
+    qtbot.waitUntil(lambda: w.live.last_epoch > 3, timeout=10000)
     w.close()
     assert w.actions_.autosave_path().exists()
 

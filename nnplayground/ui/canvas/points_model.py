@@ -22,6 +22,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui
 
 from nnplayground.core.points import PointSet, PointState
+from nnplayground.core.state import DatasetSpec
 
 _MERGE_MOVE = 1
 _MERGE_CLUSTER = 2
@@ -113,28 +114,14 @@ class _MoveCommand(_Command):
         return True
 
 
-class _LabelCommand(_Command):
-    def __init__(self, model, point_id: int, label: int):
-        super().__init__(model, "Change class of point")
-        self._id, self._label, self._old = point_id, label, None
-
-    def redo(self):
-        self._old = self._model.point_set.set_label(self._id, self._label)
-        self._notify()
-
-    def undo(self):
-        self._model.point_set.set_label(self._id, self._old)
-        self._notify()
-
-
 class _StateCommand(_Command):
     """Replaces the whole set (or swaps in another set when the dimension changes)."""
 
     def __init__(self, model, text: str, X, labels, class_names, ids=None,
-                 current_after: int | None = None, meta: dict | None = None):
+                 current_after: int | None = None, dataset: DatasetSpec | None = None):
         super().__init__(model, text, classes=True)
         self._new = (X, labels, class_names, ids)
-        self._meta = (model.dataset_meta, model.dataset_meta if meta is None else dict(meta))
+        self._dataset = (model.dataset, model.dataset if dataset is None else dataset)
         self._before_set: PointSet | None = None
         self._before: PointState | None = None
         self._after_set: PointSet | None = None
@@ -156,18 +143,18 @@ class _StateCommand(_Command):
         elif self._after_set is self._before_set:
             self._after_set.restore(self._after)
         # The meta data first: handlers of the signals below read it.
-        self._swap_in(self._after_set, self._meta[1], self._current[1])
+        self._swap_in(self._after_set, self._dataset[1], self._current[1])
 
     def undo(self):
         if self._after_set is self._before_set:
             self._before_set.restore(self._before)
         self._current = (self._current[0], self._model.current_class)
-        self._swap_in(self._before_set, self._meta[0], self._current[0])
+        self._swap_in(self._before_set, self._dataset[0], self._current[0])
 
-    def _swap_in(self, point_set, meta, current) -> None:
+    def _swap_in(self, point_set, dataset, current) -> None:
         model = self._model
-        # The meta data first: handlers of the signals below read it.
-        model.dataset_meta = meta
+        # The data set's description first: handlers of the signals below read it.
+        model.dataset = dataset
         model.replacing = True  # listeners may wait for dataset_replaced instead
         try:
             model._set_point_set(point_set)
@@ -205,7 +192,7 @@ class PointsModel(QtCore.QObject):
     current_class_changed = QtCore.Signal(int)
     dim_changed = QtCore.Signal(int)
     #: after a whole data set was swapped in or back (preset, undo of a preset, session):
-    #: the window re-reads ``dataset_meta`` (preset name, seed, true centres, ...).
+    #: ``dataset`` (where it came from, true centres, ...) has come with it.
     dataset_replaced = QtCore.Signal()
 
     def __init__(self, point_set: PointSet | None = None, parent=None):
@@ -219,9 +206,9 @@ class PointsModel(QtCore.QObject):
         self._ps = point_set
         self._current = 0
         self._drag_serial = 0
-        #: what the window knows about the current data set (preset, seed, noise, true
-        #: centres); travels with preset loads through undo and redo.
-        self.dataset_meta: dict = {}
+        #: where the points came from (preset, seed, noise, true centres, file name);
+        #: travels with whole data sets through undo and redo.
+        self.dataset = DatasetSpec()
         #: True while a whole data set is being swapped in: ``changed`` and
         #: ``classes_changed`` are then followed by ``dataset_replaced``.
         self.replacing = False
@@ -322,17 +309,13 @@ class PointsModel(QtCore.QObject):
         """Close the current merged move: the next move is a new undo step."""
         self._drag_serial += 1
 
-    def set_point_label(self, point_id: int, label: int) -> None:
-        self._check_label(int(label))
-        self._ps.index_of(int(point_id))
-        self.undo_stack.push(_LabelCommand(self, int(point_id), int(label)))
-
     def replace_all(self, X, labels, class_names: Sequence[str] | None = None,
-                    name: str | None = None, meta: dict | None = None) -> None:
+                    name: str | None = None, dataset: DatasetSpec | None = None) -> None:
         """Swap in a whole data set X (n, d), labels (n,) (a preset), undoably.
 
         ``class_names`` None keeps the current names. ``name`` makes the undo text
-        "Load preset <name>". A different ``d`` swaps in a new PointSet.
+        "Load <name>"; ``dataset`` says where the points came from (None: the user's
+        own). A different ``d`` swaps in a new PointSet.
         """
         X = np.array(X, dtype=np.float64, ndmin=2)
         labels = np.asarray(labels).ravel()
@@ -344,15 +327,19 @@ class PointsModel(QtCore.QObject):
             raise ValueError(f"Need X (n, d) finite and n labels, got {X.shape}, {labels.shape}.")
         if labels.size and (labels.min() < 0 or labels.max() >= len(names)):
             raise ValueError(f"Labels must lie in 0..{len(names) - 1}.")
-        text = f"Load preset {name}" if name else "Replace points"
-        self.undo_stack.push(_StateCommand(self, text, X, labels, names, meta=meta))
+        what = "preset " if dataset is None or dataset.is_preset else ""
+        text = f"Load {what}{name}" if name else "Replace points"
+        self.undo_stack.push(_StateCommand(self, text, X, labels, names,
+                                           dataset=dataset or DatasetSpec()))
 
     def clear(self) -> None:
-        """Remove every point (one undo step); the classes stay."""
+        """Remove every point (one undo step); the classes stay, and what is placed next
+        is the user's own data (no preset, seed or cluster centres any more)."""
         if len(self._ps):
             empty = np.zeros((0, self.n_dims))
             self.undo_stack.push(_StateCommand(
-                self, "Clear points", empty, np.zeros(0, dtype=np.int64), self.class_names))
+                self, "Clear points", empty, np.zeros(0, dtype=np.int64), self.class_names,
+                dataset=DatasetSpec()))
 
     # ------------------------------------------------------------------ classes
     def add_class(self, name: str | None = None) -> int:

@@ -24,9 +24,14 @@ from PySide6.QtWidgets import (
 
 from nnplayground.core import datasets
 
-from nnplayground.ui.panels.panel_widgets import SeedBox, color_swatch, describe, message_label
+from nnplayground.ui.panels.panel_widgets import (
+    SeedBox,
+    assign_control_ids,
+    color_swatch,
+    describe,
+    message_label,
+)
 from nnplayground.ui.window.space_key import SPACE_IS_TEXT
-# Re-exported: it lived here before panel_widgets existed.
 
 MAX_CLASSES = 8
 
@@ -85,6 +90,7 @@ class DataPanel(QWidget):
         outer.addWidget(self._build_class_group(), 1)
         self.set_classes(["Class 1", "Class 2"])
         self.setMinimumWidth(240)
+        assign_control_ids(self, "data")
 
     # ---------------------------------------------------------------- construction
     def _build_data_group(self) -> QGroupBox:
@@ -94,6 +100,12 @@ class DataPanel(QWidget):
 
         self.preset_combo = QComboBox()
         model = self.preset_combo.model()
+        # Row 0 names data that is no preset (own points, an imported file); it is shown,
+        # never chosen, and hidden from the list while the data is a preset.
+        self.preset_combo.addItem("Your own points")
+        model.item(0).setFlags(Qt.ItemFlag.NoItemFlags)
+        self._view_of_combo = self.preset_combo.view()
+        self._view_of_combo.setRowHidden(0, True)
         names = preset_names()
         for group in PRESET_GROUPS:
             members = [n for n in names if preset_group(n) == group]
@@ -109,7 +121,7 @@ class DataPanel(QWidget):
                 self.preset_combo.addItem("  " + name, name)
         describe(self.preset_combo, "Preset dataset",
                  "Load a ready-made dataset (replaces the points; Ctrl+Z brings them back)")
-        self.preset_combo.setCurrentIndex(1)  # the first entry under the first heading
+        self.preset_combo.setCurrentIndex(2)  # the first entry under the first heading
         form.addRow("Preset", self.preset_combo)
 
         self.noise_slider, self.noise_label = self._percent_slider(
@@ -222,6 +234,23 @@ class DataPanel(QWidget):
                 self.preset_combo.setCurrentIndex(index)
             self._update_noise_enabled()
 
+    def show_dataset(self, dataset) -> None:
+        """Say what the data is (a ``DatasetSpec``): a preset with its seed and noise, or
+        the user's own or imported points, for which seed, noise and Regenerate do not
+        apply and are disabled."""
+        preset = dataset.is_preset
+        if preset:
+            self.set_preset(dataset.preset)
+            self.set_seed(dataset.seed)
+            self.set_noise(dataset.noise)
+        else:
+            self.preset_combo.setItemText(0, dataset.describe())
+            with QSignalBlocker(self.preset_combo):
+                self.preset_combo.setCurrentIndex(0)
+        self.seed_box.setEnabled(preset)
+        self.regenerate_button.setEnabled(preset)
+        self._update_noise_enabled()
+
     def set_noise(self, noise: float) -> None:
         with QSignalBlocker(self.noise_slider):
             self.noise_slider.setValue(round(noise * 100))
@@ -265,6 +294,8 @@ class DataPanel(QWidget):
 
     def _on_preset_combo_activated(self, index: int) -> None:
         if self.preset_combo.itemData(index) is not None:
+            self.seed_box.setEnabled(True)
+            self.regenerate_button.setEnabled(True)
             self._update_noise_enabled()
             self._request_preset()
 
@@ -321,7 +352,7 @@ class DataPanel(QWidget):
         self.class_list.setCurrentRow(len(self._names) - 1)  # emits current_class_changed
 
     def _update_noise_enabled(self) -> None:
-        self.noise_slider.setEnabled(preset_uses_noise(self.preset()))
+        self.noise_slider.setEnabled(bool(self.preset()) and preset_uses_noise(self.preset()))
 
     def _update_class_buttons(self) -> None:
         self.add_class_button.setEnabled(len(self._names) < MAX_CLASSES)

@@ -36,6 +36,7 @@ from nnplayground.ui.panels.panel_widgets import (
     HiddenLayersEditor,
     LearningRateEdit,
     SeedBox,
+    assign_control_ids,
     describe,
     format_number,
 )
@@ -117,6 +118,7 @@ class ModelPanel(QWidget):
             form.setContentsMargins(0, 0, 0, 0)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             build(form)
+            assign_control_ids(page, f"model.{keys[0]}")
             index = self.pages.addWidget(page)
             self._page_of.update({key: index for key in keys})
         outer.addWidget(self.pages)
@@ -136,6 +138,7 @@ class ModelPanel(QWidget):
                     field.changed.connect(partial(self._emit_live, name, field.read))
                 else:
                     field.changed.connect(self.config_changed)
+        assign_control_ids(self, "model")
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
         _select(self.kind_combo, "mlp")
         self._show_page()

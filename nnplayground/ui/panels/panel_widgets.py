@@ -45,6 +45,29 @@ def describe(widget: QWidget, name: str, tip: str) -> QWidget:
     return widget
 
 
+#: Widgets a user operates; each gets a stable id (its objectName) from its panel.
+_CONTROL_TYPES = ("QAbstractButton", "QComboBox", "QAbstractSpinBox", "QAbstractSlider",
+                  "QListWidget", "QLineEdit")
+
+
+def assign_control_ids(root: QWidget, prefix: str) -> None:
+    """Name every control under ``root`` ``<prefix>.<accessible name as snake_case>``
+    (e.g. ``model.mlp.learning_rate``): a stable id by which a lesson locks or hides it
+    and a test finds it. Controls that already have an id, or have no accessible name
+    (the line edit inside a spin box), are left as they are."""
+    for widget in root.findChildren(QWidget):
+        if widget.objectName() or not widget.accessibleName():
+            continue
+        if not any(widget.inherits(kind) for kind in _CONTROL_TYPES):
+            continue
+        if widget.inherits("QLineEdit") and widget.parentWidget() is not None and (
+                widget.parentWidget().inherits("QAbstractSpinBox")
+                or widget.parentWidget().inherits("QComboBox")):
+            continue
+        slug = "".join(c if c.isalnum() else "_" for c in widget.accessibleName().lower())
+        widget.setObjectName(f"{prefix}.{'_'.join(filter(None, slug.split('_')))}")
+
+
 def color_swatch(index: int, size: int = 14) -> QIcon:
     """A filled square in class ``index``'s Okabe-Ito colour."""
     pixmap = QPixmap(size, size)

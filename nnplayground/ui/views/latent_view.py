@@ -45,6 +45,11 @@ class LatentView(pg.PlotWidget):
                              brush=[b for b, f in zip(brushes, finite) if f])
         self.getPlotItem().getViewBox().autoRange(padding=0.1)
 
+    def clear_codes(self) -> None:
+        """No codes: a new model has not encoded anything yet. (Not ``clear``: PlotWidget
+        forwards that name to its PlotItem, which would remove the scatter itself.)"""
+        self.set_codes(None)
+
     def _brush(self, k: int):
         # mkBrush per point per frame is the slow part of a scatter; cache by class
         if k not in self._brushes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore, QtWidgets
 
+from nnplayground.core.state import ViewRequest
 from nnplayground.core.view_model import TrailBuffer, view_data
 
 SURFACE_RESOLUTION = 100
@@ -14,18 +15,24 @@ class LiveViews(QtCore.QObject):
     """Keeps the window's views in step with its model; the window owns the widgets.
 
     ``last_state``/``last_epoch`` are the model as last drawn: while training runs, the
-    training thread owns the model and these are what a saved session holds."""
+    training thread owns the model and these are what a saved session holds.
 
-    def __init__(self, window) -> None:
+    The training thread computes frames from ``request`` (a frozen ``ViewRequest``,
+    replaced whole when the canvas's axes or visible range change) and the points the
+    controller last sent to the trainer; it reads no widget."""
+
+    def __init__(self, window, controller) -> None:
         super().__init__(window)
         self.w = window
+        self.controller = controller
         self.trails = TrailBuffer(maxlen=40)
         self.last_state = None
         self.last_epoch = 0
         self.view3d = None
         self._points_in_3d = None  # (point set, version) the 3-D view shows
         self._n_in_3d = 0
-        self._surface_bounds = window.canvas.bounds
+        self.request = ViewRequest(tuple(window.canvas.projection_axes), tuple(window.canvas.bounds),
+                                   SURFACE_RESOLUTION)
         window.canvas.view_box.sigRangeChanged.connect(self._on_canvas_range_changed)
 
     def reset(self, model) -> None:
@@ -57,21 +64,24 @@ class LiveViews(QtCore.QObject):
 
     def compute_view(self, model):
         """Runs in the training thread for snapshots, in the GUI thread when idle."""
-        X, labels = self.w.points.point_set.arrays()
-        if len(X) == 0:
+        points, request = self.controller.data.points, self.request
+        if len(points.X) == 0:
             return None
-        axes = self.w.canvas.projection_axes
-        return view_data(model, X, self._surface_bounds, SURFACE_RESOLUTION, axes=axes,
-                         trails=self.trails, labels=labels)
+        return view_data(model, points.X, request.bounds, request.resolution, axes=request.axes,
+                         trails=self.trails, labels=points.labels)
 
     def _on_canvas_range_changed(self, *_args) -> None:
+        self.update_request()
+
+    def update_request(self) -> None:
         """The heatmap covers everything visible, not just the data box: the locked
         aspect ratio pads one axis, and TensorFlow Playground leaves no blank margin.
         The training thread reads the tuple; replacing it is atomic."""
         (x0, x1), (y0, y1) = self.w.canvas.view_box.viewRange()
-        bounds = (float(x0), float(x1), float(y0), float(y1))
-        if bounds != self._surface_bounds:
-            self._surface_bounds = bounds
+        request = ViewRequest(tuple(self.w.canvas.projection_axes),
+                              (float(x0), float(x1), float(y0), float(y1)), SURFACE_RESOLUTION)
+        if request != self.request:
+            self.request = request  # one attribute: the training thread sees old or new
             if not self.w.trainer.is_running():
                 self.refresh()
 
@@ -135,7 +145,7 @@ class LiveViews(QtCore.QObject):
             if winners is not None and len(winners) != len(X):
                 winners = colors = None  # computed before the latest edit
             view.set_points(X, labels=labels, winners=winners, neuron_colors=colors)
-            view.set_true_centroids(w._true_centroids)
+            view.set_true_centroids(self.controller.state.dataset.true_centroids)
             self._points_in_3d, self._n_in_3d = key, len(X)
         elif winners is None or len(winners) == self._n_in_3d:
             view.set_winners(winners, neuron_colors=colors)

@@ -1,26 +1,29 @@
-"""The playground window: data panel, canvas, model panel, controls and live views."""
+"""The playground window: data panel, canvas, model panel, controls and live views.
+
+The window lays out the widgets and wires them to the ``PlaygroundController``, which
+owns what the playground shows (``PlaygroundState``): panels send it intents, and the
+window shows every state it reports. One ``applied`` per transaction, one redraw."""
 
 from __future__ import annotations
 
-import numpy as np
+from dataclasses import replace
+
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core.datasets import PRESETS
-from nnplayground.core.points import PointSet
-from nnplayground.core.registry import MODEL_CLASSES
-from nnplayground.training.worker import TrainingController
+from nnplayground.core.state import DatasetSpec, ModelSpec, SplitSpec
+from nnplayground.training.data import bounds_for
 from nnplayground.ui.canvas.canvas_area import CanvasAreaWidget
-from nnplayground.ui.panels.data_panel import DataPanel
-from nnplayground.ui.views.decision_overlay import DecisionOverlay
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE, DigitPage
+from nnplayground.ui.panels.data_panel import DataPanel
+from nnplayground.ui.panels.model_panel import ModelPanel
+from nnplayground.ui.views.decision_overlay import DecisionOverlay
 from nnplayground.ui.views.error_view import ErrorCurveView
 from nnplayground.ui.views.latent_view import LatentView
-from nnplayground.ui.window.live_views import LiveViews
-from nnplayground.ui.panels.model_panel import ModelPanel
 from nnplayground.ui.views.network_view import NetworkView
-from nnplayground.training.data import TrainingData, bounds_for, held_out_mask
-from nnplayground.ui.canvas.points_model import PointsModel
+from nnplayground.ui.window.controller import Applied, PlaygroundController
+from nnplayground.ui.window.live_views import LiveViews
 from nnplayground.ui.window.window_actions import WindowActions
 
 DEFAULT_PRESET = "Circle"
@@ -38,25 +41,26 @@ class MainWindow(QtWidgets.QMainWindow):
         self.session_name = ""
         self.session_path: str | None = None
 
-        self.points = PointsModel(PointSet(2, ["Class 1", "Class 2"]), self)
-        self.data = TrainingData(lambda: self.points.point_set)
         # The loop waits >= interval plus part of an epoch between snapshots: 1/30 s gives
         # ~29 a second; 1/32 s gives ~30.5, so the views can draw 30 frames a second.
-        self.trainer = TrainingController(self, snapshot_interval=1 / 32)
-        self.trainer.set_data_source(self.data)
-        self.trainer.set_view_function(self._compute_view)
+        self.controller = PlaygroundController(self, snapshot_interval=1 / 32)
+        # The controller's parts, by their short names (the canvas, the views and the file
+        # commands are handed these).
+        self.points, self.data, self.trainer = (
+            self.controller.points, self.controller.data, self.controller.trainer)
 
         self._build_widgets()
+        self.trainer.set_view_function(self.live.compute_view)
         self.actions_ = WindowActions(self)
         self._connect()
         self.resize(1280, 800)
-        self._update_title()
+        self.update_title()
         restored = self.actions_.restore_settings() if restore_settings else False
         self._persist = restore_settings  # tests build windows that leave no trace
         if restore_settings:
             restored = self.actions_.restore_autosave() or restored
             self.actions_.start_autosave_timer()
-        if len(self.points) == 0:
+        if self.trainer.model is None:
             # The data panel shows its first preset (AND); a first start opens the demo.
             preset = (self.data_panel.preset() if restored else "") or DEFAULT_PRESET
             self.load_preset(preset, self.data_panel.seed(), self.data_panel.noise(),
@@ -86,7 +90,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.axes_combo, self.axes_row = centre.axes_combo, centre.axes_row
         self.centroid_table = centre.centroid_table
         self.overlay = DecisionOverlay(self.canvas.plot_item)
-        self.live = LiveViews(self)
+        self.live = LiveViews(self, self.controller)
 
         self.error_view = ErrorCurveView()
         self.error_view.setMinimumHeight(160)
@@ -137,85 +141,87 @@ class MainWindow(QtWidgets.QMainWindow):
         return self.live.ensure_3d_view()
 
     def _connect(self) -> None:
-        dp, mp = self.data_panel, self.model_panel
+        dp, mp, c = self.data_panel, self.model_panel, self.controller
         dp.preset_requested.connect(self._on_data_panel_preset_requested)
         dp.test_ratio_changed.connect(self._on_data_panel_test_ratio_changed)
         dp.classes_changed.connect(self._on_data_panel_classes_changed)
         dp.current_class_changed.connect(self._on_data_panel_current_class_changed)
         dp.clear_requested.connect(self.points.clear)
         dp.remove_class_requested.connect(self._on_data_panel_remove_class_requested)
-        mp.config_changed.connect(self.rebuild_model)
+        mp.config_changed.connect(self._on_model_panel_config_changed)
         mp.live_param_changed.connect(self._on_model_panel_live_param_changed)
         mp.hidden_lines_toggled.connect(self.overlay.set_show_hidden_lines)
+        c.applied.connect(self._on_controller_applied)
+        c.state_changed.connect(self._on_controller_state_changed)
+        c.message.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.points.changed.connect(self._on_points_changed)
-        self.points.dataset_replaced.connect(self._on_points_dataset_replaced)
         self.points.classes_changed.connect(self._on_points_classes_changed)
         self.points.current_class_changed.connect(dp.set_current_class)
         self.axes_combo.currentIndexChanged.connect(self._on_axes_combo_changed)
         self.canvas.status_message.connect(lambda text: self.statusBar().showMessage(text, 4000))
-        self.trainer.snapshot_ready.connect(self._on_trainer_snapshot_ready)
+        self.trainer.snapshot_ready.connect(self.live.on_snapshot)
         self.trainer.finished.connect(self._on_trainer_finished)
         self.trainer.failed.connect(self._on_trainer_failed)
         self.trainer.running_changed.connect(self.actions_.set_running)
 
-    # ------------------------------------------------------------------ data
+    # ------------------------------------------------------------------ intents
     def load_preset(self, name: str, seed: int = 0, noise: float = 0.0, undoable: bool = True) -> None:
         """Replace the points with a preset data set (undoable from the canvas: undo brings
         back the previous points together with their preset, seed and cluster centres)."""
-        self.trainer.stop_and_wait()
         dataset = PRESETS[name](seed=seed, noise=noise)
-        self._suggest_model(name, dataset)
-        meta = {"preset": name, "seed": int(seed), "noise": float(noise),
-                "true_centroids": dataset.centroids}
-        self.points.replace_all(dataset.X, dataset.y, dataset.class_names, name=name, meta=meta)
-        if not undoable:
-            self.points.undo_stack.clear()
-        self.statusBar().showMessage(f"Loaded “{name}” with seed {seed}", 4000)
+        spec = self._suggest_model(dataset)
+        self._apply(points=(dataset.X, dataset.y, dataset.class_names),
+                    dataset=DatasetSpec.from_preset(name, seed, noise, dataset.centroids),
+                    model=spec, undo_text=name, undoable=undoable,
+                    text=f"Loaded “{name}” with seed {seed}")
 
-    def _suggest_model(self, name: str, dataset) -> None:
-        """Data with true clusters sets the competitive layer to one neuron per cluster,
-        so choosing "Competitive layer" shows the clustering demo as the textbook does.
-        The model type itself stays the teacher's choice."""
+    def _suggest_model(self, dataset) -> ModelSpec:
+        """Data with true clusters gets one competitive neuron per cluster, so choosing
+        "Competitive layer" shows the clustering demo as the textbook does. The model type
+        itself stays the teacher's choice."""
+        spec = self.controller.state.model
+        if self.trainer.model is None:  # the first data set: the panel's settings
+            spec = self._panel_model_spec(dataset.X.shape[1], len(dataset.class_names))
         if dataset.centroids is not None:
-            with QtCore.QSignalBlocker(self.model_panel):
-                self.model_panel.competitive_neurons.setValue(len(dataset.centroids))
+            k = len(dataset.centroids)
+            self.model_panel.suggest_neurons(k)
+            if spec.kind == "competitive":
+                spec = ModelSpec(spec.kind, {**spec.config, "n_neurons": k}, panel=spec.panel)
+        return spec
 
-    @property
-    def _true_centroids(self) -> np.ndarray | None:
-        """The true cluster centres of the current data set, when it has them."""
-        return self.points.dataset_meta.get("true_centroids")
+    def _panel_model_spec(self, n_inputs: int | None = None, n_classes: int | None = None) -> ModelSpec:
+        kind, kwargs = self.model_panel.model_config(
+            self.points.n_dims if n_inputs is None else n_inputs,
+            self.points.n_classes if n_classes is None else n_classes)
+        return ModelSpec(kind, kwargs, panel=self.model_panel.kind_key())
 
-    def _on_points_dataset_replaced(self) -> None:
-        meta = self.points.dataset_meta
-        if meta.get("preset"):
-            self.data_panel.set_preset(meta["preset"])
-            self.data_panel.set_seed(int(meta.get("seed", 0)))
-            self.data_panel.set_noise(float(meta.get("noise", 0.0)))
-        X, _ = self.points.point_set.arrays()
-        self._after_data_replaced(X)
+    def apply(self, **changes) -> bool:
+        """The controller's transaction with a message instead of an exception; True when
+        it was applied."""
+        return self._apply(**changes)
 
-    def _after_data_replaced(self, X: np.ndarray) -> None:
-        three_d = self.points.n_dims == 3
-        self.centre.set_projection_choices(self.points.n_dims)
-        axes = self.canvas.projection_axes
-        if self.view3d is not None:
-            self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), three_d)
-        bounds = self.points.dataset_meta.get("bounds")
-        self.canvas.set_bounds(*(bounds if bounds is not None else bounds_for(X, axes)))
-        self.canvas.set_cluster_mode(self._true_centroids is not None)
-        self.centroid_table.setVisible(self._true_centroids is not None)
-        self.data_panel.set_classes(self.points.class_names)
-        if three_d:
-            view = self.ensure_3d_view()
-            self.tabs.setCurrentWidget(view)
-            view.reset_camera()
-        self.rebuild_model()
+    def _apply(self, **changes) -> bool:
+        try:
+            self.controller.apply(**changes)
+        except ValueError as exc:
+            self.show_banner(f"Cannot build this model: {exc}")
+            return False
+        return True
+
+    def rebuild_model(self) -> None:
+        """A fresh model from the model's settings and seed (Reset)."""
+        self.hide_banner()
+        self._apply(model=self.controller.state.model, text=self.controller.reset_text())
+
+    def _on_model_panel_config_changed(self) -> None:
+        self.hide_banner()
+        self._apply(model=self._panel_model_spec())
 
     def _on_data_panel_preset_requested(self, name: str, seed: int, noise: float) -> None:
         self.load_preset(name, seed, noise)
 
     def _on_data_panel_test_ratio_changed(self, ratio: float) -> None:
-        self._configure_data()
+        self.controller.set_split(SplitSpec(ratio, self.data_panel.seed()))
 
     def _on_data_panel_classes_changed(self, names: list) -> None:
         current = self.points.class_names
@@ -223,7 +229,7 @@ class MainWindow(QtWidgets.QMainWindow):
             if i < len(current) and current[i] != name:
                 self.points.rename_class(i, name)
         for name in names[len(current):]:
-            self.points.add_class(name)
+            self.controller.add_class(name)
 
     def _on_data_panel_current_class_changed(self, index: int) -> None:
         if 0 <= index < self.points.n_classes:
@@ -236,108 +242,112 @@ class MainWindow(QtWidgets.QMainWindow):
                 f"Class “{self.points.class_names[index]}” has {count} point(s). Remove the "
                 "class and its points? (Ctrl+Z brings them back.)") != QtWidgets.QMessageBox.StandardButton.Yes:
             return
-        self.points.remove_class(index)
-
-    def _on_points_changed(self) -> None:
-        if self.points.replacing:
-            return  # _on_points_dataset_replaced rebuilds and redraws, once
-        if not self.trainer.is_running():
-            self.refresh_views()
-        self._update_counts()
-
-    def _on_points_classes_changed(self) -> None:
-        if self.points.replacing:
-            return  # _on_points_dataset_replaced rebuilds and redraws, once
-        self.data_panel.set_classes(self.points.class_names)
-        model = self.trainer.model
-        kind = self.model_panel.model_config(self.points.n_dims, self.points.n_classes)[0]
-        if model is None or kind != model.kind or (kind == "mlp" and self._output_size_changed(model)):
-            self.rebuild_model()
-        else:
-            self._configure_data()
-
-    def _output_size_changed(self, model) -> bool:
-        wanted = 1 if self.points.n_classes <= 2 else self.points.n_classes
-        return model.layer_sizes[-1] != wanted
+        self.controller.remove_class(index)
 
     def _on_axes_combo_changed(self, index: int) -> None:
-        axes = self.axes_combo.itemData(index)
+        axes = tuple(self.axes_combo.itemData(index))
         self.canvas.projection_axes = axes
         X, _ = self.points.point_set.arrays()
         self.canvas.set_bounds(*bounds_for(X, axes))
+        self.controller.set_view(replace(self.controller.state.view, axes=axes))
+        self.live.update_request()
         self.refresh_views()
-
-    # ------------------------------------------------------------------ model
-    def _configure_data(self) -> None:
-        kind = self.trainer.model.kind if self.trainer.model is not None else "mlp"
-        ratio, seed = self.data_panel.test_ratio(), self.data_panel.seed()
-        self.data.configure(kind, self.points.n_classes, ratio, seed)
-        self.canvas.set_held_out(lambda ids: held_out_mask(ids, ratio, seed))
-        self._update_counts()
-
-    def rebuild_model(self) -> None:
-        """A fresh model from the model panel's settings and the seed (Reset)."""
-        self.trainer.stop_and_wait()
-        kind, kwargs = self.model_panel.model_config(self.points.n_dims, self.points.n_classes)
-        try:
-            model = MODEL_CLASSES[kind](**kwargs)
-        except (ValueError, TypeError) as exc:
-            self.show_banner(f"Cannot build this model: {exc}")
-            return
-        self.set_model(model)
-
-    def set_model(self, model, history=None) -> None:
-        self.trainer.set_model(model)
-        self._configure_data()
-        self.live.reset(model)
-        self.error_view.clear()
-        if history is not None:
-            self.error_view.append(history["train"], history["test"])
-        self.hide_banner()
-        names = self.points.class_names
-        if model.kind == "perceptron" and len(names) > 2:
-            # Not silently: one perceptron draws one line, so it learns one class at a time.
-            self.show_banner(f"A perceptron separates two groups: it learns “{names[1]}” "
-                             "against all the other classes.", warning=False)
-        self.refresh_views()
-        last = [h[-1] if history is not None and len(h) else None
-                for h in ((history or {}).get("train", ()), (history or {}).get("test", ()))]
-        self.actions_.update_readout(model.epoch, *last)
-        if model.kind == "autoencoder":
-            self.tabs.setCurrentWidget(self.latent_view)
-        elif self.points.n_dims != 3:
-            self.tabs.setCurrentWidget(self.network_view)
-        self.model_rebuilt.emit()
 
     def _on_model_panel_live_param_changed(self, name: str, value) -> None:
         model = self.trainer.model
         if model is None or name not in model.live_params:
             return  # not this model's setting: the panel is about to build another model
         try:
-            self.trainer.set_param(name, value)
+            self.controller.set_live_param(name, value)
         except ValueError as exc:  # ModelError: a value the model does not take
             self.statusBar().showMessage(str(exc), 6000)
             return
         self.statusBar().showMessage(f"{name.replace('_', ' ')} set to {value}", 3000)
 
+    # ------------------------------------------------------------------ showing the state
+    def _on_controller_applied(self, applied: Applied) -> None:
+        """After one transaction: set the canvas up for new data, then draw once."""
+        model = self.trainer.model
+        if applied.data:
+            self._show_new_data()
+        self.live.reset(model)
+        self.error_view.clear()
+        history = applied.history
+        if history is not None:
+            self.error_view.append(history["train"], history["test"])
+        names = self.points.class_names
+        if model.kind == "perceptron" and len(names) > 2:
+            # Not silently: one perceptron draws one line, so it learns one class at a time.
+            self.show_banner(f"A perceptron separates two groups: it learns “{names[1]}” "
+                             "against all the other classes.", warning=False)
+        elif not self.banner.text().startswith("Could not"):
+            self.hide_banner()
+        self._show_model_tabs(model)
+        self.refresh_views()
+        last = [h[-1] if history is not None and len(h) else None
+                for h in ((history or {}).get("train", ()), (history or {}).get("test", ()))]
+        self.actions_.update_readout(model.epoch, *last)
+        self._update_counts()
+        if applied.text:
+            self.statusBar().showMessage(applied.text, 4000)
+        self.model_rebuilt.emit()
+
+    def _show_new_data(self) -> None:
+        dataset = self.controller.state.dataset
+        n_dims = self.points.n_dims
+        self.centre.set_projection_choices(n_dims)
+        axes = self.canvas.projection_axes
+        X, _ = self.points.point_set.arrays()
+        bounds = dataset.bounds
+        self.canvas.set_bounds(*(bounds if bounds is not None else bounds_for(X, axes)))
+        clusters = dataset.true_centroids is not None
+        self.canvas.set_cluster_mode(clusters)
+        self.centroid_table.setVisible(clusters)
+        self.data_panel.set_classes(self.points.class_names)
+        if n_dims == 3:
+            view = self.ensure_3d_view()
+            self.tabs.setCurrentWidget(view)
+            view.reset_camera()
+        elif self.view3d is not None:
+            self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), False)
+
+    def _show_model_tabs(self, model) -> None:
+        """The latent space is the autoencoder's: shown (and emptied) for it only."""
+        latent = self.tabs.indexOf(self.latent_view)
+        self.latent_view.clear_codes()
+        self.tabs.setTabVisible(latent, model.kind == "autoencoder")
+        if self.view3d is not None:
+            self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), self.points.n_dims == 3)
+        if model.kind == "autoencoder":
+            self.tabs.setCurrentWidget(self.latent_view)
+        elif self.points.n_dims != 3:
+            self.tabs.setCurrentWidget(self.network_view)
+
+    def _on_controller_state_changed(self, state) -> None:
+        """Every panel shows the state; none of them is asked what it is."""
+        self.data_panel.show_dataset(state.dataset)
+        self.data_panel.set_test_ratio(state.split.test_ratio)
+        self.model_panel.set_config(state.model.kind, state.model.config, panel=state.model.panel)
+        self.canvas.set_held_out(self.controller.held_out)
+        self._update_counts()
+
+    def _on_points_changed(self) -> None:
+        if self.points.replacing:
+            return  # the transaction that replaces the points redraws, once
+        if not self.trainer.is_running():
+            self.refresh_views()
+        self._update_counts()
+
+    def _on_points_classes_changed(self) -> None:
+        if not self.points.replacing:
+            self.data_panel.set_classes(self.points.class_names)
+
     # ------------------------------------------------------------------ views
-    @property
-    def _last_epoch(self) -> int:
-        """The epoch of the model as last drawn (a snapshot's while training runs)."""
-        return self.live.last_epoch
-
-    def _compute_view(self, model):
-        """The trainer's view function: runs in the training thread for snapshots."""
-        return self.live.compute_view(model)
-
     def refresh_views(self) -> None:
         """Redraw every view from the (idle) model."""
         self.live.refresh()
 
     # ------------------------------------------------------------------ training
-    def _on_trainer_snapshot_ready(self, snapshot, vd) -> None:
-        self.live.on_snapshot(snapshot, vd)
-
     def _on_trainer_finished(self, result) -> None:
         if result.reason == "diverged":
             self.show_banner(result.message)
@@ -359,7 +369,7 @@ class MainWindow(QtWidgets.QMainWindow):
         n_train, n_test = self.data.split_counts()
         self.actions_.set_counts(n_train, n_test)
 
-    def _update_title(self) -> None:
+    def update_title(self) -> None:
         name = self.session_name
         self.setWindowTitle(f"{name} — nnplayground" if name else "nnplayground")
 
@@ -373,9 +383,6 @@ class MainWindow(QtWidgets.QMainWindow):
     def digit_panel(self):
         """The digit pad's panel, None until the page is first shown."""
         return self.digit_page.panel
-
-    def show_digit_pad(self) -> None:
-        self.pages.setCurrentIndex(DIGIT_PAGE)
 
     def digit_examples(self) -> list:
         """Drawings taught to the digit network: [(pattern (20,), digit), ...]."""

@@ -11,7 +11,9 @@ import numpy as np
 from PySide6 import QtCore
 
 from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
+from nnplayground.core.datasets import PRESETS
 from nnplayground.core.session import SUFFIX, Session, SessionError, load_session, save_session
+from nnplayground.core.state import OWN, PRESET, DatasetSpec, SplitSpec
 from nnplayground.ui.window import recent_files
 
 SESSION_FILTER = f"nnplayground sessions (*{SUFFIX})"
@@ -36,17 +38,21 @@ class SessionActions(QtCore.QObject):
     def session(self) -> Session:
         """The window's state as a session (the model as of its last snapshot)."""
         w = self.w
+        state = w.controller.state
+        ds, split = state.dataset, state.split
         X, y = w.points.point_set.arrays()
         epochs, train, test = w.error_view.data()
+        centres = ds.true_centroids
         s = Session(points=X, labels=y, class_names=w.points.class_names,
-                    dataset={"preset": w.data_panel.preset(), "seed": w.data_panel.seed(),
-                             "noise": w.data_panel.noise(), "test_ratio": w.data_panel.test_ratio(),
+                    dataset={"source": ds.source, "preset": ds.preset, "seed": ds.seed,
+                             "noise": ds.noise, "file_name": ds.file_name,
+                             "test_ratio": split.test_ratio, "split_seed": split.seed,
                              "bounds": list(w.canvas.bounds)},
-                    seed=w.model_panel.seed(), history={"train": train, "test": test},
-                    name=w.session_name,
-                    extras={"model_panel": w.model_panel.kind_key(),
-                            "true_centroids": None if w._true_centroids is None
-                            else np.asarray(w._true_centroids).tolist(),
+                    seed=int(state.model.config.get("seed", 0)),
+                    history={"train": train, "test": test}, name=w.session_name,
+                    extras={"model_panel": state.model.panel,
+                            "axes": list(state.view.axes),
+                            "true_centroids": None if centres is None else centres.tolist(),
                             "digit_examples": [[list(map(float, p)), int(d)]
                                                for p, d in w.digit_examples()]})
         model = w.trainer.model
@@ -70,7 +76,7 @@ class SessionActions(QtCore.QObject):
             self._error("Could not save", str(exc))
             return False
         w.session_path = path
-        w._update_title()
+        w.update_title()
         w.statusBar().showMessage(f"Saved {path}", 4000)
         return True
 
@@ -107,18 +113,15 @@ class SessionActions(QtCore.QObject):
         except OSError as exc:
             self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
             return None
-        w.trainer.stop_and_wait()
-        w.data_panel.set_test_ratio(ui["test_ratio"])
-        if model is not None:
-            w.model_panel.set_config(model.kind, model.get_config())
+        # One transaction: the model is built once and the views drawn once.
+        if not w.apply(points=(s.points, s.labels, s.class_names), dataset=ui["dataset"],
+                       split=ui["split"], model=model,
+                       history=s.history if model is not None else None,
+                       undo_text=Path(path).stem):
+            return None
         w.session_name = s.name or Path(path).stem
         w.session_path = path
-        w._update_title()
-        meta = {"preset": ui["preset"], "seed": ui["seed"], "noise": ui["noise"],
-                "true_centroids": ui["true_centroids"], "bounds": ui["bounds"]}
-        w.points.replace_all(s.points, s.labels, s.class_names, name=Path(path).stem, meta=meta)
-        if model is not None:
-            w.set_model(model, history=s.history)
+        w.update_title()
         w.set_digit_examples(ui["digit_examples"])
         w.statusBar().showMessage(f"Opened {path}", 4000)
         return s
@@ -126,8 +129,12 @@ class SessionActions(QtCore.QObject):
     def new_session(self) -> None:
         w = self.w
         w.session_name, w.session_path = "", None
-        w._update_title()
-        w.load_preset(w.data_panel.preset() or "Circle", w.data_panel.seed(), w.data_panel.noise())
+        w.update_title()
+        data = w.controller.state.dataset
+        if data.is_preset:
+            w.load_preset(data.preset, data.seed, data.noise)
+        else:
+            w.load_preset("Circle")
 
     # ------------------------------------------------------------------ CSV
     def import_csv_dialog(self) -> None:
@@ -141,10 +148,10 @@ class SessionActions(QtCore.QObject):
         except (CSVFormatError, OSError, UnicodeDecodeError) as exc:
             self._error("Could not import the CSV file", str(exc))
             return False
-        w = self.w
         names = names or [f"Class {i + 1}" for i in range(int(y.max()) + 1 if len(y) else 2)]
-        w.points.replace_all(X, y, names, name=Path(path).name, meta={"source": path})
-        return True
+        name = Path(path).name  # shown only: the file is never read again
+        return self.w.apply(points=(X, y, names), dataset=DatasetSpec.imported(name),
+                            undo_text=name, text=f"Imported {len(X)} points from {name}")
 
     def export_csv_dialog(self) -> None:
         path, _ = recent_files.ask_save_path(self.w, "Export points", "points.csv", "CSV files (*.csv)")
@@ -204,7 +211,7 @@ class SessionActions(QtCore.QObject):
         w.session_path = saved_as if isinstance(saved_as, str) and os.path.exists(saved_as) else None
         if w.session_path is None and w.session_name == path.stem:
             w.session_name = ""
-        w._update_title()
+        w.update_title()
         w.statusBar().showMessage("Your last session is back, as you left it.", 6000)
         return True
 
@@ -242,8 +249,15 @@ def _ui_settings(s: Session) -> dict:
         noise = float(ds.get("noise", 0.0))
         if not (0.0 <= ratio < 1.0 and 0.0 <= noise <= 1.0):
             raise ValueError("the test share or the noise is out of range")
-        return {"bounds": bounds, "true_centroids": true_c, "digit_examples": examples,
-                "seed": int(ds.get("seed", 0)), "preset": str(ds.get("preset") or ""),
-                "test_ratio": ratio, "noise": noise}
+        seed, preset = int(ds.get("seed", 0)), str(ds.get("preset") or "")
+        # Files written before the data's source was saved: a preset name meant a preset.
+        source = str(ds.get("source") or (PRESET if preset else OWN))
+        if source == PRESET and preset not in PRESETS:
+            source = OWN  # a preset this version does not know: the points are all there
+        dataset = DatasetSpec(source, preset=preset if source == PRESET else "", seed=seed,
+                              noise=noise, file_name=str(ds.get("file_name") or ""),
+                              true_centroids=true_c, bounds=bounds)
+        split = SplitSpec(ratio, int(ds.get("split_seed", seed)))
+        return {"dataset": dataset, "split": split, "digit_examples": examples}
     except (TypeError, ValueError, AttributeError) as exc:
         raise SessionError(f"The session's window settings are damaged: {exc}.") from exc

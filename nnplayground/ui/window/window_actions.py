@@ -213,7 +213,6 @@ class WindowActions(QtCore.QObject):
 
     def reset_model(self) -> None:
         self.w.rebuild_model()
-        self.w.statusBar().showMessage(f"Model reset from seed {self.w.model_panel.seed()}", 4000)
 
     def set_running(self, running: bool) -> None:
         SP = QtWidgets.QStyle.StandardPixmap
@@ -269,10 +268,12 @@ class WindowActions(QtCore.QObject):
         s = QtCore.QSettings()
         s.setValue("window/geometry", self.w.saveGeometry())
         s.setValue("window/splitter", self.w.splitter.saveState())
-        s.setValue("data/preset", self.w.data_panel.preset())
-        s.setValue("data/seed", self.w.data_panel.seed())
-        s.setValue("data/noise", self.w.data_panel.noise())
-        s.setValue("model/panel", self.w.model_panel.kind_key())
+        state = self.w.controller.state
+        if state.dataset.is_preset:
+            s.setValue("data/preset", state.dataset.preset)
+            s.setValue("data/seed", state.dataset.seed)
+            s.setValue("data/noise", state.dataset.noise)
+        s.setValue("model/panel", state.model.panel)
         s.setValue("view/log_scale", self.log_scale.isChecked())
 
     def restore_settings(self) -> bool:

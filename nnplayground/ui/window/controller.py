@@ -1,0 +1,283 @@
+"""The one owner of the playground's state (STYLE.md 1b, napari's Dims and QtDims).
+
+``PlaygroundController`` owns the ``PlaygroundState`` (data set, split, model, view
+specs), the editable points and the trainer. Panels, canvas, views and the file commands
+read it and send intents; nothing reads a widget to learn what the playground is.
+
+A preset, an opened file, an imported CSV (and next, a lesson) all go through one
+transaction, :meth:`apply`: everything is checked and the model is built *before*
+anything changes; then the points are swapped in, the model set, and ``applied`` is
+emitted exactly once, so the window builds the model once and draws its views once.
+Undo and redo of a data set (Ctrl+Z after a preset) end in the same place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+from PySide6 import QtCore, QtGui
+
+from nnplayground.core.base import Model
+from nnplayground.core.points import PointSet
+from nnplayground.core.state import (
+    DatasetSpec,
+    ModelSpec,
+    PlaygroundState,
+    SplitSpec,
+    ViewSpec,
+    fit_model_spec,
+)
+from nnplayground.training.data import TrainingData, held_out_mask
+from nnplayground.training.worker import TrainingController
+from nnplayground.ui.canvas.points_model import PointsModel
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one transaction changed, for the window to redraw once.
+
+    ``data``: the points were replaced (axes, bounds and 3-D view to set up again);
+    ``history``: the error history that comes with the model (None: start empty);
+    ``text``: a status message."""
+
+    data: bool
+    history: dict | None = None
+    text: str = ""
+
+
+class _ModelSwap(QtGui.QUndoCommand):
+    """Part of an undoable class edit: the model before it (kind, config, weights,
+    epoch) and the one rebuilt after it (``after``, None when the model could stay), so
+    that undoing "Add class" gives back the trained network."""
+
+    def __init__(self, controller: PlaygroundController, before: Model | None):
+        super().__init__("Rebuild the model")
+        self._controller, self._before = controller, before
+        self.after: Model | None = None
+        self._first = True
+
+    def redo(self):
+        if self._first:  # push() runs redo before the edit is even made
+            self._first = False
+        elif self.after is not None:
+            self._controller._swap_model(self.after)
+
+    def undo(self):
+        if self.after is not None and self._before is not None:
+            self._controller._swap_model(self._before)
+
+
+class PlaygroundController(QtCore.QObject):
+    """See the module docstring. ``points``, ``trainer`` and ``data`` are the objects the
+    window's widgets show and drive; ``state`` is the truth about everything else."""
+
+    #: after a transaction: an ``Applied``.
+    applied = QtCore.Signal(object)
+    #: the state changed (any spec); carries the new ``PlaygroundState``.
+    state_changed = QtCore.Signal(object)
+    #: a line for the status bar.
+    message = QtCore.Signal(str)
+
+    def __init__(self, parent: QtCore.QObject | None = None, *, snapshot_interval: float = 1 / 30,
+                 model: ModelSpec | None = None) -> None:
+        super().__init__(parent)
+        self.points = PointsModel(PointSet(2, ["Class 1", "Class 2"]), self)
+        self.data = TrainingData()
+        self.trainer = TrainingController(self, snapshot_interval=snapshot_interval)
+        self.trainer.set_data_source(self.data)
+        self._state = PlaygroundState(model=model or ModelSpec())
+        self._in_transaction = False
+        self.points.changed.connect(self._on_points_changed)
+        self.points.classes_changed.connect(self._on_points_classes_changed)
+        self.points.dataset_replaced.connect(self._on_points_dataset_replaced)
+        self._send_points()
+
+    # ------------------------------------------------------------------ reading
+    @property
+    def state(self) -> PlaygroundState:
+        return self._state
+
+    @property
+    def model(self) -> Model | None:
+        return self.trainer.model
+
+    def held_out(self, ids: np.ndarray) -> np.ndarray:
+        """Mask of the points with ``ids`` that the split holds out for testing."""
+        split = self._state.split
+        return held_out_mask(ids, split.test_ratio, split.seed)
+
+    # ------------------------------------------------------------------ the transaction
+    def apply(self, *, points: tuple | None = None, dataset: DatasetSpec | None = None,
+              split: SplitSpec | None = None, model: ModelSpec | Model | None = None,
+              history: dict | None = None, undo_text: str = "", undoable: bool = True,
+              text: str = "") -> None:
+        """Change any of data, split and model at once, as one step.
+
+        ``points`` = (X, labels, class_names) with their ``dataset`` spec; ``model`` a
+        spec to build, or a ready model (an opened file's, with its weights and epoch),
+        fitted to the new data either way. Raises ``ValueError`` (nothing changed) when
+        the model cannot be built for that data.
+        """
+        if points is not None:
+            X, labels, names = points
+            n_inputs, n_classes = np.shape(X)[1], len(names)
+        else:
+            n_inputs, n_classes = self.points.n_dims, self.points.n_classes
+        built = self._build(model, n_inputs, n_classes)  # may raise: nothing changed yet
+        self.trainer.stop_and_wait()
+        new_state = self._state.but(model=built[0], split=split or self._state.split)
+        self._in_transaction = True
+        try:
+            if points is not None:
+                self.points.replace_all(X, labels, names, name=undo_text or None,
+                                        dataset=dataset or DatasetSpec())
+                if not undoable:
+                    self.points.undo_stack.clear()
+            self._state = new_state.but(dataset=self.points.dataset)
+            self._set_model(built[1])
+        finally:
+            self._in_transaction = False
+        self.state_changed.emit(self._state)
+        self.applied.emit(Applied(points is not None, history, text))
+
+    def _build(self, model, n_inputs: int, n_classes: int) -> tuple[ModelSpec, Model]:
+        """(spec, model) for data of that shape; ``ValueError`` when it cannot be built."""
+        if isinstance(model, Model):
+            if model.n_inputs != n_inputs:
+                raise ValueError(f"The model takes {model.n_inputs} inputs, the data has {n_inputs}.")
+            config = model.get_config()
+            panel = model.kind if model.kind != "perceptron" else (
+                "perceptron_bias" if config.get("bias", True) else "perceptron")
+            return ModelSpec(model.kind, config, panel=panel), model
+        spec = fit_model_spec(model or self._state.model, n_inputs, n_classes)
+        try:
+            return spec, spec.build()
+        except (TypeError, ValueError, KeyError) as exc:
+            raise ValueError(str(exc)) from exc
+
+    # ------------------------------------------------------------------ intents
+    def reset_text(self) -> str:
+        """What Reset (a fresh model from the current spec) says it did."""
+        spec = self._state.model
+        if spec.initial_state is not None:
+            return "Model reset to its starting weights"
+        return f"Model reset from seed {spec.config.get('seed', 0)}"
+
+    def set_live_param(self, name: str, value) -> None:
+        """A setting the model takes while training (learning rate, ...): applied to the
+        model at its next epoch, and kept in the model spec, so Reset and a saved file
+        keep it. ``ValueError`` (ModelError) for a value the model does not take."""
+        self.trainer.set_param(name, value)  # checks first
+        spec = self._state.model
+        self._state = self._state.but(model=replace(spec, config={**spec.config, name: value}))
+
+    def set_split(self, split: SplitSpec) -> None:
+        if split != self._state.split:
+            self._state = self._state.but(split=split)
+            self._configure_data()
+            self.state_changed.emit(self._state)
+
+    def set_view(self, view: ViewSpec) -> None:
+        if view != self._state.view:
+            self._state = self._state.but(view=view)
+            self.state_changed.emit(self._state)
+
+    def add_class(self, name: str | None = None) -> None:
+        self._class_edit(lambda: self.points.add_class(name), f"Add class {name or ''}".strip())
+
+    def remove_class(self, label: int) -> None:
+        self._class_edit(lambda: self.points.remove_class(label),
+                         f"Remove class {self.points.class_names[label]}")
+
+    def _class_edit(self, edit, text: str) -> None:
+        """A class edit and, where the network's outputs must change, its rebuild, as one
+        undo step; the status bar says what happened to the network."""
+        stack = self.points.undo_stack
+        # The swap goes first so that undo runs it last, after the points' own undo
+        # (which may set up a fresh model for the restored data).
+        swap = _ModelSwap(self, self.trainer.model)
+        stack.beginMacro(text)
+        try:
+            stack.push(swap)
+            self._in_transaction = True
+            try:
+                edit()
+            finally:
+                self._in_transaction = False
+            after = self._refit_after_class_change()
+            swap.after = after
+        finally:
+            stack.endMacro()
+        if after is not None:
+            n = self.points.n_classes
+            self.message.emit(f"The network was rebuilt for {n} classes (Ctrl+Z brings the "
+                              "trained one back).")
+
+    # ------------------------------------------------------------------ internals
+    def _refit_after_class_change(self) -> Model | None:
+        """The class count changed: a new model where its outputs no longer fit (returned),
+        else only the data's targets follow."""
+        spec = fit_model_spec(self._state.model, self.points.n_dims, self.points.n_classes)
+        model = self.trainer.model
+        if model is not None and spec == self._state.model:
+            self._configure_data()
+            self.state_changed.emit(self._state)
+            return None
+        self.trainer.stop_and_wait()
+        new = spec.build()
+        self._state = self._state.but(model=spec)
+        self._set_model(new)
+        self.state_changed.emit(self._state)
+        self.applied.emit(Applied(False))
+        return new
+
+    def _swap_model(self, model: Model) -> None:
+        """Undo/redo of a class edit's rebuild: that model back, as it was."""
+        self.trainer.stop_and_wait()
+        spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
+        self._state = self._state.but(model=spec)
+        self._set_model(model)
+        self.state_changed.emit(self._state)
+        self.applied.emit(Applied(False))
+
+    def _set_model(self, model: Model) -> None:
+        self.trainer.set_model(model)
+        self._configure_data()
+        if getattr(model, "centroids", False) is None:
+            # A competitive layer places its neurons on the data it first sees; do it now,
+            # exactly as the first epoch would, so the neurons are drawn from epoch 0.
+            X = self.data()[0]
+            if len(X):
+                model.initialize(X)
+
+    def _configure_data(self) -> None:
+        self.data.configure(self._state.model.kind, self.points.n_classes, self._state.split)
+
+    def _send_points(self) -> None:
+        self.data.set_points(self.points.point_set.state())
+
+    def _on_points_changed(self) -> None:
+        self._send_points()
+
+    def _on_points_classes_changed(self) -> None:
+        if self._in_transaction or self.points.replacing:
+            return  # the transaction (or dataset_replaced) sets the model up
+        # A rename keeps the model; undo/redo of a class edit swaps the model itself.
+        self._configure_data()
+
+    def _on_points_dataset_replaced(self) -> None:
+        if self._in_transaction:
+            return
+        # Undo or redo of a data set: its spec came back with it; the model follows.
+        self._send_points()
+        try:
+            spec, model = self._build(None, self.points.n_dims, self.points.n_classes)
+        except ValueError as exc:
+            self.message.emit(f"Cannot build this model for that data: {exc}")
+            return
+        self.trainer.stop_and_wait()
+        self._state = self._state.but(dataset=self.points.dataset, model=spec)
+        self._set_model(model)
+        self.state_changed.emit(self._state)
+        self.applied.emit(Applied(True))
