@@ -11,6 +11,11 @@ that ``json`` lets through (``ValueError``). Every other problem raises
 ``ArrayCodecError`` (a ``ValueError``): encoding messages are whole sentences for a
 teacher; decoding messages complete "The file X is damaged: ...", so that the session
 reader can name the file.
+
+Decoding is bounded whatever the input (``core/limits.py``): a stored array has at most
+``MAX_ARRAY_DIMS`` dimensions and ``MAX_ARRAY_ITEMS`` numbers, and its declared size must
+match the length of its text before anything is decoded; ``decode_value`` refuses
+nesting deeper than ``MAX_JSON_DEPTH`` instead of recursing without end.
 """
 
 from __future__ import annotations
@@ -19,10 +24,13 @@ import base64
 import binascii
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+
+from .limits import MAX_ARRAY_DIMS, MAX_ARRAY_ITEMS, MAX_JSON_DEPTH
 
 #: The only dtypes a file may name (stored little-endian).
 DTYPES = {name: np.dtype(name) for name in (
@@ -30,6 +38,7 @@ DTYPES = {name: np.dtype(name) for name in (
     "uint64", "uint32", "uint16", "uint8", "bool",
 )}
 ARRAY_KEYS = frozenset(("dtype", "shape", "data"))
+_BASE64 = re.compile(r"[A-Za-z0-9+/]*={0,2}")
 
 
 class ArrayCodecError(ValueError):
@@ -80,10 +89,12 @@ def encode_value(value: Any, where: str) -> Any:
 
 
 def decode_array(obj: Any, what: str, dtype: str | None = None,
-                 ndim: int | None = None) -> np.ndarray:
+                 ndim: int | None = None,
+                 max_shape: tuple[int | None, ...] | None = None) -> np.ndarray:
     """The array stored in ``obj``, checked against ``dtype`` and ``ndim`` when given.
 
-    ``what`` names the array in error messages ("the points").
+    ``what`` names the array in error messages ("the points"); ``max_shape`` (one bound
+    or None per axis) caps the declared shape, checked before anything is decoded.
     """
     if not isinstance(obj, Mapping) or set(obj) != ARRAY_KEYS:
         raise ArrayCodecError(f"{what} is not a stored array.")
@@ -92,20 +103,43 @@ def decode_array(obj: Any, what: str, dtype: str | None = None,
         raise ArrayCodecError(f"{what} has an unsupported number type {name!r}.")
     if dtype is not None and name != dtype:
         raise ArrayCodecError(f"{what} should be {dtype} numbers, not {name}.")
+    if isinstance(shape, list) and len(shape) > MAX_ARRAY_DIMS:
+        raise ArrayCodecError(
+            f"{what} has {len(shape)} dimensions; at most {MAX_ARRAY_DIMS} are allowed.")
     if not isinstance(shape, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) and n >= 0 for n in shape
     ):
         raise ArrayCodecError(f"{what} has an invalid shape {shape!r}.")
     if ndim is not None and len(shape) != ndim:
         raise ArrayCodecError(f"{what} should have {ndim} dimension(s), not {len(shape)}.")
+    # Each axis first: (0, 10**30) holds no numbers but no NumPy array has that shape.
+    if max(shape, default=0) > MAX_ARRAY_ITEMS or math.prod(shape) > MAX_ARRAY_ITEMS:
+        raise ArrayCodecError(
+            f"{what} declares shape {tuple(shape)}, more than the {MAX_ARRAY_ITEMS:,} "
+            f"numbers an array may hold.")
+    for axis, (n, most) in enumerate(zip(shape, max_shape or ())):
+        if most is not None and n > most:
+            raise ArrayCodecError(
+                f"{what} declares {n:,} along axis {axis}; at most {most:,} are allowed.")
     if not isinstance(data, str):
         raise ArrayCodecError(f"the data of {what} is not text.")
+    dt = DTYPES[name]
+    n_bytes = math.prod(shape) * dt.itemsize
+    # Declared size against the text present, before decoding: valid padded base64 of
+    # n bytes is exactly 4 * ceil(n / 3) characters long.
+    if len(data) != 4 * -(-n_bytes // 3):
+        if not _BASE64.fullmatch(data):
+            raise ArrayCodecError(f"the data of {what} is not valid base64.")
+        present = (len(data) // 4 * 3 - (len(data) - len(data[-2:].rstrip("=")))) // dt.itemsize
+        raise ArrayCodecError(
+            f"{what} should hold {math.prod(shape)} numbers of shape "
+            f"{tuple(shape)} but its data has {max(present, 0)}."
+        )
     try:
         raw = base64.b64decode(data.encode("ascii"), validate=True)
     except (binascii.Error, UnicodeEncodeError):
         raise ArrayCodecError(f"the data of {what} is not valid base64.") from None
-    dt = DTYPES[name]
-    if len(raw) != math.prod(shape) * dt.itemsize:
+    if len(raw) != n_bytes:
         raise ArrayCodecError(
             f"{what} should hold {math.prod(shape)} numbers of shape "
             f"{tuple(shape)} but its data has {len(raw) // dt.itemsize}."
@@ -116,15 +150,36 @@ def decode_array(obj: Any, what: str, dtype: str | None = None,
     return arr
 
 
-def decode_value(obj: Any) -> Any:
-    """Generic decode: array objects become arrays, everything else stays JSON."""
+def decode_value(obj: Any, _depth: int = 0) -> Any:
+    """Generic decode: array objects become arrays, everything else stays JSON.
+
+    Nesting deeper than ``MAX_JSON_DEPTH`` raises ``ArrayCodecError`` (the recursion
+    here is bounded by it, not by the input)."""
+    if isinstance(obj, (dict, list)) and _depth >= MAX_JSON_DEPTH:
+        raise ArrayCodecError(f"it nests deeper than {MAX_JSON_DEPTH} levels.")
     if isinstance(obj, dict):
         if set(obj) == ARRAY_KEYS:
             return decode_array(obj, "a stored array")
-        return {k: decode_value(v) for k, v in obj.items()}
+        return {k: decode_value(v, _depth + 1) for k, v in obj.items()}
     if isinstance(obj, list):
-        return [decode_value(v) for v in obj]
+        return [decode_value(v, _depth + 1) for v in obj]
     return obj
+
+
+def nesting_depth(obj: Any, limit: int = MAX_JSON_DEPTH) -> int:
+    """How deep lists and dicts nest in ``obj`` (a scalar is 0, ``[]`` is 1), found
+    without recursion; stops counting at ``limit + 1``."""
+    deepest = 0
+    stack = [(obj, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if not isinstance(value, (dict, list)):
+            continue
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            break
+        stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+    return deepest
 
 
 def _reject_constant(name: str) -> Any:

@@ -21,6 +21,17 @@ never records a diverged epoch), and infinity is never allowed. Plain JSON numbe
 
 Every problem with a file, on loading or saving, raises ``SessionError`` (a
 ``ValueError``) whose message names the file and says what is wrong in plain words.
+
+Bounded whatever the input
+--------------------------
+``load_session`` either returns a session or raises ``SessionError``, never another
+exception, in bounded time and memory: it reads at most ``MAX_SESSION_BYTES``, counts
+brackets and commas before parsing, checks the nesting depth without recursion, and
+compares every declared size (array shapes, class count, points, layer sizes, weights)
+and every number a widget must show (seeds, batch size, learning rate) with
+``core/limits.py`` before anything is decoded, built or allocated. Values out of range
+are rejected, never clamped. ``validate`` (and so ``save_session``) applies the same
+limits, so a file this module writes always opens again.
 """
 
 from __future__ import annotations
@@ -28,6 +39,8 @@ from __future__ import annotations
 import json
 import os
 import tempfile
+from itertools import pairwise
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -35,6 +48,7 @@ from typing import Any
 
 import numpy as np
 
+from . import limits
 from .base import Model, ModelError
 from .jsonarrays import (
     ArrayCodecError,
@@ -43,6 +57,7 @@ from .jsonarrays import (
     encode_array,
     encode_value,
     loads_strict,
+    nesting_depth,
 )
 from .registry import MODEL_CLASSES, model_from_dict, model_to_dict
 
@@ -121,9 +136,10 @@ class Session:
         """A model rebuilt from ``self.model`` (None when there is none)."""
         if self.model is None:
             return None
+        check_model_limits(self.model)
         try:
             return model_from_dict(self.model)
-        except ModelError as exc:
+        except _BUILD_ERRORS as exc:
             raise SessionError(f"The session's model cannot be rebuilt: {exc}") from exc
 
     def touch(self) -> None:
@@ -138,10 +154,112 @@ class Session:
         _validate(self)
 
 
+# -------------------------------------------------------------------------- limits
+#: What building a model from checked settings may still raise (the model classes are
+#: not ours to bound; their messages still say what is wrong).
+_BUILD_ERRORS = (ModelError, ArithmeticError, LookupError, TypeError, ValueError)
+
+
+def _shown(value: Any) -> str:
+    """``value`` for a message: short, even for a 4000-digit number."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+def _whole_number(value: Any, what: str, low: int, high: int) -> int:
+    """``value`` when it is a whole number in ``[low, high]``; ``SessionError`` naming
+    ``what`` otherwise (bool is not a number here)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        raise SessionError(f"The {what} must be a whole number, not {_shown(value)}.")
+    if not low <= value <= high:
+        raise SessionError(f"The {what} must be from {low:,} to {high:,}, not {_shown(value)}.")
+    return int(value)
+
+
+def check_model_limits(model: Any) -> None:
+    """``SessionError`` when a saved model's settings exceed ``core/limits.py`` or no
+    widget could show them: seed, learning rate and the other live settings, batch size,
+    layer sizes, inputs, neurons, total weights, epoch. Checked before the model is
+    built, so nothing is allocated for a rejected file. Settings of the wrong type are
+    left to the model, which names them."""
+    if not isinstance(model, Mapping):
+        return
+    config, kind = model.get("config"), model.get("kind")
+    epoch = model.get("epoch")
+    if isinstance(epoch, (int, np.integer)) and epoch > limits.MAX_EPOCH:
+        raise SessionError(f"The model's epoch {_shown(epoch)} is more than "
+                           f"{limits.MAX_EPOCH:,}.")  # the rest is the registry's check
+    if not isinstance(config, Mapping):
+        return
+    if "seed" in config:
+        _whole_number(config["seed"], "model's seed", 0, limits.SEED_MAX)
+    for name in ("n_inputs", "n_neurons"):
+        if name in config:
+            _whole_number(config[name], f"model's number of {name[2:]}", 1, limits.MAX_NEURONS)
+    if config.get("batch_size") is not None:
+        _whole_number(config["batch_size"], "model's batch size", 1, limits.MAX_BATCH_SIZE)
+    for name, value in config.items():
+        if isinstance(value, (int, np.integer)) and not isinstance(value, bool) \
+                and abs(int(value)) > 2**63:
+            raise SessionError(f"The model's setting {name} is too large ({_shown(value)}).")
+    live = {"learning_rate": limits.LEARNING_RATE}
+    if isinstance(kind, str) and kind in MODEL_CLASSES:
+        live.update(MODEL_CLASSES[kind].live_params)
+    for name, param in live.items():
+        if name in config:
+            try:
+                param.check(name, config[name])
+            except ModelError as exc:
+                raise SessionError(f"The model's settings are out of range: {exc}") from None
+    sizes = config.get("layer_sizes")
+    if isinstance(sizes, (list, tuple)):
+        if not 2 <= len(sizes) <= limits.MAX_LAYERS:
+            raise SessionError(
+                f"The model has {len(sizes)} layers; from 2 to {limits.MAX_LAYERS} "
+                f"(input, hidden layers, output) are allowed.")
+        for size in sizes:
+            _whole_number(size, "number of neurons in a layer", 1, limits.MAX_NEURONS)
+        weights = sum(a * b for a, b in pairwise(sizes))
+        if weights > limits.MAX_WEIGHTS:
+            raise SessionError(
+                f"The model's layers {list(sizes)} need {weights:,} weights; at most "
+                f"{limits.MAX_WEIGHTS:,} are allowed.")
+
+
+def _check_limits(s: Session) -> None:
+    """The sizes and numbers of ``core/limits.py`` that do not concern the model."""
+    if len(s.class_names) > limits.MAX_CLASSES:
+        raise SessionError(
+            f"There are {len(s.class_names):,} classes; at most {limits.MAX_CLASSES} "
+            f"are allowed.")
+    names = [c for c in (s.name, *s.class_names) if isinstance(c, str)]
+    if any(len(c) > limits.MAX_NAME_CHARS for c in names):
+        raise SessionError(
+            f"A name is longer than {limits.MAX_NAME_CHARS:,} characters.")
+    if s.points.ndim == 2 and (len(s.points) > limits.MAX_POINTS
+                               or s.points.shape[1] > limits.MAX_POINT_DIMS):
+        raise SessionError(
+            f"The points have shape {s.points.shape}; at most {limits.MAX_POINTS:,} points "
+            f"of up to {limits.MAX_POINT_DIMS} coordinates are allowed.")
+    if len(s.history["train"]) > limits.MAX_HISTORY:
+        raise SessionError(
+            f"The error history has {len(s.history['train']):,} epochs; at most "
+            f"{limits.MAX_HISTORY:,} are allowed.")
+    _whole_number(s.seed, "seed", 0, limits.SEED_MAX)
+    if isinstance(s.dataset, dict):
+        for key in ("seed", "split_seed"):
+            if s.dataset.get(key) is not None:
+                _whole_number(s.dataset[key], f"data's {key.replace('_', ' ')}", 0,
+                              limits.SEED_MAX)
+
+
 # ---------------------------------------------------------------------- validation
 def _validate(s: Session) -> None:
     if not isinstance(s.class_names, list) or not all(isinstance(c, str) for c in s.class_names):
         raise SessionError("The class names must be a list of texts.")
+    _check_limits(s)
     if s.class_colors is not None and (
         len(s.class_colors) != len(s.class_names)
         or not all(isinstance(c, str) for c in s.class_colors)
@@ -171,8 +289,6 @@ def _validate(s: Session) -> None:
             f"A point has label {bad} but there are only {len(s.class_names)} classes "
             f"(labels 0 to {len(s.class_names) - 1})."
         )
-    if isinstance(s.seed, bool) or not isinstance(s.seed, (int, np.integer)):
-        raise SessionError(f"The seed must be a whole number, not {s.seed!r}.")
     if not isinstance(s.name, str):
         raise SessionError("The session name must be a text.")
     for stamp in (s.created, s.modified):
@@ -191,9 +307,10 @@ def _validate(s: Session) -> None:
     if np.any(np.isinf(test)):
         raise SessionError("The test error history contains infinite values.")
     if s.model is not None:
+        check_model_limits(s.model)
         try:
             model_from_dict(s.model)
-        except ModelError as exc:
+        except _BUILD_ERRORS as exc:
             raise SessionError(f"The model cannot be rebuilt: {exc}") from exc
 
 
@@ -289,9 +406,10 @@ class _Reader:
         return SessionError(f"The file {self.label} {message}")
 
     def array(self, obj: Any, what: str, dtype: str | None = None, ndim: int | None = None,
-              finite: bool = False) -> np.ndarray:
+              finite: bool = False, max_shape: tuple[int | None, ...] | None = None
+              ) -> np.ndarray:
         try:
-            arr = decode_array(obj, what, dtype, ndim)
+            arr = decode_array(obj, what, dtype, ndim, max_shape)
         except ArrayCodecError as exc:
             raise self.fail(f"is damaged: {exc}") from None
         if finite and arr.dtype.kind == "f" and not np.all(np.isfinite(arr)):
@@ -313,9 +431,13 @@ class _Reader:
         kind = obj["kind"]
         if not isinstance(kind, str) or kind not in MODEL_CLASSES:
             raise self.fail(
-                f"uses a model of kind {kind!r}, which this version of nnplayground "
+                f"uses a model of kind {_shown(kind)}, which this version of nnplayground "
                 f"does not know (it knows {', '.join(sorted(MODEL_CLASSES))})."
             )
+        try:
+            check_model_limits(obj)  # before its weights are decoded
+        except SessionError as exc:
+            raise self.fail(f"cannot be used: {exc}") from None
         return {
             "kind": kind,
             "config": self.value(obj["config"]),
@@ -330,6 +452,8 @@ def session_from_dict(doc: Any, label: str = "(session)") -> Session:
     r = _Reader(label)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise r.fail("is not an nnplayground session.")
+    if nesting_depth(doc) > limits.MAX_JSON_DEPTH:
+        raise r.fail(f"is damaged: it nests deeper than {limits.MAX_JSON_DEPTH} levels.")
     version = doc.get("version")
     if isinstance(version, bool) or not isinstance(version, int) or version < 1:
         raise r.fail(f"is damaged: its format version {version!r} is not valid.")
@@ -346,6 +470,9 @@ def session_from_dict(doc: Any, label: str = "(session)") -> Session:
         raise r.fail("is damaged: its error history is not a table.")
     if not isinstance(doc["class_names"], list):
         raise r.fail("is damaged: its class names are not a list.")
+    if len(doc["class_names"]) > limits.MAX_CLASSES:
+        raise r.fail(f"cannot be used: it has {len(doc['class_names']):,} classes; at most "
+                     f"{limits.MAX_CLASSES} are allowed.")
     if not isinstance(doc.get("class_colors"), (list, type(None))):
         raise r.fail("is damaged: its class colours are not a list.")
     for key in ("dataset", "extras"):
@@ -353,15 +480,18 @@ def session_from_dict(doc: Any, label: str = "(session)") -> Session:
             raise r.fail(f"is damaged: its {key} entry is not a table.")
     try:
         session = Session(
-            points=r.array(doc["points"], "the points", "float64", 2, finite=True),
-            labels=r.array(doc["labels"], "the labels", "int64", 1),
+            points=r.array(doc["points"], "the points", "float64", 2, finite=True,
+                           max_shape=(limits.MAX_POINTS, limits.MAX_POINT_DIMS)),
+            labels=r.array(doc["labels"], "the labels", "int64", 1,
+                           max_shape=(limits.MAX_POINTS,)),
             class_names=doc["class_names"],
             class_colors=doc.get("class_colors"),
             dataset=r.value(doc.get("dataset", {})),
             model=r.model(doc.get("model")),
             seed=doc.get("seed", 0),
             history={
-                key: r.array(history[key], f"the {key} error history", "float64", 1)
+                key: r.array(history[key], f"the {key} error history", "float64", 1,
+                             max_shape=(limits.MAX_HISTORY,))
                 for key in ("train", "test") if key in history
             },
             name=doc.get("name", ""),
@@ -378,13 +508,25 @@ def session_from_dict(doc: Any, label: str = "(session)") -> Session:
 
 
 def load_session(path: str | os.PathLike) -> Session:
-    """Read a session file; raises ``SessionError`` for anything wrong with it."""
+    """Read a session file; raises ``SessionError`` for anything wrong with it (never
+    another exception), in bounded time and memory (see the module docstring)."""
     path = Path(path)
     label = f'"{path.name}"'
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as fh:
+            raw = fh.read(limits.MAX_SESSION_BYTES + 1)
     except OSError as exc:
         raise SessionError(f"The file {label} could not be opened: {exc.strerror or exc}.") from exc
+    if len(raw) > limits.MAX_SESSION_BYTES:
+        raise SessionError(
+            f"The file {label} is larger than {limits.MAX_SESSION_BYTES // 2**20} MB, more "
+            f"than any nnplayground session; it is not one or it is damaged.")
+    # Each value of a JSON document but the first follows a comma or opens a bracket.
+    values = raw.count(b",") + raw.count(b"[") + raw.count(b"{")
+    if values > limits.MAX_JSON_VALUES:
+        raise SessionError(
+            f"The file {label} holds about {values:,} values, more than the "
+            f"{limits.MAX_JSON_VALUES:,} of any nnplayground session; it is damaged.")
     if not raw.strip():
         raise SessionError(f"The file {label} is empty: it is incomplete or damaged.")
     try:
@@ -403,6 +545,10 @@ def load_session(path: str | os.PathLike) -> Session:
         raise SessionError(
             f"The file {label} is damaged (unreadable at line {exc.lineno}, column {exc.colno})."
         ) from None
-    except (ValueError, RecursionError) as exc:
+    except RecursionError:
+        raise SessionError(
+            f"The file {label} is damaged: it nests deeper than "
+            f"{limits.MAX_JSON_DEPTH} levels.") from None
+    except ValueError as exc:  # NaN, Infinity, a number of thousands of digits
         raise SessionError(f"The file {label} is damaged: {exc}.") from None
     return session_from_dict(doc, label)

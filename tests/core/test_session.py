@@ -5,10 +5,12 @@ from __future__ import annotations
 import base64
 import json
 import os
+import time
 
 import numpy as np
 import pytest
 
+from nnplayground.core import limits
 from nnplayground.core import session as session_mod
 from nnplayground.core.base import Model, ModelError
 from nnplayground.core.registry import MODEL_CLASSES, register_model, unregister_model
@@ -306,3 +308,203 @@ def test_history_without_test_errors_means_no_test_set(tmp_path, good_doc):
     del good_doc["history"]["test"]
     back = load_doc(tmp_path, good_doc)
     assert back.history["train"].shape == (4,) and np.isnan(back.history["test"]).all()
+
+
+# ------------------------------------------------------------- limits (issue 13)
+# A file either loads or raises SessionError, quickly, whatever it declares; every
+# limit is checked before anything is decoded, built or allocated (core/limits.py).
+QUICK = 2.0  # seconds; the measured cases took 24 s and 6.7 GiB before the limits
+
+
+def rejected(tmp_path, doc_or_text, match: str) -> SessionError:
+    path = tmp_path / "bad.nnp"
+    if isinstance(doc_or_text, bytes):
+        path.write_bytes(doc_or_text)
+    else:
+        path.write_text(doc_or_text if isinstance(doc_or_text, str) else json.dumps(doc_or_text),
+                        encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(SessionError, match=match) as info:
+        load_session(path)
+    assert time.perf_counter() - start < QUICK
+    assert str(info.value).startswith('The file "bad.nnp" ')
+    return info.value
+
+
+def mlp_doc(**config) -> dict:
+    """A saved session holding a real MLP, its config then changed by ``config``."""
+    s = Session(points=np.zeros((2, 2)), labels=np.array([0, 1]), class_names=["a", "b"])
+    s.set_model(MODEL_CLASSES["mlp"](layer_sizes=[2, 3, 1]))
+    doc = session_mod.session_to_dict(s)
+    doc["model"]["config"].update(config)
+    return doc
+
+
+def nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+@pytest.mark.parametrize("depth", [33, 500, 999, 5000])
+@pytest.mark.parametrize("where", ["extras", "dataset", "config"])
+def test_deep_nesting_is_rejected(tmp_path, good_doc, depth, where):
+    marker = "__deep__"
+    (good_doc["model"]["config"] if where == "config" else good_doc[where])["deep"] = marker
+    text = json.dumps(good_doc).replace(f'"{marker}"', nested(depth))
+    rejected(tmp_path, text, "nests deeper than 32 levels")
+
+
+def test_nesting_within_the_limit_loads(tmp_path, good_doc):
+    good_doc["extras"]["deep"] = "__deep__"
+    text = json.dumps(good_doc).replace('"__deep__"', nested(limits.MAX_JSON_DEPTH - 3))
+    path = tmp_path / "ok.nnp"
+    path.write_text(text, encoding="utf-8")
+    assert load_session(path).extras["deep"] == json.loads(nested(limits.MAX_JSON_DEPTH - 3))
+
+
+@pytest.mark.parametrize("ndim", [5, 65, 100, 10_000])
+def test_arrays_with_too_many_dimensions(tmp_path, good_doc, ndim):
+    good_doc["extras"]["a"] = {"dtype": "float64", "shape": [1] * ndim, "data": "AAAAAAAAAAA="}
+    rejected(tmp_path, good_doc, f"has {ndim} dimensions; at most 4 are allowed")
+
+
+@pytest.mark.parametrize(("shape", "message"), [
+    ([10**6, 10**6], "more than the 8,000,000 numbers"),
+    ([0, 10**30], "more than the 8,000,000 numbers"),
+    ([2**63, 2**63, 0], "more than the 8,000,000 numbers"),
+    ([3], "should hold 3 numbers of shape"),
+])
+def test_declared_size_is_checked_against_the_data_before_decoding(tmp_path, good_doc, shape, message):
+    good_doc["extras"]["a"] = {"dtype": "float64", "shape": shape, "data": "AAAAAAAAAAA="}
+    rejected(tmp_path, good_doc, message)
+
+
+def test_too_many_points_or_epochs_are_refused_from_their_declared_shape(tmp_path, good_doc):
+    good_doc["points"]["shape"] = [limits.MAX_POINTS + 1, 2]
+    rejected(tmp_path, good_doc, "the points declares 100,001 along axis 0; at most 100,000")
+    good_doc["points"]["shape"] = [4, limits.MAX_POINT_DIMS + 1]
+    rejected(tmp_path, good_doc, "along axis 1; at most 256")
+    doc = mlp_doc()
+    doc["history"]["train"]["shape"] = [limits.MAX_HISTORY + 1]
+    rejected(tmp_path, doc, "2,000,001 along axis 0; at most 2,000,000")
+
+
+def test_layer_sizes_from_the_issue_are_rejected_in_milliseconds(tmp_path):
+    # Before: 24.7 s and 6.7 GiB, then MemoryError.
+    rejected(tmp_path, mlp_doc(layer_sizes=[2, 30000, 30000, 1]),
+             "number of neurons in a layer must be from 1 to 256, not 30000")
+
+
+@pytest.mark.parametrize(("sizes", "message"), [
+    ([2] + [4] * 11 + [1], "The model has 13 layers; from 2 to 12"),
+    ([256, 256, 256, 256, 256], "need 262,144 weights; at most 200,000"),
+    ([2, 0, 1], "must be from 1 to 256, not 0"),
+    ([2, 257, 1], "not 257"),
+    ([2, 10**30, 1], "not 1000000000000000000000000000000"),
+    ([2, True, 1], "must be a whole number, not True"),
+    ([2, 4.5, 1], "must be a whole number, not 4.5"),
+])
+def test_layer_limits(tmp_path, sizes, message):
+    rejected(tmp_path, mlp_doc(layer_sizes=sizes), message)
+
+
+@pytest.mark.parametrize("sizes", [[3, 32, 32, 32, 32, 32, 32, 10], [20, 16, 10], [20, 20, 1],
+                                   [2, 8, 8, 8, 8, 8, 8, 1]])
+def test_every_network_the_panel_lessons_and_digit_pad_build_loads(tmp_path, sizes):
+    model = MODEL_CLASSES["mlp"](layer_sizes=sizes, batch_size=limits.MAX_BATCH_SIZE,
+                                 seed=limits.SEED_MAX, learning_rate=limits.LEARNING_RATE.max)
+    s = Session(points=np.zeros((1, sizes[0])), labels=np.array([0]), class_names=["a"],
+                seed=limits.SEED_MAX, dataset={"seed": limits.SEED_MAX, "split_seed": 0})
+    s.set_model(model)
+    back = load_session(save_session(s, tmp_path / "ok.nnp"))
+    assert back.build_model().layer_sizes == sizes
+
+
+def test_a_million_class_names_are_rejected_quickly(tmp_path, good_doc):
+    good_doc["class_names"] = [str(i) for i in range(1_000_000)]
+    rejected(tmp_path, good_doc, "it has 1,000,000 classes; at most 100 are allowed")
+
+
+def test_the_class_limit_is_exact(tmp_path):
+    names = [f"c{i}" for i in range(limits.MAX_CLASSES)]
+    s = Session(points=np.zeros((1, 2)), labels=np.array([99]), class_names=names)
+    assert load_session(save_session(s, tmp_path / "ok.nnp")).class_names == names
+    s.class_names = names + ["one more"]
+    with pytest.raises(SessionError, match="101 classes; at most 100"):  # never written
+        save_session(s, tmp_path / "no.nnp")
+    assert not (tmp_path / "no.nnp").exists()
+
+
+@pytest.mark.parametrize("value", [2**31, -1, 10**30, -(10**30),
+                                   pytest.param(10**4000, id="4001-digits"), 1.5, True, None])
+@pytest.mark.parametrize("where", ["seed", "model seed", "data seed", "split seed"])
+def test_seeds_must_fit_the_seed_box(tmp_path, value, where):
+    doc = mlp_doc()
+    if where == "seed":
+        doc["seed"] = value
+    elif where == "model seed":
+        doc["model"]["config"]["seed"] = value
+    else:
+        doc["dataset"]["split_seed" if where == "split seed" else "seed"] = value
+        if value is None:
+            return  # a data seed may be absent
+    rejected(tmp_path, doc, "seed must be (a whole number|from 0 to 2,147,483,647)")
+
+
+@pytest.mark.parametrize(("batch", "message"), [
+    (257, "batch size must be from 1 to 256, not 257"),
+    (0, "batch size must be from 1 to 256, not 0"),
+    (10**30, "from 1 to 256, not 1000000000000000000000000000000"),
+    pytest.param(10**4000, "not a number of about 4000 digits", id="4001-digits"),
+    (2.0, "batch size must be a whole number, not 2.0"),
+    ("10", "whole number, not '10'"),
+])
+def test_batch_size_must_fit_the_panel(tmp_path, batch, message):
+    rejected(tmp_path, mlp_doc(batch_size=batch), message)
+
+
+@pytest.mark.parametrize(("config", "message"), [
+    ({"learning_rate": 1e-9}, "learning rate must be from 0.00000001 to 100, not 1e-09"),
+    ({"learning_rate": 101}, "learning rate must be from 0.00000001 to 100"),
+    ({"learning_rate": 10**400}, "setting learning_rate is too large"),
+    ({"learning_rate": -1e308}, "learning rate must be from"),
+    ({"l2": 10**400}, "setting l2 is too large"),
+    ({"l2": 2.0}, "l2 must be from 0 to 1"),
+])
+def test_numbers_in_the_model_settings_must_be_in_range(tmp_path, config, message):
+    rejected(tmp_path, mlp_doc(**config), message)
+
+
+def test_other_models_numbers_are_checked_too(tmp_path):
+    s = Session()
+    s.set_model(MODEL_CLASSES["competitive"](n_neurons=3))
+    doc = session_mod.session_to_dict(s)
+    doc["model"]["config"]["n_neurons"] = 10**9
+    rejected(tmp_path, doc, "number of neurons must be from 1 to 256, not 1000000000")
+    doc["model"]["config"].update(n_neurons=3, n_inputs=-2)
+    rejected(tmp_path, doc, "number of inputs must be from 1 to 256, not -2")
+    doc["model"]["config"].update(n_inputs=2)
+    doc["model"]["epoch"] = 2**60
+    rejected(tmp_path, doc, "epoch 1152921504606846976 is more than")
+
+
+def test_huge_numbers_in_the_text_are_rejected(tmp_path):
+    text = json.dumps(mlp_doc()).replace('"seed": 0', '"seed": 1' + "0" * 5000, 1)
+    rejected(tmp_path, text, "is damaged: Exceeds the limit")
+
+
+def test_files_larger_than_any_session_are_not_read(tmp_path, good_doc, monkeypatch):
+    monkeypatch.setattr(limits, "MAX_SESSION_BYTES", 2000)
+    good_doc["extras"]["padding"] = "x" * 2000
+    rejected(tmp_path, good_doc, "is larger than 0 MB, more than any nnplayground session")
+
+
+def test_documents_with_millions_of_values_are_refused_before_parsing(tmp_path, good_doc):
+    good_doc["extras"]["many"] = "__many__"
+    many = "[" + ",".join(["[]"] * limits.MAX_JSON_VALUES) + "]"
+    rejected(tmp_path, json.dumps(good_doc).replace('"__many__"', many),
+             r"holds about [\d,]+ values, more than the 2,000,000")
+
+
+def test_names_are_bounded(tmp_path, good_doc):
+    good_doc["name"] = "x" * (limits.MAX_NAME_CHARS + 1)
+    rejected(tmp_path, good_doc, "A name is longer than 1,000 characters")
