@@ -25,6 +25,13 @@ File format (what ``write_points_csv`` writes and ``read_points_csv`` accepts)::
 
 Every malformed line is reported in one ``CSVFormatError`` (line numbers count from 1,
 like a text editor), e.g. ``line 7: 'abc' is not a number (column x)``.
+
+Bounded whatever the input (``core/limits.py``): at most ``MAX_CSV_BYTES`` are read,
+``MAX_POINTS`` points and ``MAX_CLASSES`` classes are accepted (the error names the
+line past the limit), nothing is allocated per label value (the label 100000000 is an
+error, not 100,000,001 classes), and a label that is a number but not a class number
+(NaN, infinity, 1e300, 2**63) is an error naming its line. Only ``CSVFormatError`` (and
+``OSError`` when the file cannot be opened) ever leaves ``read_points_csv``.
 """
 
 from __future__ import annotations
@@ -37,9 +44,13 @@ from typing import IO, Sequence
 
 import numpy as np
 
+from .limits import MAX_CLASSES, MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_POINTS
+
 __all__ = ["CSVFormatError", "read_points_csv", "write_points_csv"]
 
 _MAX_REPORTED = 10
+#: Problems collected before reading stops (a file of ",,\n" lines has three per line).
+_MAX_PROBLEMS = 1000
 _CLASSES_PREFIX = "# classes:"
 _DEFAULT_NAMES = {3: ["x", "y", "label"], 4: ["x", "y", "z", "label"]}
 
@@ -125,11 +136,37 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _int_label(text: str) -> int | None:
+def _label_number(text: str) -> int | float | None:
+    """The number a label spells, as an exact int when it is whole ("1.0" is 1), or
+    None when it is a name."""
+    try:
+        return int(text)
+    except ValueError:  # also for thousands of digits; float() then reads them as inf
+        pass
     value = _number(text)
-    if value is None or not math.isfinite(value) or value != int(value):
-        return None
-    return int(value)
+    if value is not None and math.isfinite(value) and value == int(value):
+        return int(value)
+    return value
+
+
+def _shown(text: str) -> str:
+    """A label for a message: its repr, cut short."""
+    return repr(text) if len(text) <= 40 else repr(text[:37] + "...")
+
+
+def _label_problem(text: str, value: int | float | None) -> str | None:
+    """Why a label that is a number cannot be one, or None when it can."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return f"the label {_shown(text)} is not a finite number"
+    if isinstance(value, int) and abs(value) >= 2**63:
+        return f"the label {_shown(text)} is too large to be a class number"
+    return None
+
+
+def _too_many_classes(line: int, label: str) -> CSVFormatError:
+    return CSVFormatError([(line, f"the label {_shown(label)} makes more than {MAX_CLASSES} "
+                                  f"classes; at most {MAX_CLASSES} are allowed "
+                                  f"(class numbers 0 to {MAX_CLASSES - 1})")])
 
 
 def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
@@ -139,11 +176,14 @@ def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
     a file without points; OSError passes through when the file cannot be opened."""
     if isinstance(path_or_text_stream, (str, os.PathLike)):
         with open(path_or_text_stream, "rb") as fh:
-            text = _decode(fh.read())
+            text = fh.read(MAX_CSV_BYTES + 1)
     else:
-        text = path_or_text_stream.read()
-        if isinstance(text, bytes):
-            text = _decode(text)
+        text = path_or_text_stream.read(MAX_CSV_BYTES + 1)
+    if len(text) > MAX_CSV_BYTES:
+        raise CSVFormatError([(None, f"the file is larger than {MAX_CSV_BYTES // 2**20} MB; "
+                                     f"at most {MAX_POINTS:,} points can be read")])
+    if isinstance(text, bytes):
+        text = _decode(text)
     text = text.lstrip("\ufeff")
 
     problems: list[tuple[int | None, str]] = []
@@ -159,8 +199,22 @@ def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
             continue
         if stripped.startswith("#"):
             if stripped.lower().startswith(_CLASSES_PREFIX) and declared is None:
-                declared = [n for n in _split(stripped[len(_CLASSES_PREFIX):]) if n]
+                try:
+                    declared = [n for n in _split(stripped[len(_CLASSES_PREFIX):]) if n]
+                except csv.Error as exc:
+                    problems.append((number, f"the class names cannot be read as CSV ({exc})"))
+                    declared = []
+                if len(declared) > MAX_CLASSES:
+                    problems.append((number, f"{len(declared):,} class names; at most "
+                                             f"{MAX_CLASSES} classes are allowed"))
+                    break
+                if any(len(n) > MAX_NAME_CHARS for n in declared):
+                    problems.append((number, f"a class name is longer than "
+                                             f"{MAX_NAME_CHARS:,} characters"))
             continue
+        if len(problems) >= _MAX_PROBLEMS:
+            problems.append((number, "too many problems; reading stopped here"))
+            break
         try:
             fields = _split(line)
         except csv.Error as exc:
@@ -178,6 +232,10 @@ def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
             if _number(fields[0]) is None:
                 header = [f or f"column {i + 1}" for i, f in enumerate(fields)]
                 continue
+        if len(coords) == MAX_POINTS:
+            problems.append((number, f"more than {MAX_POINTS:,} points; at most "
+                                     f"{MAX_POINTS:,} can be read"))
+            break
         names = header or _DEFAULT_NAMES[n_cols]
         if len(fields) != n_cols:
             problems.append((number, f"expected {n_cols} values ({', '.join(names)}) but found {len(fields)}"))
@@ -208,34 +266,62 @@ def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
     if not coords:
         raise CSVFormatError([(None, "the file contains no points" if text.strip()
                                else "the file is empty")])
-    y, class_names = _decode_labels([lab for _, lab in raw_labels], declared)
+    y, class_names = _decode_labels(raw_labels, declared)
     return np.array(coords, dtype=np.float64), y, class_names
 
 
-def _decode_labels(labels: list[str], declared: list[str] | None) -> tuple[np.ndarray, list[str]]:
+def _decode_labels(labels: list[tuple[int, str]], declared: list[str] | None
+                   ) -> tuple[np.ndarray, list[str]]:
+    """Class indices and names for ``(line, label)`` pairs (see the module docstring);
+    ``CSVFormatError`` naming the line of a label that is a bad number, a name too long
+    or the first class past ``MAX_CLASSES``. Nothing here grows with a label's value."""
+    known = set(declared or ())
+    values = [None if lab in known else _label_number(lab) for _, lab in labels]
+    problems = [(line, why) for (line, lab), v in zip(labels, values)
+                if (why := _label_problem(lab, v)) is not None]
+    if problems:
+        raise CSVFormatError(problems)
     if declared is not None:
         names = list(declared)
         index = {name: i for i, name in enumerate(names)}
         out = []
-        for lab in labels:
+        for (line, lab), value in zip(labels, values):
             if lab in index:
                 out.append(index[lab])
-                continue
-            as_int = _int_label(lab)
-            if as_int is not None and 0 <= as_int < len(names):
-                out.append(as_int)
-                continue
-            index[lab] = len(names)
-            names.append(lab)
-            out.append(index[lab])
+            elif isinstance(value, int) and 0 <= value < len(names):
+                out.append(value)
+            else:
+                out.append(_new_class(line, lab, index, names))
         return np.array(out, dtype=np.int64), names
-    ints = [_int_label(lab) for lab in labels]
-    if all(v is not None for v in ints):
-        values = np.array(ints, dtype=np.int64)
-        if values.min() >= 0:
-            return values, [str(i) for i in range(int(values.max()) + 1)]
-        distinct = np.unique(values)
-        return np.searchsorted(distinct, values).astype(np.int64), [str(v) for v in distinct]
-    names = list(dict.fromkeys(labels))
-    index = {name: i for i, name in enumerate(names)}
-    return np.array([index[lab] for lab in labels], dtype=np.int64), names
+    if all(isinstance(v, int) for v in values):
+        if min(values) >= 0:
+            for (line, lab), value in zip(labels, values):
+                if value >= MAX_CLASSES:
+                    raise _too_many_classes(line, lab)
+            return np.array(values, dtype=np.int64), [str(i) for i in range(max(values) + 1)]
+        # Negative labels: the distinct values in increasing order are the classes.
+        first_seen: dict[int, int] = {}
+        for (line, lab), value in zip(labels, values):
+            if value not in first_seen and len(first_seen) == MAX_CLASSES:
+                raise _too_many_classes(line, lab)
+            first_seen.setdefault(value, line)
+        distinct = sorted(first_seen)
+        rank = {v: i for i, v in enumerate(distinct)}
+        return np.array([rank[v] for v in values], dtype=np.int64), [str(v) for v in distinct]
+    names: list[str] = []
+    index: dict[str, int] = {}
+    out = [index[lab] if lab in index else _new_class(line, lab, index, names)
+           for line, lab in labels]
+    return np.array(out, dtype=np.int64), names
+
+
+def _new_class(line: int, label: str, index: dict[str, int], names: list[str]) -> int:
+    """Add ``label`` as the next class (its index), checking the limits first."""
+    if len(names) >= MAX_CLASSES:
+        raise _too_many_classes(line, label)
+    if len(label) > MAX_NAME_CHARS:
+        raise CSVFormatError([(line, f"the label is longer than {MAX_NAME_CHARS:,} "
+                                     f"characters")])
+    index[label] = len(names)
+    names.append(label)
+    return index[label]

@@ -1,8 +1,10 @@
 import io
+import time
 
 import numpy as np
 import pytest
 
+from nnplayground.core import csv_io
 from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
 
 
@@ -148,3 +150,86 @@ def test_binary_file_is_refused_with_a_message(tmp_path):
     path.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
     with pytest.raises(CSVFormatError, match="not a text file"):
         read_points_csv(path)
+
+
+# ------------------------------------------------------------- limits (issue 13)
+def test_a_huge_integer_label_is_an_error_naming_its_line_not_a_hundred_million_classes():
+    # Before: 100,000,001 classes, 21 s and 6.75 GiB (label 10**12: MemoryError).
+    start = time.perf_counter()
+    for text in ("1,2,100000000\n3,4,0\n", "1,2,1000000000000\n3,4,0\n", "3,4,0\n1,2,1e8\n",
+                 "1,2,9223372036854775807\n3,4,0\n"):
+        err = _error(text)
+        assert "makes more than 100 classes; at most 100 are allowed" in str(err)
+        assert err.line == (2 if text.startswith("3") else 1)
+    assert time.perf_counter() - start < 1.0
+
+
+@pytest.mark.parametrize("label", [
+    "9223372036854775808", "-9223372036854775809", "1e300", "-1e300",
+    "1e19", "nan", "NaN", "inf", "-inf", "Infinity", "1e400", pytest.param("1" * 5000, id="5000-digits"),
+])
+@pytest.mark.parametrize("other", ["0", "-1", "cat"])
+def test_labels_that_are_no_class_number_are_errors_naming_the_line(label, other):
+    err = _error(f"x,y,label\n0,0,{other}\n1,2,{label}\n")
+    assert err.line == 3 and isinstance(err, ValueError)
+    assert len(str(err)) < 200  # a 5000-digit label is not repeated in full
+
+
+def test_the_class_limit_is_exact_and_names_the_line_past_it():
+    lines = "".join(f"{i},0,{i}\n" for i in range(100))
+    X, y, names = _read(lines)
+    assert len(names) == 100 and y.tolist() == list(range(100))
+    assert _error(lines + "5,5,100\n").line == 101
+    named = "".join(f"{i},0,c{i}\n" for i in range(100))
+    assert len(_read(named)[2]) == 100
+    assert _error(named + "1,1,c5\n1,1,new\n").line == 102
+    negative = "".join(f"{i},0,{-i}\n" for i in range(100))
+    assert len(_read(negative)[2]) == 100
+    assert _error(negative + "1,1,-5\n1,1,-100\n").line == 102
+
+
+def test_class_limit_with_a_classes_line():
+    declared = ",".join(f"c{i}" for i in range(100))
+    _, y, names = _read(f"# classes: {declared}\n0,0,c99\n1,1,3\n")
+    assert len(names) == 100 and y.tolist() == [99, 3]
+    assert _error(f"# classes: {declared}\n0,0,c1\n1,1,another\n").line == 3
+    assert _error(f"x,y,label\n# classes: {declared},c100\n0,0,c1\n").line == 2
+
+
+def test_exports_round_trip_with_empty_classes_and_names_that_look_like_numbers(tmp_path):
+    X = np.array([[0.0, 1.0], [2.0, 3.0]])
+    names = ["nan", "inf", "1e300", "empty", "9223372036854775808"] + [f"k{i}" for i in range(95)]
+    path = tmp_path / "p.csv"
+    write_points_csv(path, X, np.array([4, 1]), class_names=names)
+    X2, y2, names2 = read_points_csv(path)
+    assert names2 == names and y2.tolist() == [4, 1] and np.array_equal(X2, X)
+    write_points_csv(path, X, np.array([0, 7]))  # integer labels, classes 1-6 empty
+    assert read_points_csv(path)[2] == [str(i) for i in range(8)]
+
+
+def test_too_many_points_names_the_line_past_the_limit(monkeypatch):
+    monkeypatch.setattr(csv_io, "MAX_POINTS", 3)
+    assert len(_read("x,y,label\n1,1,a\n2,2,a\n3,3,b\n")[0]) == 3
+    err = _error("x,y,label\n1,1,a\n\n2,2,a\n3,3,b\n4,4,b\n")
+    assert str(err) == "line 6: more than 3 points; at most 3 can be read"
+
+
+def test_files_too_large_are_not_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(csv_io, "MAX_CSV_BYTES", 100)
+    text = "x,y,label\n" + "1.0,2.0,a\n" * 10
+    path = tmp_path / "big.csv"
+    path.write_text(text, encoding="utf-8")
+    for source in (path, io.StringIO(text), io.BytesIO(text.encode())):
+        with pytest.raises(CSVFormatError, match="the file is larger than 0 MB"):
+            read_points_csv(source)
+
+
+def test_problems_stop_being_collected_after_a_thousand():
+    err = _error("x,y,label\n" + ",,\n" * 100_000)
+    assert 1000 < len(err.problems) <= 1004  # a line has up to three
+    assert err.problems[-1][1] == "too many problems; reading stopped here"
+
+
+def test_long_class_names_are_refused():
+    assert _error("x,y,label\n0,0,a\n1,1," + "b" * 1001 + "\n").line == 3
+    assert _error("# classes: " + "b" * 1001 + "\n0,0,0\n").line == 1
