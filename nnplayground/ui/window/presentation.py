@@ -11,6 +11,7 @@ gives back exactly the previous sizes (not a division that rounds).
 from __future__ import annotations
 
 import re
+import weakref
 
 from PySide6 import QtCore, QtGui, QtWidgets  # before pyqtgraph: it picks the binding
 from PySide6.QtCore import Qt
@@ -34,9 +35,13 @@ class _ScaleState:
         self.restore: dict = {}
 
 
+#: window -> its _ScaleState while it is scaled (kept here, not on the window).
+_SCALED: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def current_scale(window) -> float:
     """The factor ``apply_scale`` last applied to ``window`` (1.0 when none)."""
-    state = getattr(window, "_presentation_scale", None)
+    state = _SCALED.get(window)
     return 1.0 if state is None else state.factor
 
 
@@ -48,16 +53,17 @@ def apply_scale(window: QtWidgets.QWidget, factor: float) -> None:
     only their pyqtgraph parts are scaled. ``factor`` 1.0 restores every recorded size.
     """
     factor = float(factor)
-    state = getattr(window, "_presentation_scale", None)
+    state = _SCALED.get(window)
     if state is not None and state.factor != factor:
         _restore(state)
-        state = window._presentation_scale = None
+        del _SCALED[window]
+        state = None
     if factor == 1.0:
         return
     first = state is None
     if first:
         app = QtWidgets.QApplication.instance()
-        state = window._presentation_scale = _ScaleState(factor, _points(app.font()))
+        state = _SCALED[window] = _ScaleState(factor, _points(app.font()))
         _record(state, ("app",), lambda f: app.setFont(f), QtGui.QFont(app.font()))
         _scale_widget_fonts(window, state)
     for plot in window.findChildren(pg.PlotWidget):
