@@ -194,3 +194,16 @@ def test_every_control_a_lesson_may_lock_has_a_stable_unique_id(qtbot, window):
                      "model.perceptron.perceptron_learning_rate", "model.competitive.conscience"):
         assert expected in ids
         assert w.findChild(QtWidgets.QWidget, expected).accessibleName()
+
+
+def test_save_as_names_the_session_after_its_new_file(qtbot, window, tmp_path, monkeypatch):
+    from nnplayground.ui.window import recent_files
+
+    w = window
+    assert w.actions_.save_to(str(tmp_path / "first.nnp"))
+    assert w.windowTitle().startswith("first")
+    monkeypatch.setattr(recent_files, "ask_save_path",
+                        lambda *args, **kwargs: (str(tmp_path / "second"), ""))
+    w.actions_.save_as.trigger()
+    assert (tmp_path / "second.nnp").exists()
+    assert w.windowTitle().startswith("second") and w.session_path.endswith("second.nnp")

@@ -89,6 +89,8 @@ class SessionActions(QtCore.QObject):
                 return False
             if not path.endswith(SUFFIX):
                 path += SUFFIX
+            if ask:
+                self.w.session_name = Path(path).stem  # "Save as" names the session anew
         if not self.save_to(path):
             return False
         self.recent.add(path)
