@@ -169,16 +169,17 @@ def decode_value(obj: Any, _depth: int = 0) -> Any:
 def nesting_depth(obj: Any, limit: int = MAX_JSON_DEPTH) -> int:
     """How deep lists and dicts nest in ``obj`` (a scalar is 0, ``[]`` is 1), found
     without recursion; stops counting at ``limit + 1``."""
+    if not isinstance(obj, (dict, list)):
+        return 0
     deepest = 0
     stack = [(obj, 1)]
     while stack:
         value, depth = stack.pop()
-        if not isinstance(value, (dict, list)):
-            continue
         deepest = max(deepest, depth)
         if deepest > limit:
             break
-        stack.extend((v, depth + 1) for v in (value.values() if isinstance(value, dict) else value))
+        items = value.values() if isinstance(value, dict) else value
+        stack.extend((v, depth + 1) for v in items if isinstance(v, (dict, list)))
     return deepest
 
 
