@@ -4,8 +4,8 @@
   DISPLAY) Qt falls back to the offscreen platform, where OpenGL tests cannot run.
 * OpenGL tests (marker ``gl``) skip on a machine that cannot give them a context, but
   when ``CI`` is set such a skip is an error: CI must really render them.
-* No test may leave a training thread running ("QThread: Destroyed while thread is still
-  running" aborts the whole process).
+* No test may leave a training run going; every training process is ended after each
+  test.
 """
 
 from __future__ import annotations
@@ -118,16 +118,16 @@ def pytest_runtest_makereport(item: pytest.Item, call):
 
 
 @pytest.fixture(autouse=True)
-def _no_leaked_threads(request: pytest.FixtureRequest):
+def _no_leaked_trainers(request: pytest.FixtureRequest):
+    """Every training process is ended after each test (some widgets under test are never
+    closed, and 2 cores must not run a hundred idle processes); a test that leaves one
+    still training fails."""
     yield
-    module = sys.modules.get("nnplayground.training.worker")
+    module = sys.modules.get("nnplayground.training.client")
     if module is None:
         return
-    running = module.running_threads()
-    if running:
-        # Stop them so one leak does not take the rest of the run down with it.
-        module.stop_all_threads()
-        pytest.fail(
-            f"{request.node.nodeid} left {len(running)} training thread(s) running",
-            pytrace=False,
-        )
+    training = [c for c in module.running_processes() if c.is_running()]
+    module.shutdown_all()
+    if training:
+        pytest.fail(f"{request.node.nodeid} left {len(training)} training run(s) going",
+                    pytrace=False)

@@ -122,6 +122,8 @@ class Snapshot:
     new_test_errors   float64 (k,): same epochs, NaN where there was no test set
     epochs_per_second epochs since the previous snapshot / time since it (0 if no time)
     wall_time         seconds since this train() call began (by its clock)
+    n_train           training rows of the last epoch (point edits reach the trainer
+                      between epochs; this says which data it has)
     """
 
     epoch: int
@@ -132,6 +134,7 @@ class Snapshot:
     new_test_errors: np.ndarray
     epochs_per_second: float
     wall_time: float
+    n_train: int = 0
 
     @property
     def history(self) -> dict[str, np.ndarray]:
@@ -189,6 +192,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
     test_errs: list[float] = []
     last_train = last_test = math.nan
     emitted_epoch = None  # epoch of the latest snapshot sent by this call
+    n_train = 0
 
     def emit(now: float) -> None:
         nonlocal last_emit, emitted_epoch
@@ -199,7 +203,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
             new_train_errors=np.array(train_errs, dtype=np.float64),
             new_test_errors=np.array(test_errs, dtype=np.float64),
             epochs_per_second=len(train_errs) / dt if dt > 0 else 0.0,
-            wall_time=now - start,
+            wall_time=now - start, n_train=n_train,
         ))
         train_errs.clear()
         test_errs.clear()
@@ -243,6 +247,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
                 break
             good_state = state
             good_epoch = model.epoch
+            n_train = len(X)
             last_train, last_test = err, test_err
             train_errs.append(err)
             test_errs.append(test_err)

@@ -39,4 +39,8 @@ def run(args) -> int:
         if getattr(args, "session", None):
             window.open_session(args.session)
     window.show()
+    # The trainer's process starts once the window is on screen, so launching is not
+    # slowed by it (a run started before then starts it at once).
+    app.processEvents()
+    window.start_background_work()
     return int(app.exec())

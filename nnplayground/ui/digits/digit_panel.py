@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from nnplayground.core import digits as dg
 from nnplayground.core.palette import OKABE_ITO
-from nnplayground.training.worker import TrainingController
+from nnplayground.training.client import TrainingController
 from nnplayground.ui.digits.answer_view import DigitAnswerView, big_axes
 from nnplayground.ui.digits.digit_pad import DigitPadWidget
 from nnplayground.ui.views.error_view import ErrorCurveView
@@ -50,12 +50,11 @@ class DigitPanel(QWidget):
         self.seed = int(seed)
         self._task: dg.DigitTask = dg.TEN_DIGITS
         self._extra: list[tuple[list[float], int]] = []
-        self._data: tuple = (None, None, None, None)  # swapped whole: the worker reads it
+        self._data: tuple = (None, None, None, None)  # what the trainer was sent
         self.predictor = self._task.model(self.seed)
         # A run lasts well under a second: 15 frames a second show the curve falling and
         # leave the GIL to the training thread (every repaint holds it).
         self.controller = TrainingController(self, snapshot_interval=1 / 15)
-        self.controller.set_data_source(lambda: self._data)
         self.controller.snapshot_ready.connect(self._on_controller_snapshot_ready)
         self.controller.finished.connect(self._on_controller_finished)
         self.controller.failed.connect(self._on_controller_failed)
@@ -263,6 +262,7 @@ class DigitPanel(QWidget):
         X, y = self.training_data()
         self._data = (X, y, *self._task.test_set(X))
         self.controller.set_model(model)
+        self.controller.set_arrays(*self._data)
         self.error_view.clear()
         self.status_label.setText(f"Training on {len(X)} patterns\N{HORIZONTAL ELLIPSIS}")
         self._update_prediction()
@@ -270,7 +270,7 @@ class DigitPanel(QWidget):
 
     def shutdown(self) -> None:
         """Stop the training thread and wait for it (window closing)."""
-        self.controller.stop_and_wait()
+        self.controller.shutdown()
 
     def probabilities(self) -> np.ndarray:
         """What the bars show now: (10,) probabilities, or (1,) the classic output."""

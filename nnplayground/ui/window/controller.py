@@ -29,7 +29,7 @@ from nnplayground.core.state import (
     fit_model_spec,
 )
 from nnplayground.training.data import TrainingData, held_out_mask
-from nnplayground.training.worker import TrainingController
+from nnplayground.training.client import TrainingController
 from nnplayground.ui.canvas.points_model import PointsModel
 
 
@@ -85,7 +85,6 @@ class PlaygroundController(QtCore.QObject):
         self.points = PointsModel(PointSet(2, ["Class 1", "Class 2"]), self)
         self.data = TrainingData()
         self.trainer = TrainingController(self, snapshot_interval=snapshot_interval)
-        self.trainer.set_data_source(self.data)
         self._state = PlaygroundState(model=model or ModelSpec())
         self._in_transaction = False
         self.points.changed.connect(self._on_points_changed)
@@ -252,10 +251,15 @@ class PlaygroundController(QtCore.QObject):
                 model.initialize(X)
 
     def _configure_data(self) -> None:
-        self.data.configure(self._state.model.kind, self.points.n_classes, self._state.split)
+        setup = (self._state.model.kind, self.points.n_classes, self._state.split)
+        self.data.configure(*setup)
+        self.trainer.configure(*setup)
 
     def _send_points(self) -> None:
-        self.data.set_points(self.points.point_set.state())
+        # One copy serves the window's views and the trainer (it is never changed).
+        points = self.points.point_set.state()
+        self.data.set_points(points)
+        self.trainer.set_points(points)
 
     def _on_points_changed(self) -> None:
         self._send_points()

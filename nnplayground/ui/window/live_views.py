@@ -1,5 +1,5 @@
 """The window's live views (decision surface, network, latent space, 3-D view), drawn
-from the idle model or from the training thread's snapshots."""
+from the idle model or from the training process's snapshots."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ class LiveViews(QtCore.QObject):
     """Keeps the window's views in step with its model; the window owns the widgets.
 
     ``last_state``/``last_epoch`` are the model as last drawn: while training runs, the
-    training thread owns the model and these are what a saved session holds.
+    training process owns the model and these are what a saved session holds.
 
-    The training thread computes frames from ``request`` (a frozen ``ViewRequest``,
+    The training process computes frames from ``request`` (a frozen ``ViewRequest``,
     replaced whole when the canvas's axes or visible range change) and the points the
     controller last sent to the trainer; it reads no widget."""
 
@@ -33,6 +33,7 @@ class LiveViews(QtCore.QObject):
         self._n_in_3d = 0
         self.request = ViewRequest(tuple(window.canvas.projection_axes), tuple(window.canvas.bounds),
                                    SURFACE_RESOLUTION)
+        controller.trainer.set_view_request(self.request)
         window.canvas.view_box.sigRangeChanged.connect(self._on_canvas_range_changed)
 
     def reset(self, model) -> None:
@@ -63,7 +64,7 @@ class LiveViews(QtCore.QObject):
         return self.view3d
 
     def compute_view(self, model):
-        """Runs in the training thread for snapshots, in the GUI thread when idle."""
+        """The view of the idle model (the training process computes its own)."""
         points, request = self.controller.data.points, self.request
         if len(points.X) == 0:
             return None
@@ -76,12 +77,13 @@ class LiveViews(QtCore.QObject):
     def update_request(self) -> None:
         """The heatmap covers everything visible, not just the data box: the locked
         aspect ratio pads one axis, and TensorFlow Playground leaves no blank margin.
-        The training thread reads the tuple; replacing it is atomic."""
+        The trainer is sent the new request (one frozen value)."""
         (x0, x1), (y0, y1) = self.w.canvas.view_box.viewRange()
         request = ViewRequest(tuple(self.w.canvas.projection_axes),
                               (float(x0), float(x1), float(y0), float(y1)), SURFACE_RESOLUTION)
         if request != self.request:
-            self.request = request  # one attribute: the training thread sees old or new
+            self.request = request
+            self.controller.trainer.set_view_request(request)
             if not self.w.trainer.is_running():
                 self.refresh()
 
@@ -102,6 +104,11 @@ class LiveViews(QtCore.QObject):
 
     def on_snapshot(self, snapshot, vd) -> None:
         w = self.w
+        if vd is not None and vd.trails is not None:
+            # The trainer keeps the trails while it runs; the idle views go on from them.
+            self.trails.clear()
+            for centroids in vd.trails:
+                self.trails.push(centroids)
         w.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
         self.last_state = snapshot.state
         self.last_epoch = snapshot.epoch

@@ -50,7 +50,6 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.points, self.controller.data, self.controller.trainer)
 
         self._build_widgets()
-        self.trainer.set_view_function(self.live.compute_view)
         self.actions_ = WindowActions(self)
         self._connect()
         self.resize(1280, 800)
@@ -391,9 +390,13 @@ class MainWindow(QtWidgets.QMainWindow):
     def set_digit_examples(self, examples) -> None:
         self.digit_page.set_examples(examples)
 
+    def start_background_work(self) -> None:
+        """Start the training process (called once the window has been drawn)."""
+        self.trainer.start()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         self.digit_page.shutdown()
         if self._persist:
             self.actions_.save_settings()  # also autosaves the work, from the last snapshot
-        self.trainer.stop_and_wait()
+        self.trainer.shutdown()
         super().closeEvent(event)

@@ -1,0 +1,311 @@
+"""The window's end of the training process (Qt, GUI thread).
+
+``TrainingController`` starts one process (``multiprocessing``, ``spawn``;
+``training/process.py``) and talks to it with the commands of ``training/protocol.py``.
+The GUI thread never waits on training: a 10 ms timer picks up what the process sent
+(one ``poll`` when nothing came) and acknowledges each snapshot after it was drawn, so
+the process sends the next one only then; when the window is behind, snapshots are
+dropped there and their errors merged into the next (the error curve misses no epoch).
+
+``model`` is the window's copy of the model. The process owns the model being trained;
+the copy follows its epoch with every snapshot and takes its weights and full training
+state when a run ends, so between runs the two are the same. Changes made to the copy
+while idle (a new model, a live parameter) are sent before the next run.
+
+Why a process and not a thread: Python runs one thread at a time (the GIL), and every
+millisecond the training thread held it was a millisecond the window could not paint;
+the view data (many small NumPy calls) made the stalls last up to a second with large
+networks. A process has its own interpreter: the window paints whatever the trainer does.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import os
+import weakref
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+from nnplayground.core.base import Model
+from nnplayground.core.registry import model_to_dict
+from nnplayground.training import process as trainer_process
+from nnplayground.training import protocol as P
+from nnplayground.training.loop import TrainResult
+
+#: Every controller with a live process (for the test guard and for shutting down).
+_LIVE: weakref.WeakSet = weakref.WeakSet()
+#: How long to wait for a run to end (one epoch) or the process to quit, in seconds.
+_STOP_TIMEOUT = 60.0
+_QUIT_TIMEOUT = 5.0
+
+
+def running_processes() -> list:
+    """Controllers whose training process is alive."""
+    return [c for c in list(_LIVE) if c.process_alive()]
+
+
+def shutdown_all() -> None:
+    for controller in list(_LIVE):
+        controller.shutdown()
+
+
+atexit.register(shutdown_all)
+
+
+class TrainingController(QObject):
+    """Trains a model in a process of its own; see the module docstring."""
+
+    snapshot_ready = Signal(object, object)  # Snapshot, view data (or None)
+    finished = Signal(object)  # TrainResult
+    failed = Signal(str)
+    running_changed = Signal(bool)
+
+    def __init__(self, parent: QObject | None = None, snapshot_interval: float = 1 / 30) -> None:
+        super().__init__(parent)
+        self.snapshot_interval = snapshot_interval
+        self._model: Model | None = None
+        self._generation = 0  # of the model; live parameters are tagged with it
+        self._model_sent = True
+        self._running = False
+        self._stopping = False
+        self._process = None
+        self._conn = None
+        self._outbox: list[tuple] = []  # commands sent before the process started
+        self._timer = QTimer(self)
+        self._timer.setInterval(10)
+        self._timer.timeout.connect(self._on_timer_timeout)
+        self._ready = False  # the process said READY: commands go straight to it
+        self._sent_params: dict[str, Any] = {}  # during this run
+
+    # ----------------------------------------------------------------- process
+    def start(self) -> None:
+        """Start the process now (the window does it after its first paint; any command
+        that needs it starts it too)."""
+        if self._process is not None:
+            return
+        context = multiprocessing.get_context("spawn")
+        parent_end, child_end = context.Pipe()
+        process = context.Process(target=trainer_process.serve,
+                                  args=(child_end, self.snapshot_interval),
+                                  name="nnplayground-trainer", daemon=True)
+        changes = trainer_process.start_environment()
+        saved = {k: os.environ.get(k) for k in changes}
+        os.environ.update(changes)
+        try:
+            process.start()
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        child_end.close()
+        self._process, self._conn = process, parent_end
+        self._ready = False  # the outbox goes out when the process says READY
+        _LIVE.add(self)
+        self._timer.start()
+
+    def process_alive(self) -> bool:
+        return self._process is not None and self._process.is_alive()
+
+    def shutdown(self) -> None:
+        """End the run and the process (window closing); waits at most a few seconds."""
+        if self._process is None:
+            return
+        try:
+            self.stop_and_wait()
+            if self._ready:
+                self._conn.send((P.QUIT,))
+                self._process.join(_QUIT_TIMEOUT)
+        except (OSError, EOFError, BrokenPipeError):
+            pass
+        if self._process.is_alive():  # a process (not a thread) can be ended safely
+            self._process.terminate()
+            self._process.join(_QUIT_TIMEOUT)
+        self._conn.close()
+        self._timer.stop()
+        self._process = self._conn = None
+        self._ready = False
+        _LIVE.discard(self)
+
+    def _send(self, *message) -> None:
+        if self._ready:
+            self._conn.send(message)
+            return
+        # Until the process is up, commands wait here (a large one sent into the pipe now
+        # would block the window until the new process reads it); set-up commands do not
+        # start the process, a run does.
+        self._outbox = [m for m in self._outbox if not _replaces(message, m)]
+        self._outbox.append(message)
+        if message[0] not in _SETUP:
+            self.start()
+
+    # ----------------------------------------------------------------- set-up
+    @property
+    def model(self) -> Model | None:
+        """The window's copy of the model (see the module docstring)."""
+        return self._model
+
+    def set_model(self, model: Model) -> None:
+        """Replace the model; stops a running training first. Parameters still queued
+        were meant for the old model, so they never reach this one."""
+        self.stop_and_wait()
+        self._model = model
+        self._generation += 1
+        self._model_sent = False
+
+    def model_changed(self) -> None:
+        """The copy was changed in place while idle (weights typed in, say): it is sent
+        again before the next run."""
+        self._model_sent = False
+
+    def set_points(self, points) -> None:
+        self._send(P.SET_POINTS, points)
+
+    def configure(self, kind: str, n_classes: int, split) -> None:
+        self._send(P.CONFIGURE, kind, n_classes, split)
+
+    def set_arrays(self, X, y, X_test=None, y_test=None) -> None:
+        """Fixed training data (instead of points)."""
+        self._send(P.SET_ARRAYS, X, y, X_test, y_test)
+
+    def set_view_request(self, request) -> None:
+        """What each snapshot's view data covers (a ``ViewRequest``), None for none."""
+        self._send(P.SET_VIEW, request)
+
+    def is_running(self) -> bool:
+        return self._running
+
+    # ----------------------------------------------------------------- commands
+    def play(self, max_epochs: int | None = None) -> bool:
+        """Start training; False when already running or there is no model."""
+        return self._play(max_epochs, stepping=False)
+
+    def step(self, epochs: int = 1) -> bool:
+        """Train exactly ``epochs`` more epochs (only while not running). A step is no
+        measure of speed (its snapshots carry 0) and ends with "Stepped to epoch N."."""
+        if self._model is None:
+            return False
+        return self._play(self._model.epoch + int(epochs), stepping=True)
+
+    def _play(self, max_epochs: int | None, stepping: bool) -> bool:
+        if self._running or self._model is None:
+            return False
+        if not self._model_sent:
+            self._send(P.SET_MODEL, self._generation, model_to_dict(self._model))
+            self._model_sent = True
+        self._send(P.PLAY, max_epochs, stepping)
+        self._sent_params = {}
+        self._running, self._stopping = True, False
+        self.running_changed.emit(True)
+        return True
+
+    def pause(self) -> None:
+        if self._running:
+            self._send(P.PAUSE)
+
+    def set_param(self, name: str, value: Any) -> None:
+        """Change one of the model's ``live_params``: at the next epoch while training,
+        at once (on the copy, and in the process before its next run) when idle.
+        Checked now: ``ModelError`` means nothing was changed or sent."""
+        if self._model is None:
+            return
+        value = self._model.check_live_param(name, value)
+        if self._running:
+            self._send(P.SET_PARAM, self._generation, name, value)
+            self._sent_params[name] = value
+        else:
+            self._model.set_live_param(name, value)
+            self._model_sent = False
+
+    def stop_and_wait(self) -> None:
+        """End a run and wait until the copy holds its result (at most one epoch)."""
+        if not self._running:
+            return
+        self._stopping = True
+        self._send(P.STOP)
+        deadline = _STOP_TIMEOUT
+        while self._running and deadline > 0:
+            if self._conn.poll(0.05):
+                self._receive()
+            elif not self._process.is_alive():
+                self._lost("The training process ended unexpectedly.")
+            deadline -= 0.05
+        if self._running:  # an epoch longer than a minute, or a hung process: restart it
+            self._lost("Training did not stop within a minute; the trainer was restarted.")
+
+    # ----------------------------------------------------------------- events
+    def _on_timer_timeout(self) -> None:
+        conn = self._conn
+        try:
+            while conn is not None and conn.poll():
+                self._receive()
+                conn = self._conn
+        except (EOFError, OSError):
+            self._lost("The training process ended unexpectedly.")
+
+    def _receive(self) -> None:
+        name, *args = self._conn.recv()
+        if name == P.READY:
+            self._ready = True
+            outbox, self._outbox = self._outbox, []
+            for message in outbox:
+                self._conn.send(message)
+        elif name == P.SNAPSHOT:
+            snapshot, view = args
+            if self._model is not None:
+                self._model.epoch = snapshot.epoch
+            if not self._stopping:
+                self.snapshot_ready.emit(snapshot, view)
+            if self._conn is not None:
+                self._send(P.ACK)
+        elif name == P.FINISHED:
+            result, model = args
+            if self._model is not None and model is not None:
+                training = dict(model["state"].pop("training"))
+                training.update(params=model["state"], epoch=model["epoch"])
+                self._model.set_training_state(training)
+                # The process applied these, at an epoch or as the run ended.
+                for param, value in self._sent_params.items():
+                    self._model.set_live_param(param, value)
+            self._sent_params = {}
+            self._end_run(result)
+        elif name == P.FAILED:
+            self.failed.emit(args[0])
+
+    def _end_run(self, result: TrainResult) -> None:
+        stopping = self._stopping
+        self._running = self._stopping = False
+        self.running_changed.emit(False)
+        if not stopping:
+            self.finished.emit(result)
+
+    def _lost(self, message: str) -> None:
+        """The process died or hung: start afresh from the window's copy of the model."""
+        process, conn = self._process, self._conn
+        self._process = self._conn = None
+        self._ready = False
+        if process is not None and process.is_alive():
+            process.terminate()
+        if conn is not None:
+            conn.close()
+        _LIVE.discard(self)
+        self._timer.stop()
+        self._model_sent = False
+        if self._running:
+            self.failed.emit(message)
+            self._end_run(TrainResult("stopped", self._model.epoch if self._model else 0, message))
+
+
+#: Commands that only set something up: queued until the process is up, not starting it.
+_SETUP = frozenset({P.SET_MODEL, P.SET_POINTS, P.CONFIGURE, P.SET_ARRAYS, P.SET_VIEW, P.SET_PARAM,
+                    P.ACK})
+
+
+def _replaces(new: tuple, old: tuple) -> bool:
+    """A queued command that ``new`` makes pointless (the same kind of setting)."""
+    return new[0] == old[0] and new[0] in (P.SET_MODEL, P.SET_POINTS, P.CONFIGURE,
+                                           P.SET_ARRAYS, P.SET_VIEW)
+

@@ -1,0 +1,223 @@
+"""The training process: owns the model, runs the pure loop, computes the view data and
+sends snapshots to the window. Imports no Qt (a layering test checks), so it starts the
+same way on Windows, macOS and Linux (``multiprocessing``, ``spawn``).
+
+Two threads, no Qt among them:
+
+* the **reader** receives every command as it arrives: stop, pause, live parameters,
+  new points and the view request take effect at once, during a run (the loop reads them
+  between epochs); model changes, runs and "quit" go to the main thread's queue;
+* the **main thread** waits for the next queued command and runs the loop.
+
+When the window's end of the pipe closes (the window quit, or the app died), the reader
+sees it and the process ends: no orphan keeps a laptop's fan running.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import traceback
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+
+from nnplayground.core.registry import model_from_dict, model_to_dict
+from nnplayground.core.view_model import TrailBuffer, view_data
+from nnplayground.training import protocol as P
+from nnplayground.training.data import TrainingData
+from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, train
+
+#: BLAS libraries read these when NumPy loads: one thread each, so that training and the
+#: window share two cores sensibly. ``start_environment`` is set before the process starts.
+BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+                "VECLIB_MAXIMUM_THREADS": "1", "NUMEXPR_NUM_THREADS": "1"}
+
+
+class _Control(TrainingControl):
+    """Live parameters tagged with the model they were meant for: one sent just before
+    the model was replaced never reaches the next model."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.generation = 0
+
+    def set_tagged_param(self, generation: int, name: str, value: Any) -> None:
+        with self._lock:
+            self._params[(generation, name)] = value
+
+    def take_params(self) -> dict[str, Any]:
+        with self._lock:
+            params, self._params = self._params, {}
+        return {name: value for (gen, name), value in params.items() if gen == self.generation}
+
+
+class _ArraySource:
+    """Fixed data (the digit pad's patterns) in the shape the loop asks for."""
+
+    def __init__(self) -> None:
+        self.data: tuple = (np.zeros((0, 2)), None, None, None)
+
+    def __call__(self) -> tuple:
+        return self.data
+
+
+class Trainer:
+    """The process's state; ``serve`` runs it. Also usable in-process by tests."""
+
+    def __init__(self, conn, snapshot_interval: float = 1 / 30) -> None:
+        self.conn = conn
+        self.interval = snapshot_interval
+        self.control = _Control()
+        self.points = TrainingData()
+        self.arrays = _ArraySource()
+        self.source: Any = self.points
+        self.view_request = None  # a ViewRequest, replaced whole by the reader
+        self.trails = TrailBuffer(maxlen=40)
+        self.model = None
+        self.commands: queue.Queue = queue.Queue()
+        self._credit = threading.Event()  # set: the window may take a snapshot now
+        self._credit.set()
+        self._send_lock = threading.Lock()
+        self._pending: Snapshot | None = None  # errors not yet sent (the window was busy)
+
+    # ------------------------------------------------------------------ plumbing
+    def send(self, *message) -> None:
+        with self._send_lock:
+            self.conn.send(message)
+
+    def read_commands(self) -> None:
+        """The reader thread: until the window's end closes."""
+        try:
+            while True:
+                message = self.conn.recv()
+                if message[0] in P.IMMEDIATE:
+                    self.handle_immediate(message)
+                    continue
+                if message[0] == P.PLAY:
+                    # Cleared here, in the order the window sent things: a Pause sent
+                    # right after Play must end that run, not be forgotten by it.
+                    self.control.reset()
+                self.commands.put(message)
+        except (EOFError, OSError):
+            pass
+        self.control.request_stop()
+        self.commands.put((P.QUIT,))
+
+    def handle_immediate(self, message: tuple) -> None:
+        name, *args = message
+        if name == P.SET_POINTS:
+            self.points.set_points(args[0])
+        elif name == P.CONFIGURE:
+            self.points.configure(*args)
+            self.source = self.points
+        elif name == P.SET_ARRAYS:
+            self.arrays.data = tuple(args)
+            self.source = self.arrays
+        elif name == P.SET_VIEW:
+            self.view_request = args[0]
+        elif name == P.SET_PARAM:
+            self.control.set_tagged_param(*args)
+        elif name == P.PAUSE:
+            self.control.request_pause()
+        elif name == P.STOP:
+            self.control.request_stop()
+        elif name == P.ACK:
+            self._credit.set()
+
+    # ------------------------------------------------------------------ main loop
+    def serve(self) -> None:
+        self.send(P.READY)
+        while True:
+            name, *args = self.commands.get()
+            if name == P.QUIT:
+                return
+            if name == P.SET_MODEL:
+                generation, model = args
+                self.control.generation = generation
+                self.model = model_from_dict(model)
+                self.trails.clear()
+                self._pending = None
+            elif name == P.GET_MODEL:
+                self.send(P.MODEL, None if self.model is None else model_to_dict(self.model))
+            elif name == P.PLAY:
+                self.run(*args)
+
+    def run(self, max_epochs: int | None, stepping: bool) -> None:
+        model = self.model
+        if model is None:  # nothing to train: the run ends at once
+            self.send(P.FINISHED, TrainResult("stopped", 0, "There is no model to train."), None)
+            return
+        self._credit.set()
+        self._pending = None
+        self._stepping = stepping
+        try:
+            result = train(model, self.source, self.control, self._on_snapshot,
+                           snapshot_interval=self.interval, max_epochs=max_epochs)
+        except Exception as exc:  # never let an exception end the process silently
+            self.send(P.FAILED, f"Training stopped by an error: {exc}\n\n{traceback.format_exc()}")
+            result = TrainResult("stopped", model.epoch, f"Error: {exc}")
+        try:  # parameters sent during the last epoch: the model takes them now
+            self.control.apply_params(model)
+        except ValueError:
+            pass  # checked by the window before sending; nothing better to do here
+        if stepping and result.reason == "max_epochs":
+            result = replace(result, message=f"Stepped to epoch {result.epoch}.")
+        # The last snapshot is sent whatever the window's credit: it closes the run.
+        self._flush(force=True)
+        self.send(P.FINISHED, result, model_to_dict(model))
+
+    def _on_snapshot(self, snapshot: Snapshot) -> None:
+        if self._stepping:
+            snapshot = replace(snapshot, epochs_per_second=0.0)
+        previous = self._pending
+        if previous is not None:  # the window has not taken the last one: merge
+            snapshot = replace(
+                snapshot,
+                new_train_errors=np.concatenate([previous.new_train_errors, snapshot.new_train_errors]),
+                new_test_errors=np.concatenate([previous.new_test_errors, snapshot.new_test_errors]))
+        self._pending = snapshot
+        self._flush(force=False)
+
+    def _flush(self, force: bool) -> None:
+        snapshot = self._pending
+        if snapshot is None or not (force or self._credit.is_set()):
+            return
+        self._credit.clear()
+        self._pending = None
+        self.send(P.SNAPSHOT, snapshot, self._view())
+
+    def _view(self):
+        request = self.view_request
+        if request is None or self.source is not self.points:
+            return None
+        points = self.points.points
+        if len(points.X) == 0:
+            return None
+        try:
+            return view_data(self.model, points.X, request.bounds, request.resolution,
+                             axes=request.axes, trails=self.trails, labels=points.labels)
+        except Exception:  # a view that cannot be computed must not stop training
+            return None
+
+
+def serve(conn, snapshot_interval: float = 1 / 30) -> None:
+    """The process's entry point (the target ``multiprocessing`` starts)."""
+    trainer = Trainer(conn, snapshot_interval)
+    reader = threading.Thread(target=trainer.read_commands, name="commands", daemon=True)
+    reader.start()
+    try:
+        trainer.serve()
+    except (EOFError, OSError, BrokenPipeError):
+        pass  # the window went away while we were sending
+    finally:
+        conn.close()
+
+
+def start_environment() -> dict[str, str]:
+    """Environment changes for the child (BLAS threads): apply before ``start()``,
+    restore after (the window's own NumPy has loaded already)."""
+    return {k: v for k, v in BLAS_THREADS.items() if os.environ.get(k) != v}
+
