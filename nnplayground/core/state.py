@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 #: Where the points came from.
-PRESET, OWN, IMPORTED = "preset", "own", "imported"
+PRESET, OWN, IMPORTED, LESSON = "preset", "own", "imported", "lesson"
 
 #: The names of the first axes; further axes are x4, x5, ... (1-based, like these).
 _AXIS_NAMES = ("x", "y", "z")
@@ -50,8 +50,9 @@ class DatasetSpec:
     ``source`` PRESET: ``preset`` generated with ``seed`` and ``noise`` (Regenerate can
     make it again); OWN: points placed by hand, or a preset's points after Clear;
     IMPORTED: read from a file called ``file_name`` (for display only: the file is never
-    read again). ``true_centroids`` (k, d) are the clusters' real centres when the data
-    was generated around them; ``bounds`` the canvas box a file asked for.
+    read again); LESSON: a lesson step's data, called ``lesson_name``. ``true_centroids``
+    (k, d) are the clusters' real centres when the data was generated around them;
+    ``bounds`` the canvas box a file asked for.
     """
 
     source: str = OWN
@@ -61,9 +62,10 @@ class DatasetSpec:
     file_name: str = ""
     true_centroids: np.ndarray | None = None
     bounds: tuple[float, float, float, float] | None = None
+    lesson_name: str = ""
 
     def __post_init__(self) -> None:
-        if self.source not in (PRESET, OWN, IMPORTED):
+        if self.source not in (PRESET, OWN, IMPORTED, LESSON):
             raise ValueError(f"Unknown data source {self.source!r}.")
         if self.source == PRESET and not self.preset:
             raise ValueError("A preset data set needs the preset's name.")
@@ -84,6 +86,11 @@ class DatasetSpec:
     def imported(cls, file_name: str) -> DatasetSpec:
         return cls(IMPORTED, file_name=str(file_name))
 
+    @classmethod
+    def lesson(cls, name: str, true_centroids=None) -> DatasetSpec:
+        """A lesson step's data, ``name`` as the lesson calls it (``Dataset.name``)."""
+        return cls(LESSON, lesson_name=str(name), true_centroids=true_centroids)
+
     @property
     def is_preset(self) -> bool:
         return self.source == PRESET
@@ -94,6 +101,8 @@ class DatasetSpec:
             return self.preset
         if self.source == IMPORTED:
             return f"Imported: {self.file_name}" if self.file_name else "Imported points"
+        if self.source == LESSON:
+            return f"Lesson: {self.lesson_name}" if self.lesson_name else "Lesson points"
         return "Your own points"
 
     def __eq__(self, other: object) -> bool:
@@ -101,9 +110,11 @@ class DatasetSpec:
             return NotImplemented
         same = lambda a, b: (a is None and b is None) or (  # noqa: E731
             a is not None and b is not None and np.array_equal(a, b))
-        return ((self.source, self.preset, self.seed, self.noise, self.file_name, self.bounds)
+        return ((self.source, self.preset, self.seed, self.noise, self.file_name, self.bounds,
+                 self.lesson_name)
                 == (other.source, other.preset, other.seed, other.noise, other.file_name,
-                    other.bounds) and same(self.true_centroids, other.true_centroids))
+                    other.bounds, other.lesson_name)
+                and same(self.true_centroids, other.true_centroids))
 
     __hash__ = None  # type: ignore[assignment]  # holds an array
 

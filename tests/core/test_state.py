@@ -9,6 +9,7 @@ import pytest
 
 from nnplayground.core.state import (
     IMPORTED,
+    LESSON,
     OWN,
     PRESET,
     DatasetSpec,
@@ -45,6 +46,17 @@ def test_dataset_spec_says_what_the_data_is():
         DatasetSpec(PRESET)  # a preset needs its name
     with pytest.raises(ValueError):
         DatasetSpec("downloaded")
+
+
+def test_a_lesson_spec_says_which_lesson_data_it_is():
+    spec = DatasetSpec.lesson("XOR (truth table)")
+    assert spec.source == LESSON and not spec.is_preset
+    assert spec.describe() == "Lesson: XOR (truth table)"
+    assert DatasetSpec(LESSON).describe() == "Lesson points"
+    assert spec == DatasetSpec.lesson("XOR (truth table)")
+    assert spec != DatasetSpec.lesson("AND") and spec != DatasetSpec()
+    centres = DatasetSpec.lesson("Gaussian clusters", true_centroids=[[1.0, 2.0, 1.0]])
+    assert centres.true_centroids.shape == (1, 3) and not centres.true_centroids.flags.writeable
 
 
 def test_dataset_spec_is_frozen_and_its_centres_cannot_change():
