@@ -1,0 +1,152 @@
+"""Launch time and memory of the app, against a bare PySide6 window (run by hand, Linux).
+
+    xvfb-run -a -s "-screen 0 1600x1000x24" .venv/bin/python benchmarks/launch.py [--runs 5]
+
+1. **Launch to a drawn window**: a new Python process is started and the clock stops
+   when the window's first paint has happened (an event filter reports it on stdout).
+   The app (``MainWindow`` as ``nnplayground`` builds it, with empty settings) and a bare
+   ``QMainWindow`` alternate ``--runs`` times each; the median of each and their
+   difference are printed. Target: app <= bare + 0.8 s.
+2. **Peak memory, all our processes together**: the app with the five 3-D clusters in the
+   3-D view (competitive layer) training for 3 s; the peak resident size (VmHWM) of the
+   window's process plus that of its training process. Target < 350 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+FIRST_PAINT = textwrap.dedent("""
+    from PySide6 import QtCore
+    class FirstPaint(QtCore.QObject):
+        def __init__(self, window):
+            super().__init__()
+            self.done = False
+            window.installEventFilter(self)
+            for child in window.findChildren(QtCore.QObject):
+                if hasattr(child, "installEventFilter"):
+                    child.installEventFilter(self)
+        def eventFilter(self, obj, event):
+            if not self.done and event.type() == QtCore.QEvent.Type.Paint:
+                self.done = True
+                print("drawn", flush=True)
+            return False
+""")
+
+BARE = FIRST_PAINT + textwrap.dedent("""
+    import sys
+    from PySide6.QtWidgets import QApplication, QMainWindow, QLabel
+    app = QApplication(sys.argv[:1])
+    window = QMainWindow()
+    window.setCentralWidget(QLabel("bare"))
+    window.resize(1280, 800)
+    probe = FirstPaint(window)
+    window.show()
+    QtCore.QTimer.singleShot(200, app.quit)
+    while not probe.done:
+        app.processEvents()
+""")
+
+APP = FIRST_PAINT + textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from nnplayground.ui.app import make_application
+    app = make_application()
+    from nnplayground.ui.window.main_window import MainWindow
+    window = MainWindow()
+    probe = FirstPaint(window)
+    window.show()
+    while not probe.done:
+        app.processEvents()
+    window.start_background_work()
+    {after}
+    window.close()
+""")
+
+MEMORY = textwrap.dedent("""
+    import multiprocessing, time
+    from PySide6.QtCore import QEventLoop, QTimer
+    def run(seconds):
+        loop = QEventLoop(); QTimer.singleShot(int(seconds * 1000), loop.quit); loop.exec()
+    window.load_preset("Five 3-D clusters")
+    combo = window.model_panel.kind_combo
+    combo.setCurrentIndex(combo.findData("competitive"))
+    run(0.5)
+    window.actions_.play.trigger()
+    run(3.0)
+    def hwm(pid):
+        for line in open(f"/proc/{pid}/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    import os
+    pids = [os.getpid()] + [p.pid for p in multiprocessing.active_children()]
+    print("memory", " ".join(f"{hwm(p):.1f}" for p in pids), flush=True)
+    window.actions_.play.trigger()
+    run(0.3)
+""")
+
+
+def timed_launch(source: str, env: dict) -> float:
+    """Seconds from starting the process to its 'drawn' line."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-c", source], stdout=subprocess.PIPE,
+                            stderr=subprocess.DEVNULL, text=True, env=env)
+    for line in proc.stdout:
+        if line.startswith("drawn"):
+            elapsed = time.perf_counter() - t0
+            break
+    else:
+        raise SystemExit("the window never drew")
+    proc.wait(60)
+    return elapsed
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args(argv)
+    settings = tempfile.mkdtemp(prefix="nnp-launch-")
+    # Empty settings and autosave: a first start, as a new student has it.
+    env = {**os.environ, "XDG_CONFIG_HOME": settings, "XDG_DATA_HOME": settings,
+           "HOME": settings}
+    # As an installed app runs: with byte code cached (the first, warming launch writes it).
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    app_launch = APP.format(root=str(ROOT), after="")
+    bare, app = [], []
+    timed_launch(BARE, env)  # warm the disk cache for both
+    timed_launch(app_launch, env)
+    for _ in range(args.runs):
+        bare.append(timed_launch(BARE, env))
+        app.append(timed_launch(app_launch, env))
+    out = subprocess.run([sys.executable, "-c", APP.format(root=str(ROOT), after=MEMORY)],
+                         capture_output=True, text=True, env=env, timeout=120)
+    memory = [line for line in out.stdout.splitlines() if line.startswith("memory")]
+    if not memory:
+        raise SystemExit(f"the memory run failed:\n{out.stderr[-2000:]}")
+    peaks = [float(v) for v in memory[0].split()[1:]]
+    b, a = statistics.median(bare), statistics.median(app)
+    print(f"{args.runs} launches each, alternating; {os.cpu_count()} CPUs; "
+          f"load average {os.getloadavg()[0]:.2f}")
+    print("bare window, s: " + " ".join(f"{t:.2f}" for t in bare))
+    print("nnplayground, s: " + " ".join(f"{t:.2f}" for t in app))
+    print(f"launch to a drawn window: bare {b:.2f} s, app {a:.2f} s, "
+          f"app - bare {a - b:+.2f} s (target <= +0.80 s) {'PASS' if a - b <= 0.8 else 'FAIL'}")
+    print("peak memory (VmHWM), MB: window " + f"{peaks[0]:.0f}" + "".join(
+        f", trainer {p:.0f}" for p in peaks[1:]) + f"; all together {sum(peaks):.0f} MB "
+          f"(target < 350) {'PASS' if sum(peaks) < 350 else 'FAIL'}")
+    print(f"launch +{a - b:.2f} s over a bare window, memory {sum(peaks):.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
