@@ -193,9 +193,7 @@ class TrainingController(QObject):
     def _play(self, max_epochs: int | None, stepping: bool) -> bool:
         if self._running or self._model is None:
             return False
-        if not self._model_sent:
-            self._send(P.SET_MODEL, self._generation, model_to_dict(self._model))
-            self._model_sent = True
+        self._sync_model()
         self._send(P.PLAY, max_epochs, stepping)
         self._sent_params = {}
         self._running, self._stopping = True, False
@@ -219,6 +217,78 @@ class TrainingController(QObject):
         else:
             self._model.set_live_param(name, value)
             self._model_sent = False
+
+    # ----------------------------------------------------------------- the recording
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Slow motion: at most this many epochs a second (None: full speed), at once."""
+        self._send(P.SET_SPEED, epochs_per_second)
+
+    def state_at(self, epoch: int) -> tuple[int, dict] | None:
+        """(recorded epoch, weights) at or before ``epoch``, for scrubbing back (stops a
+        run first); None when nothing is recorded that early."""
+        self.stop_and_wait()
+        if not self._sync_model():
+            return None
+        asked, recorded, params = self._request((P.STATE_AT, int(epoch)), P.STATE)
+        return None if recorded is None else (recorded, params)
+
+    def seek(self, epoch: int) -> int | None:
+        """Go back to the recorded epoch at or before ``epoch`` (stops a run first): the
+        copy takes that epoch's full training state, the later recording is dropped.
+        Returns the epoch gone back to (None: no model)."""
+        self.stop_and_wait()
+        if not self._sync_model():
+            return None
+        (model,) = self._request((P.SEEK, int(epoch)), P.MODEL)
+        if model is not None:
+            self._take(model)
+        return None if self._model is None else self._model.epoch
+
+    def recording(self, budget: int) -> dict | None:
+        """The recording thinned to ``budget`` bytes (for a session); stops a run first."""
+        self.stop_and_wait()
+        if not self._sync_model():
+            return None
+        (table,) = self._request((P.GET_RECORDING, int(budget)), P.RECORDING)
+        return table
+
+    def set_recording(self, table: dict) -> None:
+        """Take a recording (an opened session's) for the current model."""
+        self._sync_model()
+        self._send(P.SET_RECORDING, table)
+
+    def _sync_model(self) -> bool:
+        """The process has the window's copy of the model (False: there is none)."""
+        if self._model is None:
+            return False
+        if not self._model_sent:
+            self._send(P.SET_MODEL, self._generation, model_to_dict(self._model))
+            self._model_sent = True
+        return True
+
+    def _request(self, message: tuple, reply: str) -> list:
+        """Send ``message`` and wait for the event ``reply`` (events meanwhile are handled
+        as usual); the process answers between runs, at once."""
+        self._send(*message)
+        deadline = _STOP_TIMEOUT
+        while deadline > 0:
+            if self._conn is not None and self._conn.poll(0.05):
+                name, *args = self._conn.recv()
+                if name == reply:
+                    return args
+                self._dispatch(name, args)
+            elif self._process is not None and not self._process.is_alive():
+                break
+            deadline -= 0.05
+        self._lost("The training process did not answer.")
+        raise RuntimeError("The training process did not answer.")
+
+    def _take(self, model: dict) -> None:
+        """The copy takes a model table's weights and full training state."""
+        state = dict(model["state"])
+        training = dict(state.pop("training"))
+        training.update(params=state, epoch=model["epoch"])
+        self._model.set_training_state(training)
 
     def stop_and_wait(self) -> None:
         """End a run and wait until the copy holds its result (at most one epoch)."""
@@ -248,6 +318,9 @@ class TrainingController(QObject):
 
     def _receive(self) -> None:
         name, *args = self._conn.recv()
+        self._dispatch(name, args)
+
+    def _dispatch(self, name: str, args: list) -> None:
         if name == P.READY:
             self._ready = True
             outbox, self._outbox = self._outbox, []
@@ -264,9 +337,7 @@ class TrainingController(QObject):
         elif name == P.FINISHED:
             result, model = args
             if self._model is not None and model is not None:
-                training = dict(model["state"].pop("training"))
-                training.update(params=model["state"], epoch=model["epoch"])
-                self._model.set_training_state(training)
+                self._take(model)
                 # The process applied these, at an epoch or as the run ended.
                 for param, value in self._sent_params.items():
                     self._model.set_live_param(param, value)
@@ -301,11 +372,11 @@ class TrainingController(QObject):
 
 #: Commands that only set something up: queued until the process is up, not starting it.
 _SETUP = frozenset({P.SET_MODEL, P.SET_POINTS, P.CONFIGURE, P.SET_ARRAYS, P.SET_VIEW, P.SET_PARAM,
-                    P.ACK})
+                    P.ACK, P.SET_SPEED, P.SET_RECORDING})
 
 
 def _replaces(new: tuple, old: tuple) -> bool:
     """A queued command that ``new`` makes pointless (the same kind of setting)."""
     return new[0] == old[0] and new[0] in (P.SET_MODEL, P.SET_POINTS, P.CONFIGURE,
-                                           P.SET_ARRAYS, P.SET_VIEW)
+                                           P.SET_ARRAYS, P.SET_VIEW, P.SET_SPEED)
 

@@ -53,20 +53,38 @@ class TrainingControl:
     def __init__(self) -> None:
         self._stop = threading.Event()
         self._pause = threading.Event()
+        self._wake = threading.Event()  # set by stop and pause: ends a paced wait at once
         self._lock = threading.Lock()
         self._params: dict[str, Any] = {}
+        self.pace: float | None = None  # seconds per epoch; None: as fast as possible
 
     # --- GUI side
     def request_stop(self) -> None:
         self._stop.set()
+        self._wake.set()
 
     def request_pause(self) -> None:
         self._pause.set()
+        self._wake.set()
 
     def reset(self) -> None:
         """Clear stop and pause for a new run; pending parameters are kept."""
         self._stop.clear()
         self._pause.clear()
+        self._wake.clear()
+
+    def set_speed(self, epochs_per_second: float | None) -> None:
+        """Slow motion: at most this many epochs a second (None: full speed); applies
+        from the next epoch, also during a run."""
+        self.pace = None if not epochs_per_second else 1.0 / float(epochs_per_second)
+        self._wake.set()  # a long wait for the old pace ends now
+        if not (self._stop.is_set() or self._pause.is_set()):
+            self._wake.clear()
+
+    def wait(self, seconds: float) -> None:
+        """Sleep up to ``seconds``; a stop, a pause or a new speed ends it early."""
+        if seconds > 0:
+            self._wake.wait(seconds)
 
     def set_param(self, name: str, value: Any) -> None:
         """Queue ``model.set_live_param(name, value)`` for the next epoch boundary."""
@@ -173,9 +191,13 @@ def _has_rows(X: Any) -> bool:
 
 def train(model: Model, get_data: DataSource, control: TrainingControl,
           on_snapshot: Callable[[Snapshot], None], snapshot_interval: float = 1 / 30,
-          max_epochs: int | None = None, clock: Callable[[], float] = time.perf_counter
-          ) -> TrainResult:
+          max_epochs: int | None = None, clock: Callable[[], float] = time.perf_counter,
+          on_epoch: Callable[[Model], None] | None = None) -> TrainResult:
     """Train ``model`` until something says stop; see the module docstring.
+
+    ``on_epoch(model)`` runs after every good epoch (the recording of a run). With a
+    ``control.pace`` (slow motion) each epoch is followed by a snapshot and a wait until
+    the next epoch is due.
 
     ``max_epochs`` is an absolute epoch number: training ends once ``model.epoch``
     reaches it. Exceptions from the model or ``get_data`` propagate after the model is
@@ -229,6 +251,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
                 reason, message = "paused", f"Paused at epoch {model.epoch}."
                 break
             control.apply_params(model)
+            epoch_start = clock()
             X, y, X_test, y_test = get_data()
             if not _has_rows(X):
                 reason, message = "paused", "There are no training points: add some first."
@@ -251,14 +274,22 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
             last_train, last_test = err, test_err
             train_errs.append(err)
             test_errs.append(test_err)
+            if on_epoch is not None:
+                on_epoch(model)
             if model.converged:
                 reason, message = "converged", (
                     f"Converged at epoch {model.epoch}: more epochs would not change the weights."
                 )
                 break
             now = clock()
-            if now - last_emit >= snapshot_interval:
+            pace = control.pace
+            if pace is not None and pace >= snapshot_interval:
+                emit(now)  # slow motion: every epoch is seen
+                control.wait(epoch_start + pace - clock())
+            elif now - last_emit >= snapshot_interval:
                 emit(now)
+            elif pace is not None:
+                control.wait(epoch_start + pace - now)
     except BaseException:
         model.set_state(copy_state(good_state))
         model.epoch = good_epoch

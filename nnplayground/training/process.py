@@ -24,6 +24,7 @@ from typing import Any
 
 import numpy as np
 
+from nnplayground.core.recording import Recording
 from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.core.view_model import TrailBuffer, view_data
 from nnplayground.training import protocol as P
@@ -77,6 +78,8 @@ class Trainer:
         self.view_request = None  # a ViewRequest, replaced whole by the reader
         self.trails = TrailBuffer(maxlen=40)
         self.model = None
+        self.generation = -1
+        self.recording = Recording()
         self.commands: queue.Queue = queue.Queue()
         self._credit = threading.Event()  # set: the window may take a snapshot now
         self._credit.set()
@@ -126,6 +129,8 @@ class Trainer:
             self.control.request_stop()
         elif name == P.ACK:
             self._credit.set()
+        elif name == P.SET_SPEED:
+            self.control.set_speed(args[0])
 
     # ------------------------------------------------------------------ main loop
     def serve(self) -> None:
@@ -135,15 +140,50 @@ class Trainer:
             if name == P.QUIT:
                 return
             if name == P.SET_MODEL:
-                generation, model = args
-                self.control.generation = generation
-                self.model = model_from_dict(model)
-                self.trails.clear()
-                self._pending = None
+                self.set_model(*args)
             elif name == P.GET_MODEL:
                 self.send(P.MODEL, None if self.model is None else model_to_dict(self.model))
             elif name == P.PLAY:
                 self.run(*args)
+            elif name == P.STATE_AT:
+                found = self.recording.at(args[0])
+                epoch, state = found if found is not None else (None, None)
+                self.send(P.STATE, args[0], epoch, None if state is None else state["params"])
+            elif name == P.SEEK:
+                self.seek(args[0])
+            elif name == P.GET_RECORDING:
+                self.send(P.RECORDING, self.recording.thinned(args[0]).to_dict())
+            elif name == P.SET_RECORDING:
+                try:
+                    self.recording = Recording.from_dict(args[0])
+                except ValueError:
+                    self.recording = Recording()
+                if self.model is not None:
+                    self.recording.record(self.model.epoch, self.model.get_training_state())
+
+    def set_model(self, generation: int, model: dict) -> None:
+        """A new model (a new generation: a new recording), or the same one changed in
+        place while idle (weights typed in, a setting): the recording goes on from it,
+        its later epochs dropped."""
+        self.control.generation = generation
+        self.model = model_from_dict(model)
+        if generation != self.generation:
+            self.recording.clear()
+            self.trails.clear()
+            self.generation = generation
+        self._pending = None
+        self.recording.record(self.model.epoch, self.model.get_training_state())
+
+    def seek(self, epoch: int) -> None:
+        """Back to the recorded epoch at or before ``epoch``, as if the run had stopped
+        there; what was recorded after it is dropped."""
+        found = self.recording.at(epoch) if self.model is not None else None
+        if found is not None:
+            recorded, state = found
+            self.model.set_training_state(state)
+            self.recording.truncate_after(recorded)
+            self.trails.clear()
+        self.send(P.MODEL, None if self.model is None else model_to_dict(self.model))
 
     def run(self, max_epochs: int | None, stepping: bool) -> None:
         model = self.model
@@ -155,7 +195,8 @@ class Trainer:
         self._stepping = stepping
         try:
             result = train(model, self.source, self.control, self._on_snapshot,
-                           snapshot_interval=self.interval, max_epochs=max_epochs)
+                           snapshot_interval=self.interval, max_epochs=max_epochs,
+                           on_epoch=self._record)
         except Exception as exc:  # never let an exception end the process silently
             self.send(P.FAILED, f"Training stopped by an error: {exc}\n\n{traceback.format_exc()}")
             result = TrainResult("stopped", model.epoch, f"Error: {exc}")
@@ -168,6 +209,9 @@ class Trainer:
         # The last snapshot is sent whatever the window's credit: it closes the run.
         self._flush(force=True)
         self.send(P.FINISHED, result, model_to_dict(model))
+
+    def _record(self, model) -> None:
+        self.recording.record(model.epoch, model.get_training_state())
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         if self._stepping:

@@ -23,11 +23,22 @@ Window -> trainer (commands)
 ``PAUSE`` / ``STOP``      end the run after the current epoch
 ``ACK``                   the window drew the last snapshot: the next may come
 ``GET_MODEL``             send the model (``MODEL``) now (only when idle)
+``SET_SPEED, eps``        slow motion: at most ``eps`` epochs a second (None: full
+                          speed), from the next epoch, also mid-run
+``STATE_AT, epoch``       send the recorded weights at or before ``epoch``
+                          (``STATE``), for scrubbing back; nothing changes
+``SEEK, epoch``           go back to the recorded epoch at or before ``epoch``: the
+                          model takes its full training state, the recording after
+                          it is dropped; answered with ``MODEL``
+``GET_RECORDING, budget`` send the recording thinned to ``budget`` bytes
+                          (``RECORDING``), for a session file
+``SET_RECORDING, table``  take a recording (an opened session's)
 ``QUIT``                  end the process
 ========================  ====================================================
 
-Reserved for the next issues: ``STEP_SAMPLE`` (one sample with every number),
-``SET_SPEED`` (epochs or samples per second), ``SEEK`` (back to a recorded epoch).
+Every good epoch's full training state is recorded where the model trains
+(``core.recording.Recording``, 64 MB, older epochs thinned). Reserved for the next issue:
+``STEP_SAMPLE`` (one sample with every number).
 
 Trainer -> window (events)
 --------------------------
@@ -39,7 +50,10 @@ Trainer -> window (events)
 ``FINISHED, result, model``        a run ended; ``model`` = ``model_to_dict`` of the
                                    trained model (weights and training state)
 ``FAILED, message``                an exception in training (a ``FINISHED`` follows)
-``MODEL, model``                   the answer to ``GET_MODEL``
+``MODEL, model``                   the answer to ``GET_MODEL`` and ``SEEK``
+``STATE, asked, epoch, params``    the answer to ``STATE_AT`` (``epoch`` None and
+                                   ``params`` None when nothing is recorded)
+``RECORDING, table``               the answer to ``GET_RECORDING``
 =================================  ==========================================
 """
 
@@ -56,6 +70,11 @@ PAUSE = "pause"
 STOP = "stop"
 ACK = "ack"
 GET_MODEL = "get_model"
+SET_SPEED = "set_speed"
+STATE_AT = "state_at"
+SEEK = "seek"
+GET_RECORDING = "get_recording"
+SET_RECORDING = "set_recording"
 QUIT = "quit"
 
 READY = "ready"
@@ -63,8 +82,12 @@ SNAPSHOT = "snapshot"
 FINISHED = "finished"
 FAILED = "failed"
 MODEL = "model"
+STATE = "state"
+RECORDING = "recording"
 
 #: Handled by the trainer's reader thread as they arrive, even during an epoch.
-IMMEDIATE = frozenset({SET_POINTS, CONFIGURE, SET_ARRAYS, SET_VIEW, SET_PARAM, PAUSE, STOP, ACK})
+IMMEDIATE = frozenset({SET_POINTS, CONFIGURE, SET_ARRAYS, SET_VIEW, SET_PARAM, PAUSE, STOP, ACK,
+                       SET_SPEED})
 #: Handled by the trainer's main loop, in order, between runs.
-QUEUED = frozenset({SET_MODEL, PLAY, GET_MODEL, QUIT})
+QUEUED = frozenset({SET_MODEL, PLAY, GET_MODEL, STATE_AT, SEEK, GET_RECORDING, SET_RECORDING,
+                    QUIT})

@@ -210,3 +210,41 @@ def _alive(pid: int) -> bool:
             return f.read().split()[2] != "Z"
     except OSError:
         return True
+
+
+def test_scrubbing_back_shows_a_recorded_epoch_and_play_from_there_is_exact(qtbot, controller):
+    model = MLP([2, 4, 1], optimizer="momentum", learning_rate=0.3, seed=5)
+    controller.set_model(model)
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.step(10)
+    reference = MLP([2, 4, 1], optimizer="momentum", learning_rate=0.3, seed=5)
+    states = {}
+    for _ in range(10):
+        reference.partial_fit(X_XOR, Y_XOR)
+        states[reference.epoch] = [w.copy() for w in reference.weights]
+    epoch, params = controller.state_at(4)
+    assert epoch == 4 and model.epoch == 10  # looking back changes nothing
+    for a, b in zip(params["weights"], states[4]):
+        np.testing.assert_array_equal(a, b)
+    assert controller.seek(4) == 4 and model.epoch == 4
+    for a, b in zip(model.weights, states[4]):
+        np.testing.assert_array_equal(a, b)
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.step(6)  # play on from epoch 4: the same as never having gone back
+    assert model.epoch == 10 and weights_equal(model, reference)
+    table = controller.recording(budget=10**8)
+    assert table["epochs"].tolist() == list(range(11))
+
+
+def test_a_new_model_starts_a_new_recording_and_an_edited_one_goes_on(qtbot, controller):
+    model = Perceptron(2, bias=True, seed=0)
+    controller.set_model(model)
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.step(3)
+    controller.set_param("learning_rate", 0.5)  # idle: the same model, changed
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.step(2)
+    assert controller.recording(10**8)["epochs"].tolist() == [0, 1, 2, 3, 4, 5]
+    controller.set_model(Perceptron(2, bias=True, seed=1))
+    assert controller.recording(10**8)["epochs"].tolist() == [0]
+    assert controller.state_at(3)[0] == 0
