@@ -113,6 +113,7 @@ class ErrorCurveView(pg.PlotWidget):
         self._hi = -math.inf
         self._xr: float | None = None  # current epoch range [0, _xr]
         self._yr: tuple[float, float] | None = None
+        self._marker: pg.InfiniteLine | None = None
         pi.getViewBox().disableAutoRange()
 
         self.log_scale_action = QAction("Logarithmic error axis", self)
@@ -154,6 +155,32 @@ class ErrorCurveView(pg.PlotWidget):
         self._lo, self._hi = math.inf, -math.inf
         self._xr = self._yr = None
         self._refresh()
+
+    def truncate(self, epoch: int) -> None:
+        """Keep the epochs up to ``epoch`` only (play went on from an earlier epoch: the
+        later history is gone, as redo is after an edit)."""
+        keep = int(np.searchsorted(self._epochs[:self._n], int(epoch), side="right"))
+        if keep == self._n:
+            return
+        self._n = keep
+        self._lo, self._hi = math.inf, -math.inf
+        self._xr = self._yr = None
+        if keep:
+            self._extend_limits(self._train[:keep], self._test[:keep])
+        self._refresh()
+
+    def set_marker(self, epoch: float | None) -> None:
+        """A vertical line at ``epoch`` (the epoch scrubbed back to); None removes it."""
+        if self._marker is None:
+            if epoch is None:
+                return
+            self._marker = pg.InfiniteLine(angle=90, movable=False,
+                                           pen=pg.mkPen("#555555", width=1.5,
+                                                        style=Qt.PenStyle.DotLine))
+            self.getPlotItem().addItem(self._marker, ignoreBounds=True)
+        self._marker.setVisible(epoch is not None)
+        if epoch is not None:
+            self._marker.setValue(float(epoch))
 
     def data(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Copies of (epochs (n,), train (n,), test (n,)) as appended (not clipped)."""

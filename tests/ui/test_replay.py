@@ -1,0 +1,113 @@
+"""Issue 12: slow motion and rewind, driven as a teacher does: Run N epochs, drag the
+timeline back, play on from there, save and reopen."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from nnplayground.core.registry import model_from_config
+from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
+    isolated_settings,
+    load,
+    state_equal,
+    wait_idle,
+    window,
+)
+
+
+def run_epochs(qtbot, w, n: int) -> None:
+    w.replay.run_spin.setValue(n)
+    w.replay.run_action.trigger()
+    qtbot.waitUntil(lambda: not w.trainer.is_running(), timeout=20000)
+
+
+def reference_states(w, epochs: int) -> dict:
+    """The model trained here, epoch by epoch, from the same start and data."""
+    spec = w.controller.state.model
+    model = model_from_config(spec.kind, spec.config)
+    X, y, _, _ = w.data()
+    states = {0: model.get_state()}
+    for _ in range(epochs):
+        model.partial_fit(X, y)
+        states[model.epoch] = model.get_state()
+    return states
+
+
+def drag_timeline_to(qtbot, w, epoch: int) -> None:
+    slider = w.replay.timeline.slider
+    slider.setFocus()
+    qtbot.keyClick(slider, Qt.Key.Key_End)
+    for _ in range(slider.value() - epoch):
+        qtbot.keyClick(slider, Qt.Key.Key_Left)
+    qtbot.waitUntil(lambda: w.replay.scrub_epoch == epoch or (epoch == slider.maximum()),
+                    timeout=5000)
+
+
+def test_scrubbing_back_shows_that_epochs_weights_and_play_goes_on_exactly(qtbot, window):
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    run_epochs(qtbot, w, 10)
+    assert w.trainer.model.epoch == 10 and w.replay.timeline.slider.maximum() == 10
+    states = reference_states(w, 10)
+    assert state_equal(w.trainer.model.get_state(), states[10])
+
+    drag_timeline_to(qtbot, w, 4)
+    # The network drawing and the other views show epoch 4; nothing changed yet.
+    assert state_equal(w.live.shown_state, states[4])
+    assert w.trainer.model.epoch == 10 and len(w.error_view) == 10
+    assert "Epoch 4" in w.epoch_label.text()
+    assert w.error_view._marker is not None and w.error_view._marker.value() == 4
+    assert "looking back" in w.replay.timeline.label.text()
+
+    run_epochs(qtbot, w, 6)  # play on from epoch 4
+    model = w.trainer.model
+    assert model.epoch == 10 and state_equal(model.get_state(), states[10])
+    epochs, train, _ = w.error_view.data()
+    assert epochs.tolist() == list(range(1, 11))  # cut back to 4, then 6 new epochs
+    assert not w.error_view._marker.isVisible()
+    assert w.replay.timeline.slider.value() == w.replay.timeline.slider.maximum() == 10
+
+
+def test_back_at_the_end_of_the_timeline_the_views_are_live_again(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    run_epochs(qtbot, w, 5)
+    states = reference_states(w, 5)
+    drag_timeline_to(qtbot, w, 2)
+    assert state_equal(w.live.shown_state, states[2])
+    qtbot.keyClick(w.replay.timeline.slider, Qt.Key.Key_End)
+    qtbot.waitUntil(lambda: w.replay.scrub_epoch is None, timeout=5000)
+    assert state_equal(w.live.shown_state, states[5])
+    assert len(w.error_view) == 5  # looking back and forth changed nothing
+
+
+def test_a_saved_session_keeps_its_timeline(qtbot, window, tmp_path):
+    w = window
+    load(qtbot, w, "Gaussian", "MLP")
+    run_epochs(qtbot, w, 8)
+    states = reference_states(w, 8)
+    path = tmp_path / "run.nnp"
+    assert w.actions_.save_to(str(path))
+    load(qtbot, w, "Spiral", "MLP")
+    assert w.replay.timeline.slider.maximum() == 0
+    assert w.open_session(str(path)) is not None
+    assert w.replay.timeline.slider.maximum() == 8
+    drag_timeline_to(qtbot, w, 3)
+    assert state_equal(w.live.shown_state, states[3])
+
+
+def test_the_speed_control_applies_while_training(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    combo = w.replay.speed_combo
+    assert combo.currentData() is None  # full speed by default
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: w.trainer.model.epoch >= 2, timeout=10000)
+    combo.setCurrentIndex(combo.findData(1.0))  # 1 epoch/s, while training
+    assert "1 epoch/s" in w.statusBar().currentMessage()
+    qtbot.keyClick(w.canvas, Qt.Key.Key_BracketRight)  # ] faster
+    assert combo.currentData() == 3.0
+    w.actions_.play.trigger()
+    wait_idle(qtbot, w)
+    assert np.all(np.isfinite(w.error_view.data()[1]))
