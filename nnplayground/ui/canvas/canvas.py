@@ -87,6 +87,21 @@ class CanvasWidget(pg.PlotWidget):
         self._grid, self._outline = layers.grid, layers.outline
         self._scatter, self._selection = layers.scatter, layers.selection
         self._handles, self._band = layers.handles, layers.band
+        # An empty canvas says how to start on the canvas itself (the status line is easy
+        # to miss); the hint goes with the first point. ``note``: a line in the top left
+        # corner, fixed on screen (a lesson names a constant input there).
+        self.empty_hint = pg.TextItem(anchor=(0.5, 0.5), color=(80, 80, 80))
+        self.empty_hint.setZValue(12)
+        self.plot_item.addItem(self.empty_hint, ignoreBounds=True)
+        self.note = pg.TextItem(anchor=(0, 0), color=(40, 40, 40), fill=(255, 255, 255, 215),
+                                border=pg.mkPen((150, 150, 150)))
+        # Added as a plot item (presentation mode scales those), then pinned to the view
+        # box itself: its position is in pixels from the corner, not in data units.
+        self.plot_item.addItem(self.note, ignoreBounds=True)
+        self.note.setParentItem(self._view_box)
+        self.note.setPos(6, 6)
+        self.note.setZValue(30)
+        self.note.hide()
 
         self.setFocusPolicy(QtCore.Qt.FocusPolicy.StrongFocus)
         self._help = _help(model.class_names)
@@ -98,6 +113,7 @@ class CanvasWidget(pg.PlotWidget):
         model.changed.connect(self._on_model_changed)
         model.classes_changed.connect(self._on_model_changed)
         model.dim_changed.connect(self._on_model_dim_changed)
+        model.current_class_changed.connect(self._on_model_current_class_changed)
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
         self.set_bounds(*self._bounds)
         self._update_axis_labels()
@@ -127,6 +143,12 @@ class CanvasWidget(pg.PlotWidget):
             raise ValueError(f"empty bounds {(xmin, xmax, ymin, ymax)}")
         self._bounds = (float(xmin), float(xmax), float(ymin), float(ymax))
         self._view_box.setRange(xRange=(xmin, xmax), yRange=(ymin, ymax), padding=0.0)
+        self.empty_hint.setPos((xmin + xmax) / 2, (ymin + ymax) / 2)
+
+    def set_note(self, text: str) -> None:
+        """A line in the canvas's top left corner (e.g. "x3 = 1 (constant)"); "" hides it."""
+        self.note.setText(text)
+        self.note.setVisible(bool(text))
 
     @property
     def projection_axes(self) -> tuple[int, int]:
@@ -212,6 +234,19 @@ class CanvasWidget(pg.PlotWidget):
                 self._view_box.setToolTip(help_text)
             self._help = help_text
             self.setToolTip(help_text)
+        self._refresh_empty_hint()
+
+    def _on_model_current_class_changed(self, _label: int) -> None:
+        self._refresh_empty_hint()
+
+    def _refresh_empty_hint(self) -> None:
+        empty = len(self._ids) == 0
+        if empty:
+            keys = class_keys_hint(self._model.class_names)
+            self.empty_hint.setText(
+                f"Click to add a point of {self._class_name(self._model.current_class)}"
+                + (f"\n{keys}" if keys else ""))
+        self.empty_hint.setVisible(empty)
 
     def _on_model_dim_changed(self, dim: int) -> None:
         if max(self._axes) >= dim:
