@@ -12,18 +12,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
-from nnplayground.core.lessons import Lesson, LessonError, grouped_lessons, load_lesson
+from nnplayground.core.lessons import Lesson, LessonError, load_lesson
 from nnplayground.core.state import DatasetSpec, SplitSpec, axis_name
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE
 from nnplayground.ui.lessons import hand_weights
 from nnplayground.ui.lessons.control_locks import ControlLocks
 from nnplayground.ui.lessons.lesson_panel import LessonPanel
+from nnplayground.ui.lessons.lessons_menu import LessonsMenu
 
-NEXT_KEYS = ("Ctrl+Right", "PgDown")
-BACK_KEYS = ("Ctrl+Left", "PgUp")
 #: Words by which a step asks for a prediction before its answer is shown.
 _PROMPT_WORDS = ("predict", "decide")
 
@@ -66,7 +65,12 @@ class LessonController(QtCore.QObject):
                 button.setAccessibleName(f"{name} the lesson panel")
         window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
         self.dock.hide()
-        self._build_menu()
+        self.menus = LessonsMenu(window, self.start, self.next, self.back, self.leave)
+        # Its parts by their short names (the tests and the Help menu's list use them).
+        self.menu, self.lesson_actions = self.menus.menu, self.menus.lesson_actions
+        self.next_action, self.back_action = self.menus.next_action, self.menus.back_action
+        self.leave_action = self.menus.leave_action
+        self._enable_actions()
         p, c = self.panel, window.controller
         p.next_requested.connect(self.next)
         p.back_requested.connect(self.back)
@@ -81,61 +85,9 @@ class LessonController(QtCore.QObject):
         window.trainer.finished.connect(self._on_trainer_finished)
         window.trainer.running_changed.connect(self._on_trainer_running_changed)
 
-    # ------------------------------------------------------------------ menu
-    def _build_menu(self) -> None:
-        w = self.w
-        self.menu = w.menuBar().addMenu("&Lessons")
-        self.menu.setObjectName("lessons_menu")
-        self.menu.setToolTipsVisible(True)
-        self.lesson_actions: dict[str, QtGui.QAction] = {}
-        try:
-            groups = grouped_lessons()
-        except LessonError as exc:
-            groups = []
-            self.menu.addAction(str(exc)).setEnabled(False)
-        for n, (group, infos) in enumerate(groups):
-            if n:
-                self.menu.addSeparator()
-            # A disabled bold heading: QMenu sections show no title in most styles.
-            header = self.menu.addAction(group)
-            header.setEnabled(False)
-            font = header.font()
-            font.setBold(True)
-            header.setFont(font)
-            for info in infos:
-                action = self.menu.addAction(f"    {info.title}")
-                action.setObjectName(f"lesson_{info.id}")
-                action.setToolTip(info.summary)
-                action.setStatusTip(info.summary)
-                action.triggered.connect(lambda _=False, i=info.id: self.start(i))
-                self.lesson_actions[info.id] = action
-        self.menu.addSeparator()
-        self.next_action = self._action("&Next step", "The lesson's next step", NEXT_KEYS, self.next)
-        self.back_action = self._action("&Previous step", "The lesson's step before", BACK_KEYS,
-                                        self.back)
-        self.leave_action = self._action("&Leave lesson", "End the lesson: your own points and "
-                                         "model come back", (), self.leave)
-        self._enable_actions()
-
-    def _action(self, text: str, tip: str, keys, slot) -> QtGui.QAction:
-        action = QtGui.QAction(text, self.w)
-        action.setShortcuts([QtGui.QKeySequence(k) for k in keys])
-        action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        full = f"{tip} ({', '.join(keys)})" if keys else tip
-        action.setToolTip(full)
-        action.setStatusTip(full)
-        action.setObjectName("lesson_" + text.replace("&", "").replace(" ", "_").lower())
-        action.triggered.connect(slot)
-        self.w.addAction(action)
-        self.menu.addAction(action)
-        return action
-
     def _enable_actions(self) -> None:
         on = self.lesson is not None
-        n = len(self.lesson.steps) if on else 0
-        self.next_action.setEnabled(on and self.index < n - 1)
-        self.back_action.setEnabled(on and self.index > 0)
-        self.leave_action.setEnabled(on)
+        self.menus.enable(on, self.index, len(self.lesson.steps) if on else 0)
 
     # ------------------------------------------------------------------ commands
     def start(self, lesson_id: str) -> bool:
