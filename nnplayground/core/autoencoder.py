@@ -7,20 +7,25 @@ reached. ``encode`` reads the smallest hidden layer (the code, 2-D by default so
 plotted), ``decode`` runs the rest of the network and undoes the standardisation.
 
 Shapes: X (n, n_in); code (n, latent) with latent = min(layer_sizes[1:-1]).
+
+Epochs and sample steps are the inner MLP's (its kernels, its epoch cursor, its random
+generator); the training state's ``"cursor"`` is the inner MLP's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import fields
 from typing import Any
 
 import numpy as np
 
-from .base import Model, ModelError, State, as_2d_float, rng_from_state, rng_state
+from .base import EpochModel, ModelError, State, as_2d_float, rng_from_state, rng_state
+from .explain import AutoencoderTrace
 from .mlp import MLP
 
 
-class Autoencoder(Model):
+class Autoencoder(EpochModel):
     """``layer_sizes`` must start and end with n_in and have at least one hidden layer."""
 
     kind = "autoencoder"
@@ -30,6 +35,7 @@ class Autoencoder(Model):
     #: The inner MLP's optimiser memory and its random generator (which shuffles the
     #: mini-batches; ``rng`` is the autoencoder's own).
     training_extras = ("optimizer", "network_rng")
+    trace_type = AutoencoderTrace
 
     def __init__(
         self,
@@ -138,16 +144,34 @@ class Autoencoder(Model):
         return Xs * self.scale_ + self.mean_
 
     # ------------------------------------------------------------------ training
-    def partial_fit(self, X: Any, y: Any = None) -> float:
-        """One epoch on X (n, n_in); ``y`` is ignored. Returns the reconstruction MSE in
-        standardised units after the epoch."""
+    def _prepare_data(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         X = as_2d_float(X, self.n_inputs)
         if self.mean_ is None:
             self._fit_scaler(X)
-        Xs = self._to_std(X)
+        return X, self._to_std(X)
+
+    def partial_fit(self, X: Any, y: Any = None) -> float:
+        """One epoch on X (n, n_in), or the rest of the one in progress; ``y`` is
+        ignored. Returns the reconstruction MSE in standardised units after the epoch."""
+        X, Xs = self._prepare_data(X, y)
         err = self.mlp.partial_fit(Xs, Xs)
         self.epoch += 1
         return err
+
+    def step_sample(self, X: Any, y: Any = None) -> AutoencoderTrace:
+        """The inner network's sample step on the standardised X (``explain``)."""
+        X, Xs = self._prepare_data(X, y)
+        trace = self.mlp.step_sample(Xs, Xs)
+        if trace.epoch_closed:
+            self.epoch += 1
+        values = {f.name: getattr(trace, f.name) for f in fields(trace)}
+        return AutoencoderTrace(**{**values, "kind": self.kind},
+                                x_data=X[trace.sample_index].copy(),
+                                mean=self.mean_.copy(), scale=self.scale_.copy())
+
+    @property
+    def epoch_position(self) -> int:
+        return self.mlp.epoch_position
 
     def error(self, X: Any, y: Any = None) -> float:
         """Reconstruction MSE (mean over every entry) in standardised units."""
@@ -232,6 +256,12 @@ class Autoencoder(Model):
             apply_optimizer()
             self.mlp.rng = network_rng
         return apply
+
+    def _cursor_copy(self) -> dict[str, Any] | None:
+        return self.mlp._cursor_copy()
+
+    def _prepare_cursor(self, value: Any) -> Callable[[], None]:
+        return self.mlp._prepare_cursor(value)
 
     def set_training_state(self, state: Mapping[str, Any]) -> None:
         super().set_training_state(state)

@@ -31,6 +31,13 @@ optimiser's memory of the old ones (momentum's velocity, Adam's moments and step
 
 where each M is None before the first update, else laid out like the state,
 ``{"weights": [array or None per layer], "biases": [...] or None}``.
+
+The kernels, used by ``partial_fit`` and ``explain.step_sample`` alike: ``backprop(X, T,
+batch_rows)`` (forward and backward pass of a batch or part of one: its share of the
+batch's gradient) and ``apply_gradients(g)`` (L2, then one optimizer step). The epoch
+cursor (``"cursor"`` in the training state, see ``base.EpochModel``) adds
+``"batch_size"`` (fixed when the epoch starts; a live change applies to the next epoch)
+and ``"gradients"`` (the batch's gradient so far, laid out like the state, or None).
 """
 
 from __future__ import annotations
@@ -43,13 +50,22 @@ from typing import Any
 import numpy as np
 
 from . import nn
-from .base import LEARNING_RATE, LiveParam, Model, ModelError, State, as_2d_float
+from .base import (
+    LEARNING_RATE,
+    EpochModel,
+    LiveParam,
+    ModelError,
+    State,
+    as_2d_float,
+    cursor_entry,
+)
+from .explain import MLPTrace, OptimizerStep
 
 TASKS = ("classification", "regression")
 INITS = ("xavier", "he", "zeros")
 
 
-class MLP(Model):
+class MLP(EpochModel):
     """A fully connected feed-forward network (see module docstring for shapes)."""
 
     kind = "mlp"
@@ -60,6 +76,7 @@ class MLP(Model):
         "l2": LiveParam(float, min=0.0, max=1.0),
     })
     training_extras = ("optimizer",)
+    trace_type = MLPTrace
 
     def __init__(
         self,
@@ -217,55 +234,161 @@ class MLP(Model):
             raise ModelError("The targets contain NaN or infinite values.")
         return t
 
-    def partial_fit(self, X: Any, y: Any = None) -> float:
-        """One epoch of mini-batch backpropagation over X (n, n_in) with targets y.
+    # ------------------------------------------------------------------ kernels
+    def backprop(self, X: np.ndarray, T: np.ndarray, batch_rows: int | None = None,
+                 keep: bool = False) -> dict[str, Any]:
+        """Forward and backward pass of the rows X (m, n_in), targets T (m, n_out), part
+        of a batch of ``batch_rows`` samples (default m; the mean losses divide by it).
 
-        Returns ``error(X, y)`` after the epoch.
-        """
-        X = as_2d_float(X, self.n_inputs)
+        Returns ``{"gradients": {"weights": [...], "biases": [...] or None}}`` (the rows'
+        share of d loss / d weights with the current weights, L2 not included) and, with
+        ``keep``, ``"nets"`` (net input per layer after the input), ``"activations"``
+        (input first) and ``"deltas"`` (d loss / d net per layer after the input)."""
+        Ws, Bs = self.weights, self.biases
+        a, acts, nets = X, [X], []
+        for i, f in enumerate(self._funcs):
+            z = a @ Ws[i]
+            if Bs is not None:
+                z += Bs[i]
+            if keep:
+                nets.append(z.copy())
+            a = f(z, z)
+            acts.append(a)
+        delta = nn.output_delta(self.loss, a, T, self._out_act, batch_rows)
+        n_layers, deriv = len(Ws), self._deriv
+        g_w: list[Any] = [None] * n_layers
+        g_b: list[Any] | None = None if Bs is None else [None] * n_layers
+        deltas: list[Any] = [None] * n_layers if keep else []
+        for i in range(n_layers - 1, -1, -1):
+            g_w[i] = acts[i].T @ delta
+            if g_b is not None:
+                g_b[i] = delta.sum(axis=0)
+            if keep:
+                deltas[i] = delta
+            if i:  # every delta with the weights from before the update
+                delta = delta @ Ws[i].T
+                delta *= deriv(acts[i])
+        return {"gradients": {"weights": g_w, "biases": g_b}, "nets": nets,
+                "activations": acts, "deltas": deltas}
+
+    def apply_gradients(self, gradients: State, trace: bool = False) -> dict[str, Any] | None:
+        """One optimizer step from a batch's ``gradients`` (as ``backprop`` returns them;
+        they are used up): ``l2 * W`` is added to each weight gradient, then every array
+        is updated in place. With ``trace`` returns the ``OptimizerStep`` fields."""
+        Ws, Bs, opt = self.weights, self.biases, self._opt
+        g_w, g_b = gradients["weights"], gradients["biases"]
+        if self.l2:
+            for i, W in enumerate(Ws):
+                g_w[i] += self.l2 * W
+        given = _copy_layered(gradients) if trace else None
+        w_rec = [{} for _ in Ws] if trace else None
+        b_rec = [{} for _ in Ws] if trace else None
+        opt.begin_step()
+        update = opt.update
+        for i in range(len(Ws) - 1, -1, -1):
+            if Bs is not None:
+                update(2 * i + 1, Bs[i], g_b[i], b_rec and b_rec[i])
+            update(2 * i, Ws[i], g_w[i], w_rec and w_rec[i])
+        if not trace:
+            return None
+        record: dict[str, Any] = {"name": opt.name, "learning_rate": opt.learning_rate,
+                                  "l2": self.l2, "gradients": given, **opt.hyperparameters()}
+        for key in w_rec[0]:
+            record[key] = {"weights": [r[key] for r in w_rec],
+                           "biases": None if Bs is None else [r[key] for r in b_rec]}
+        return record
+
+    # ------------------------------------------------------------------ the epoch
+    # Mini-batches of batch_size rows (None: one batch of everything) in an order drawn
+    # when the epoch starts (shuffled only when there is more than one batch).
+    # partial_fit returns error(X, y) after the epoch.
+    def _prepare_data(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+        X = np.ascontiguousarray(as_2d_float(X, self.n_inputs))
         T = self._targets(y, X.shape[0])
         self._resolve()
         self._check_params()
-        n = X.shape[0]
+        return X, T
+
+    def _new_cursor(self, n: int) -> dict[str, Any]:
         bs = n if self.batch_size is None else min(self.batch_size, n)
-        Xs, Ts = X, T
-        if self.shuffle and bs < n:
-            order = self.rng.permutation(n)
-            Xs, Ts = X[order], T[order]
-        Ws, Bs = self.weights, self.biases
-        funcs, deriv = self._funcs, self._deriv
-        loss, out_act, l2 = self.loss, self._out_act, self.l2
-        opt = self._opt
-        update, begin = opt.update, opt.begin_step
-        top = len(Ws) - 1
-        with np.errstate(all="ignore"):
-            for start in range(0, n, bs):
-                a = Xs[start : start + bs]
-                acts = [a]
-                for i, f in enumerate(funcs):
-                    z = a @ Ws[i]
-                    if Bs is not None:
-                        z += Bs[i]
-                    a = f(z, z)
-                    acts.append(a)
-                delta = nn.output_delta(loss, a, Ts[start : start + bs], out_act)
-                begin()
-                for i in range(top, -1, -1):
-                    W = Ws[i]
-                    a = acts[i]
-                    gW = a.T @ delta
-                    if i:
-                        below = delta @ W.T
-                        below *= deriv(a)
-                    if l2:
-                        gW += l2 * W
-                    if Bs is not None:
-                        update(2 * i + 1, Bs[i], delta.sum(axis=0))
-                    update(2 * i, W, gW)
-                    if i:
-                        delta = below
-        self.epoch += 1
+        order = self.rng.permutation(n) if self.shuffle and bs < n else np.arange(n)
+        return {"order": order.astype(np.int64, copy=False), "position": 0,
+                "batch_size": max(bs, 1), "gradients": None}
+
+    def _learn_rest(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any]) -> None:
+        order, p, bs, n = cursor["order"], cursor["position"], cursor["batch_size"], len(X)
+        if p % bs:  # finish the batch in progress
+            start, end = p - p % bs, min(p - p % bs + bs, n)
+            rows = order[p:end]
+            g = self.backprop(X[rows], T[rows], batch_rows=end - start)["gradients"]
+            acc = cursor["gradients"]
+            cursor["gradients"] = None
+            self.apply_gradients(g if acc is None else _add_layered(acc, g))
+            p = end
+        if p < n:
+            rest = order[p:]
+            Xs, Ts = X[rest], T[rest]
+            for start in range(0, n - p, bs):
+                b = self.backprop(Xs[start:start + bs], Ts[start:start + bs])
+                self.apply_gradients(b["gradients"])
+
+    def _learn_at(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any],
+                  index: int) -> tuple[dict[str, Any], State, bool]:
+        p, bs, n = cursor["position"], cursor["batch_size"], len(X)
+        start = p - p % bs
+        rows = min(bs, n - start)
+        closes = p == start + rows - 1
+        x, t = X[[index]], T[[index]]
+        b = self.backprop(x, t, batch_rows=rows, keep=True)
+        g = b["gradients"]
+        acc = cursor["gradients"] if p > start else None
+        acc = _copy_layered(g) if acc is None else _add_layered(acc, g)
+        so_far = _copy_layered(acc)
+        update = None
+        if closes:
+            cursor["gradients"] = None
+            record = self.apply_gradients(acc, trace=True)
+            update = OptimizerStep(**record)
+            deltas = _copy_layered(record["delta"])
+        else:
+            cursor["gradients"] = acc
+            deltas = _copy_layered(g, zeros=True)
+        out = b["activations"][-1]
+        fields = {"x": x[0], "target": t[0], "nets": [z[0] for z in b["nets"]],
+                  "activations": [a[0].copy() for a in b["activations"]],
+                  "loss_name": self.loss, "loss": nn.loss_value(self.loss, out, t, self._out_act),
+                  "layer_deltas": [d[0].copy() for d in b["deltas"]], "gradients": g,
+                  "batch_gradients": so_far, "batch_index": p // bs, "batch_position": p - start,
+                  "batch_rows": rows, "update": update}
+        return fields, deltas, closes
+
+    def _end_epoch(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any]) -> float:
         return self._loss(X, T)
+
+    def _check_cursor_sums(self, value: Mapping[str, Any], n: int) -> dict[str, Any]:
+        bs, grads = cursor_entry(value, "batch_size"), cursor_entry(value, "gradients")
+        if set(value) != {"batch_size", "gradients"}:
+            raise ModelError("The network's epoch cursor holds batch_size and gradients only.")
+        if isinstance(bs, (bool, np.bool_)) or not isinstance(bs, (int, np.integer)) or not 1 <= bs <= n:
+            raise ModelError(f"The epoch's batch size must be a whole number from 1 to {n}.")
+        if grads is not None:
+            if not isinstance(grads, Mapping) or set(grads) != {"weights", "biases"}:
+                raise ModelError("The batch's gradients must be a table of weights and biases.")
+            sizes = self.layer_sizes
+            g_w, g_b = grads["weights"], grads["biases"]
+            if not isinstance(g_w, (list, tuple)) or len(g_w) != len(sizes) - 1:
+                raise ModelError(f"The batch's gradients need {len(sizes) - 1} weight arrays.")
+            g_w = [_as_shape(g, (sizes[i], sizes[i + 1]), f"the gradient of weights[{i}]").copy()
+                   for i, g in enumerate(g_w)]
+            if self.bias:
+                if not isinstance(g_b, (list, tuple)) or len(g_b) != len(sizes) - 1:
+                    raise ModelError(f"The batch's gradients need {len(sizes) - 1} bias arrays.")
+                g_b = [_as_shape(g, (sizes[i + 1],), f"the gradient of biases[{i}]").copy()
+                       for i, g in enumerate(g_b)]
+            elif g_b is not None:
+                raise ModelError("This network has no bias, so its gradients have none.")
+            grads = {"weights": g_w, "biases": g_b}
+        return {"batch_size": int(bs), "gradients": grads}
 
     def error(self, X: Any, y: Any = None) -> float:
         """The loss (see ``nn``) of the current network on X (n, n_in) against y."""
@@ -424,6 +547,7 @@ class MLP(Model):
                 raise ModelError("This network has no bias (bias=False), so biases must be None.")
             new_b = None
         self.weights, self.biases = new_w, new_b
+        self._cursor = None  # the epoch in progress was learning other weights
         if self._opt is not None:
             self._opt.reset()
 
@@ -451,6 +575,22 @@ class MLP(Model):
             "biases": [(2 * i + 1, (n_out,), f"biases[{i}]") for i, (_, n_out) in enumerate(pairs)]
             if self.bias else None,
         }
+
+
+def _copy_layered(value: State, zeros: bool = False) -> State:
+    """A copy (or zeros) of ``{"weights": [...], "biases": [...] or None}``."""
+    make = np.zeros_like if zeros else np.copy
+    return {key: None if arrays is None else [make(a) for a in arrays]
+            for key, arrays in value.items()}
+
+
+def _add_layered(total: State, part: State) -> State:
+    """``total += part``, array by array, in place; returns ``total``."""
+    for key, arrays in total.items():
+        if arrays is not None:
+            for a, b in zip(arrays, part[key]):
+                a += b
+    return total
 
 
 def _as_shape(value: Any, shape: tuple[int, ...], name: str) -> np.ndarray:

@@ -127,9 +127,15 @@ def loss_value(loss: str, out: Array, t: Array, output_activation: str) -> float
     raise ModelError(f"Unknown loss {loss!r}; choose one of {', '.join(LOSSES)}.")
 
 
-def output_delta(loss: str, out: Array, t: Array, output_activation: str) -> Array:
-    """d loss / d (net input of the output layer), shape (n, k)."""
+def output_delta(loss: str, out: Array, t: Array, output_activation: str,
+                 batch_rows: int | None = None) -> Array:
+    """d loss / d (net input of the output layer), shape (n, k).
+
+    ``batch_rows`` (default n) is the number of samples the mean losses divide by: a
+    part of a batch (one sample of it) gets its exact share of the batch's gradient."""
     n, k = out.shape
+    if batch_rows is not None:
+        n = batch_rows
     if loss == "cross_entropy":
         # The combined gradient: log's 1/p cancels the sigmoid/softmax derivative.
         delta = out - t
@@ -153,8 +159,11 @@ def output_delta(loss: str, out: Array, t: Array, output_activation: str) -> Arr
 class Optimizer:
     """Updates a list of parameter arrays in place from their gradients.
 
-    ``update(i, param, grad)`` handles parameter number ``i`` (its slot in the
-    optimizer's own state); ``grad`` may be overwritten. ``reset()`` forgets the state
+    ``update(i, param, grad, trace=None)`` handles parameter number ``i`` (its slot in
+    the optimizer's own state); ``grad`` may be overwritten. Given a dict ``trace``, it
+    also records copies of what it did: ``"delta"`` (what was added to ``param``: the
+    new value is exactly ``old + delta``) and its memory before and after.
+    ``hyperparameters()`` names the numbers of its rule. ``reset()`` forgets the state
     (velocities, moments), e.g. after weights were typed in by hand.
 
     ``get_state()`` / ``set_state()`` carry that memory exactly, so training can go on
@@ -193,7 +202,11 @@ class Optimizer:
     def begin_step(self) -> None:
         """Called once per mini-batch before the parameters' updates."""
 
-    def update(self, i: int, param: Array, grad: Array) -> None:
+    def hyperparameters(self) -> dict[str, Any]:
+        """The numbers of the rule besides the learning rate (for a trace)."""
+        return {}
+
+    def update(self, i: int, param: Array, grad: Array, trace: dict | None = None) -> None:
         raise NotImplementedError
 
 
@@ -202,9 +215,11 @@ class SGD(Optimizer):
 
     name = "sgd"
 
-    def update(self, i: int, param: Array, grad: Array) -> None:
+    def update(self, i: int, param: Array, grad: Array, trace: dict | None = None) -> None:
         grad *= self.learning_rate
         param -= grad
+        if trace is not None:
+            trace["delta"] = np.negative(grad)
 
 
 class Momentum(Optimizer):
@@ -221,14 +236,22 @@ class Momentum(Optimizer):
     def reset(self) -> None:
         self._velocity = {}
 
-    def update(self, i: int, param: Array, grad: Array) -> None:
+    def hyperparameters(self) -> dict[str, Any]:
+        return {"momentum": self.momentum}
+
+    def update(self, i: int, param: Array, grad: Array, trace: dict | None = None) -> None:
         v = self._velocity.get(i)
         if v is None or v.shape != param.shape:
             v = self._velocity[i] = np.zeros_like(param)
+        if trace is not None:
+            trace["velocity_before"] = v.copy()
         v *= self.momentum
         grad *= self.learning_rate
         v -= grad
         param += v
+        if trace is not None:
+            trace["velocity"] = v.copy()
+            trace["delta"] = v.copy()
 
 
 class Adam(Optimizer):
@@ -260,12 +283,18 @@ class Adam(Optimizer):
             / (1.0 - self.beta1**self.t)
         )
 
-    def update(self, i: int, param: Array, grad: Array) -> None:
+    def hyperparameters(self) -> dict[str, Any]:
+        return {"beta1": self.beta1, "beta2": self.beta2, "eps": self.eps, "t": self.t,
+                "lr_t": float(self._lr_t)}
+
+    def update(self, i: int, param: Array, grad: Array, trace: dict | None = None) -> None:
         m = self._m.get(i)
         if m is None or m.shape != param.shape:
             m = self._m[i] = np.zeros_like(param)
             self._s[i] = np.zeros_like(param)
         s = self._s[i]
+        if trace is not None:
+            trace["m_before"], trace["s_before"] = m.copy(), s.copy()
         m *= self.beta1
         m += (1.0 - self.beta1) * grad
         s *= self.beta2
@@ -277,6 +306,12 @@ class Adam(Optimizer):
         np.divide(m, step_, out=step_)
         step_ *= self._lr_t
         param -= step_
+        if trace is not None:
+            trace["m"], trace["s"] = m.copy(), s.copy()
+            # Bias-corrected moments, for the explanation (the step uses lr_t instead).
+            trace["m_hat"] = m / (1.0 - self.beta1**self.t)
+            trace["s_hat"] = s / (1.0 - self.beta2**self.t)
+            trace["delta"] = np.negative(step_)
 
 
 # ------------------------------------------------------ optimizer memory in a file

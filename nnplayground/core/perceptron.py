@@ -15,6 +15,9 @@ Without a bias the decision line ``weights . x = 0`` always passes through the o
 data that only an off-origin line separates can never be learned. That is the lesson.
 
 Shapes: ``weights`` (n_inputs,), ``bias`` a float or None.
+
+``learn_sample(x, t)`` is the rule, written once: ``partial_fit`` loops it over the
+epoch's order and ``explain.step_sample`` calls it for one sample.
 """
 
 from __future__ import annotations
@@ -25,7 +28,15 @@ from typing import Any
 
 import numpy as np
 
-from .base import LEARNING_RATE, Model, ModelError, State, as_2d_float
+from .base import (
+    LEARNING_RATE,
+    EpochModel,
+    ModelError,
+    State,
+    as_2d_float,
+    cursor_entry,
+)
+from .explain import PerceptronTrace
 
 Point = tuple[float, float]
 
@@ -74,13 +85,14 @@ def _sigmoid(z: float) -> float:
         return float(1.0 / (1.0 + np.exp(-z)))
 
 
-class Perceptron(Model):
+class Perceptron(EpochModel):
     """A single threshold (or sigmoid) unit; see the module docstring for the rule."""
 
     kind = "perceptron"
     live_params = MappingProxyType({"learning_rate": LEARNING_RATE})
     #: Whether the last epoch made no mistake (``converged``; set_state clears it).
     training_extras = ("converged",)
+    trace_type = PerceptronTrace
 
     def __init__(
         self,
@@ -159,81 +171,83 @@ class Perceptron(Model):
         return (t > 0).astype(np.float64)
 
     # ------------------------------------------------------------------ training
-    def step_details(self, x: Any, t: Any, apply: bool = True) -> dict[str, Any]:
-        """Every number of one Rosenblatt update for sample ``x`` (n_inputs,) and label ``t``.
+    def learn_sample(self, x: np.ndarray, t: float) -> tuple[float, float, float, np.ndarray, float | None]:
+        """One Rosenblatt update on sample ``x`` (n_inputs,) float64 with target ``t``
+        (0.0 or 1.0): returns ``(net, y, t - y, delta_w, delta_b)`` with
+        ``delta_w = lr (t - y) x`` and ``delta_b = lr (t - y)`` (None without bias). The
+        weights become the new array ``w + delta_w`` and the bias ``b + delta_b`` (a
+        correct answer adds zeros)."""
+        w, b = self.weights, self.bias
+        net = float(x @ w) + (0.0 if b is None else b)
+        if self.activation == "step":
+            y = 1.0 if net >= 0.0 else 0.0
+        else:
+            y = float(1.0 / (1.0 + np.exp(-net)))
+        err = t - y
+        step = self.learning_rate * err
+        dw = step * x
+        self.weights = w + dw
+        db = None
+        if b is not None:
+            db = step
+            self.bias = b + db
+        return net, y, err, dw, db
 
-        Keys: ``inputs`` (n_inputs,), ``bias_input`` (1.0, or None without bias),
-        ``target``, ``weights_before``, ``bias_before``, ``net_input``, ``output``,
-        ``error`` (t - y), ``learning_rate``, ``delta_weights`` (n_inputs,),
-        ``delta_bias``, ``weights_after``, ``bias_after``, ``predicted`` (0/1),
-        ``mistake`` (bool). With ``apply=True`` (default) the update is made.
-        """
-        x = as_2d_float(np.asarray(x, dtype=np.float64).reshape(1, -1), self.n_inputs, "x")[0]
-        target = float(self._targets([t], 1)[0])
-        w_before = self._w().copy()
-        b_before = None if self.bias is None else float(self.bias)
-        with np.errstate(all="ignore"):
-            net = float(x @ w_before) + (0.0 if b_before is None else b_before)
-            y = (1.0 if net >= 0.0 else 0.0) if self.activation == "step" else _sigmoid(net)
-            err = target - y
-            dw = self.learning_rate * err * x
-            db = None if b_before is None else self.learning_rate * err
-            w_after = w_before + dw
-            b_after = None if b_before is None else b_before + db
-        if apply:
-            self.weights = w_after.copy()
-            self.bias = b_after
-        return {
-            "inputs": x.copy(),
-            "bias_input": None if b_before is None else 1.0,
-            "target": target,
-            "weights_before": w_before,
-            "bias_before": b_before,
-            "net_input": net,
-            "output": y,
-            "error": err,
-            "learning_rate": self.learning_rate,
-            "delta_weights": dw,
-            "delta_bias": db,
-            "weights_after": w_after,
-            "bias_after": b_after,
-            "predicted": int(net >= 0.0),
-            "mistake": int(net >= 0.0) != int(target),
-        }
-
-    def partial_fit(self, X: Any, y: Any = None) -> float:
-        """One pass over X (n, n_inputs) sample by sample (shuffled if ``shuffle``).
-
-        Returns the fraction of samples misclassified *during* the epoch (step), or the
-        mean of 1/2 (t - y)^2 measured before each update (sigmoid).
-        """
+    # The epoch (see EpochModel): partial_fit returns the fraction of samples
+    # misclassified *during* the epoch (step), or the mean of 1/2 (t - y)^2 measured
+    # before each update (sigmoid); the cursor keeps both sums.
+    def _prepare_data(self, X: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
         X = as_2d_float(X, self.n_inputs)
         T = self._targets(y, X.shape[0])
-        n = X.shape[0]
-        order = self.rng.permutation(n) if self.shuffle else np.arange(n)
-        w = self._w().copy()
-        b = 0.0 if self.bias is None else float(self.bias)
-        lr, is_step, use_bias = self.learning_rate, self.activation == "step", self.bias is not None
-        mistakes, sq = 0, 0.0
-        with np.errstate(all="ignore"):
-            for i in order:
-                x, t = X[i], T[i]
-                net = float(x @ w) + b
-                y_ = (1.0 if net >= 0.0 else 0.0) if is_step else 1.0 / (1.0 + np.exp(-net))
-                err = t - y_
-                mistakes += (net >= 0.0) != (t > 0.5)
-                sq += 0.5 * err * err
-                if err != 0.0:
-                    w += (lr * err) * x
-                    if use_bias:
-                        b += lr * err
-        self.weights = w
-        self.bias = b if use_bias else None
-        self.epoch += 1
+        self._w()
+        if self.bias is not None:
+            self.bias = float(self.bias)
+        return X, T
+
+    def _new_cursor(self, n: int) -> dict[str, Any]:
+        return {**super()._new_cursor(n), "mistakes": 0, "sq": 0.0}
+
+    def _learn_rest(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any]) -> None:
+        mistakes, sq, learn = cursor["mistakes"], cursor["sq"], self.learn_sample
+        for i in cursor["order"][cursor["position"]:].tolist():
+            t = float(T[i])
+            net, _, err, _, _ = learn(X[i], t)
+            mistakes += (net >= 0.0) != (t > 0.5)
+            sq += 0.5 * err * err
+        cursor["mistakes"], cursor["sq"] = int(mistakes), float(sq)
+
+    def _learn_at(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any],
+                  index: int) -> tuple[dict[str, Any], State, bool]:
+        x, t = X[index].copy(), float(T[index])
+        w, b = self.weights.copy(), self.bias
+        net, y, err, dw, db = self.learn_sample(x, t)
+        mistake = (net >= 0.0) != (t > 0.5)
+        cursor["mistakes"] += int(mistake)
+        cursor["sq"] = float(cursor["sq"] + 0.5 * err * err)
+        fields = {"x": x, "target": t, "w": w, "b": b, "net": net,
+                  "activation": self.activation, "output": y, "error": err,
+                  "learning_rate": self.learning_rate, "delta_w": dw.copy(), "delta_b": db,
+                  "new_w": self.weights.copy(), "new_b": self.bias,
+                  "predicted": int(net >= 0.0), "mistake": bool(mistake)}
+        return fields, {"weights": dw.copy(), "bias": db}, True
+
+    def _end_epoch(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any]) -> float:
+        n, mistakes = len(X), cursor["mistakes"]
         self._converged = mistakes == 0 and n > 0
-        if is_step:
-            return mistakes / n if n else 0.0
-        return float(sq / n) if n else 0.0
+        if not n:
+            return 0.0
+        return mistakes / n if self.activation == "step" else float(cursor["sq"] / n)
+
+    def _check_cursor_sums(self, value: Mapping[str, Any], n: int) -> dict[str, Any]:
+        mistakes, sq = cursor_entry(value, "mistakes"), cursor_entry(value, "sq")
+        if set(value) != {"mistakes", "sq"}:
+            raise ModelError("The perceptron's epoch cursor holds mistakes and sq only.")
+        if (isinstance(mistakes, (bool, np.bool_)) or not isinstance(mistakes, (int, np.integer))
+                or not 0 <= mistakes <= n):
+            raise ModelError(f"The epoch's mistakes must be a whole number from 0 to {n}.")
+        if isinstance(sq, (bool, np.bool_)) or not isinstance(sq, (float, int, np.floating, np.integer)):
+            raise ModelError("The epoch's squared-error sum must be a number.")
+        return {"mistakes": int(mistakes), "sq": float(sq)}
 
     def error(self, X: Any, y: Any = None) -> float:
         """Fraction misclassified (step) or mean 1/2 (t - y)^2 (sigmoid), no training."""
@@ -299,6 +313,7 @@ class Perceptron(Model):
             b = None
         self.weights, self.bias = w, b
         self._converged = False
+        self._cursor = None  # the epoch in progress was learning other weights
 
     def _get_training_extras(self) -> State:
         return {"converged": bool(self._converged)}

@@ -6,6 +6,7 @@ import pytest
 from nnplayground.core.base import ModelError
 from nnplayground.core.competitive import CompetitiveLayer
 from nnplayground.core.datasets import blobs, five_clusters_3d
+from nnplayground.core.explain import step_sample
 
 
 def _best_match(centroids, means):
@@ -113,39 +114,152 @@ def test_error_is_mean_distance_to_nearest_centroid():
     assert model.predict(X).dtype == np.int64
 
 
-def test_step_details_numbers_and_apply():
+def test_one_sample_step_numbers():
     model = CompetitiveLayer(2, 2, learning_rate=0.25, conscience=False)
     model.initialize([[0.0, 0.0], [4.0, 0.0]])
     model.set_state({"centroids": np.array([[0.0, 0.0], [4.0, 0.0]])})
-    d = model.step_details([3.0, 0.0], apply=False)
-    np.testing.assert_allclose(d["distances"], [3.0, 1.0])
-    np.testing.assert_allclose(d["scores"], [9.0, 1.0])
-    assert d["winner"] == 1
-    np.testing.assert_allclose(d["old_centroid"], [4.0, 0.0])
-    np.testing.assert_allclose(d["new_centroid"], [3.75, 0.0])
-    np.testing.assert_allclose(model.centroids[1], [4.0, 0.0])  # not applied
-    model.step_details([3.0, 0.0])
-    np.testing.assert_allclose(model.centroids[1], [3.75, 0.0])
+    d = step_sample(model, [[3.0, 0.0]])
+    np.testing.assert_array_equal(d.distances, [3.0, 1.0])
+    np.testing.assert_array_equal(d.scores, [9.0, 1.0])
+    assert d.bias is None and d.winner == 1 and d.learning_rate == 0.25
+    np.testing.assert_array_equal(d.old_centroid, [4.0, 0.0])
+    np.testing.assert_array_equal(d.move, [-0.25, 0.0])
+    np.testing.assert_array_equal(d.new_centroid, [3.75, 0.0])
+    np.testing.assert_array_equal(d.deltas["centroids"], [[0.0, 0.0], [-0.25, 0.0]])
+    np.testing.assert_array_equal(model.centroids, [[0.0, 0.0], [3.75, 0.0]])
     assert model.win_counts.tolist() == [0, 1]
+    # one sample is a whole epoch: it closes with the quantisation error
+    assert d.epoch_closed and d.epoch == 0 and model.epoch == 1
+    assert d.epoch_error == 0.75
 
 
 def test_conscience_rule_can_change_the_winner():
-    X = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 2.0], [4.0, 2.0]])
-    model = CompetitiveLayer(2, 2, learning_rate=0.5, conscience=True)
+    X = np.array([[1.0, 0.0], [4.0, 0.0], [0.0, 2.0], [4.0, 2.0]])
+    model = CompetitiveLayer(2, 2, learning_rate=0.5, conscience=True, shuffle=False)
     model.initialize(X)
     model.set_state({"centroids": np.array([[0.0, 0.0], [4.0, 0.0]]),
                      "win_frequency": np.array([0.9, 0.1])})
     s2 = model.data_scale
-    assert s2 == pytest.approx(5.0)  # mean squared distance to the mean (2, 1)
-    d = model.step_details([1.0, 0.0])
+    assert s2 == np.mean(np.sum((X - X.mean(axis=0)) ** 2, axis=1))
+    d = step_sample(model, X)
+    assert d.sample_index == 0
     bias = 10.0 * s2 * (0.5 - np.array([0.9, 0.1]))
-    np.testing.assert_allclose(d["bias"], bias)
-    np.testing.assert_allclose(d["scores"], [1.0, 9.0] - bias)
-    assert d["winner"] == 1  # the nearer neuron has won too often
+    np.testing.assert_array_equal(d.bias, bias)
+    np.testing.assert_array_equal(d.scores, [1.0, 9.0] - bias)
+    assert d.winner == 1  # the nearer neuron has won too often
     rate = 0.1 / 4
-    np.testing.assert_allclose(d["win_frequency_after"], [0.9 * (1 - rate), 0.1 * (1 - rate) + rate])
+    np.testing.assert_allclose(d.win_frequency_after,
+                               [0.9 * (1 - rate), 0.1 * (1 - rate) + rate], rtol=1e-15)
+    np.testing.assert_array_equal(d.win_frequency_after, model.win_frequency)
     # predict ignores the conscience
     assert model.predict([[1.0, 0.0]]).tolist() == [0]
+
+
+def test_a_fresh_layer_stepped_once_is_placed_on_the_data_not_on_the_sample():
+    X = five_clusters_3d(n_per_cluster=20, seed=3).X
+    stepped = CompetitiveLayer(3, 5, seed=3)
+    trace = step_sample(stepped, X)
+    assert len(np.unique(stepped.centroids, axis=0)) == 5
+    # the same placement partial_fit makes, then one online step
+    placed = CompetitiveLayer(3, 5, seed=3)
+    placed.initialize(X)
+    np.testing.assert_array_equal(trace.old_centroid, placed.centroids[trace.winner])
+    untouched = np.arange(5) != trace.winner
+    np.testing.assert_array_equal(stepped.centroids[untouched], placed.centroids[untouched])
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_initialize_then_train_does_not_place_the_centroids_again(mode):
+    X = five_clusters_3d(n_per_cluster=20, seed=0).X
+    model = CompetitiveLayer(3, 5, mode=mode, seed=2)
+    model.initialize(X)
+    start = model.centroids.copy()  # drawn from epoch 0, before any training
+    twin = CompetitiveLayer(3, 5, mode=mode, seed=2)
+    twin.initialize(X)
+    step_sample(model, X)
+    model.partial_fit(X)
+    twin.partial_fit(X)
+    np.testing.assert_array_equal(model.centroids, twin.centroids)
+    assert not np.array_equal(model.centroids, start)
+    fresh = CompetitiveLayer(3, 5, mode=mode, seed=2)
+    fresh.partial_fit(X)  # places them itself on the first epoch, the same way
+    np.testing.assert_array_equal(fresh.centroids, twin.centroids)
+
+
+def test_corner_init_puts_every_neuron_in_the_lowest_corner_of_the_box():
+    X = TIGHT.X
+    model = CompetitiveLayer(2, 4, init="corner", seed=0)
+    model.initialize(X)
+    lo, hi = X.min(axis=0), X.max(axis=0)
+    assert np.all(model.centroids >= lo)
+    assert np.all(model.centroids <= lo + 0.05 * (hi - lo))
+    assert len(np.unique(model.centroids, axis=0)) == 4  # drawn apart, so each is seen
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_corner_init_shows_dead_neurons_without_a_conscience(mode, seed):
+    """Two clusters away from the box's lowest corner (0, 0): the corner neuron nearest
+    each cluster takes it (in batch mode one may take both), the others never win; the
+    conscience brings them to life."""
+    X = blobs([[0.0, 10.0], [10.0, 0.0]], n_per_cluster=50, sd=0.3, seed=seed).X
+    plain = CompetitiveLayer(2, 4, init="corner", conscience=False, mode=mode, seed=seed)
+    plain.fit(X, epochs=50)
+    assert np.sum(plain.win_counts == 0) >= 2
+    fair = CompetitiveLayer(2, 4, init="corner", conscience=True, mode=mode, seed=seed)
+    fair.fit(X, epochs=50)
+    assert np.all(fair.win_counts > 0)
+
+
+def test_learning_rate_decays_per_epoch_and_is_part_of_the_config():
+    X = TIGHT.X
+    model = CompetitiveLayer(2, 2, learning_rate=0.4, lr_decay=0.5, conscience=False, seed=0)
+    assert model.get_config()["lr_decay"] == 0.5
+    assert CompetitiveLayer(**model.get_config()).lr_decay == 0.5
+    assert model.current_learning_rate == 0.4
+    rates = []
+    for _ in range(3):
+        rates.append(step_sample(model, X).learning_rate)
+        model.partial_fit(X)
+    assert rates == [0.4, 0.2, 0.1]
+    assert model.current_learning_rate == 0.4 * 0.5**3
+    model.reset()
+    assert model.current_learning_rate == 0.4
+    for bad in (0.0, 1.5, float("nan"), -0.5):
+        with pytest.raises(ModelError, match="decay"):
+            CompetitiveLayer(lr_decay=bad)
+
+
+def _nearest_figure(centroids, centres):
+    """Mean over the true centres of the distance to the nearest of ``centroids``."""
+    return np.mean([np.min(np.linalg.norm(centroids - c, axis=1)) for c in centres])
+
+
+@pytest.mark.parametrize("mode", ["online", "batch"])
+def test_the_panel_defaults_converge_on_the_five_3d_clusters(mode):
+    """Issue 11: the panel's defaults (``PANEL_DEFAULTS``), 100 epochs, data seeds 0-9
+    (model seed = data seed): the learned centroids are as near the true centres as the
+    clusters' own sample means, within 25 % (measured: within 10 %). The old default,
+    a constant online rate of 0.1, ended 1.6-3 times as far."""
+    assert dict(CompetitiveLayer.PANEL_DEFAULTS) == {"learning_rate": 0.5, "lr_decay": 0.95}
+    for seed in range(10):
+        ds = five_clusters_3d(seed=seed)
+        model = CompetitiveLayer(3, 5, mode=mode, seed=seed, **CompetitiveLayer.PANEL_DEFAULTS)
+        model.fit(ds.X, epochs=100)
+        learned = _nearest_figure(model.centroids, ds.centroids)
+        reference = _nearest_figure(_sample_means(ds), ds.centroids)
+        assert abs(learned / reference - 1.0) <= 0.25, (seed, learned, reference)
+
+
+def test_the_old_default_constant_rate_does_not_converge_on_the_five_3d_clusters():
+    """The control of the test above: what the panel defaults fix. The constructor keeps
+    this default (no decay) for configurations written before ``lr_decay`` existed."""
+    ds = five_clusters_3d(seed=5)
+    model = CompetitiveLayer(3, 5, seed=5)
+    assert (model.learning_rate, model.lr_decay) == (0.1, 1.0)
+    model.fit(ds.X, epochs=100)
+    reference = _nearest_figure(_sample_means(ds), ds.centroids)
+    assert _nearest_figure(model.centroids, ds.centroids) > 1.5 * reference
 
 
 def test_centroids_none_until_data_then_data_init_uses_distinct_samples():

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from nnplayground.core.base import ModelError
+from nnplayground.core.explain import step_sample
 from nnplayground.core.perceptron import Perceptron, line_in_box
 
 TRUTH_X = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
@@ -60,29 +61,35 @@ def test_perceptron_cannot_learn_xor():
     assert p.epoch == 100
 
 
-def test_step_details_numbers_and_tie_rule():
-    p = Perceptron(n_inputs=2, bias=True, learning_rate=0.5, init="zeros")
-    d = p.step_details([1.0, 2.0], 0)
+def test_one_sample_step_numbers_and_tie_rule():
+    p = Perceptron(n_inputs=2, bias=True, learning_rate=0.5, init="zeros", shuffle=False)
+    X, y = [[1.0, 2.0], [1.0, 2.0], [-4.0, 0.0]], [0, 0, 0]
+    d = step_sample(p, X, y)
     # net = 0 counts as class 1 (the tie rule), so the target 0 is a mistake.
-    assert d["net_input"] == 0.0 and d["output"] == 1.0 and d["mistake"]
-    assert d["error"] == -1.0
-    np.testing.assert_array_equal(d["inputs"], [1.0, 2.0])
-    assert d["bias_input"] == 1.0
-    np.testing.assert_array_equal(d["weights_before"], [0.0, 0.0])
-    np.testing.assert_array_equal(d["delta_weights"], [-0.5, -1.0])
-    assert d["delta_bias"] == -0.5
-    np.testing.assert_array_equal(d["weights_after"], [-0.5, -1.0])
-    assert d["bias_after"] == -0.5
+    assert d.net == 0.0 and d.output == 1.0 and d.predicted == 1 and d.mistake
+    assert d.target == 0.0 and d.error == -1.0 and d.learning_rate == 0.5
+    np.testing.assert_array_equal(d.x, [1.0, 2.0])
+    np.testing.assert_array_equal(d.w, [0.0, 0.0])
+    assert d.b == 0.0
+    np.testing.assert_array_equal(d.delta_w, [-0.5, -1.0])
+    assert d.delta_b == -0.5
+    np.testing.assert_array_equal(d.new_w, [-0.5, -1.0])
+    assert d.new_b == -0.5
+    np.testing.assert_array_equal(d.deltas["weights"], [-0.5, -1.0])
+    assert d.deltas["bias"] == -0.5
     np.testing.assert_array_equal(p.weights, [-0.5, -1.0])
     assert p.bias == -0.5
+    assert (d.sample_index, d.position, d.n_samples, d.epoch) == (0, 0, 3, 0)
+    assert d.batch_closed and not d.epoch_closed and d.epoch_error is None
     # A correct answer changes nothing.
-    d2 = p.step_details([1.0, 2.0], 0)
-    assert d2["net_input"] == -3.0 and d2["error"] == 0.0 and not d2["mistake"]
-    np.testing.assert_array_equal(d2["weights_after"], d2["weights_before"])
-    # apply=False only reports.
-    d3 = p.step_details([-4.0, 0.0], 0, apply=False)
-    assert d3["net_input"] == 1.5 and d3["bias_after"] == -1.0
-    assert p.bias == -0.5
+    d2 = step_sample(p, X, y)
+    assert d2.net == -3.0 and d2.error == 0.0 and not d2.mistake
+    np.testing.assert_array_equal(d2.new_w, d2.w)
+    assert d2.new_b == d2.b
+    # The third sample closes the epoch: one mistake out of three, as partial_fit says.
+    d3 = step_sample(p, X, y)
+    assert d3.net == 1.5 and d3.mistake and d3.new_b == -1.0
+    assert d3.epoch_closed and d3.epoch_error == 2 / 3 and p.epoch == 1 and not p.converged
 
 
 def test_partial_fit_is_the_rule_sample_by_sample():

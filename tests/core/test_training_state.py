@@ -4,12 +4,14 @@ it would have without one (issue 10)."""
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from nnplayground.core.base import ModelError, rng_from_state, rng_state
+from nnplayground.core.explain import step_sample
 from nnplayground.core.registry import MODEL_CLASSES, model_from_dict, model_to_dict
 from nnplayground.core.session import Session, load_session, save_session
 
@@ -172,8 +174,8 @@ def test_the_conscience_frequencies_and_win_counts_travel():
     twin.set_training_state(state)
     assert_same(twin.get_state()["win_frequency"], p)
     assert_same(twin.get_state()["win_counts"], layer.win_counts)
-    # step_details takes its conscience rate from the size of the data last seen.
-    assert_same(twin.step_details(X[0]), layer.step_details(X[0]))
+    # A sample step goes on identically (conscience, frequencies, order).
+    assert_same(asdict(step_sample(twin, X)), asdict(step_sample(layer, X)))
 
 
 # ------------------------------------------------- set_state: new weights, no memory
