@@ -1,13 +1,16 @@
 """The network drawing: one line per weight, sign as colour, magnitude as width, values
-on hover, and items that survive weight updates."""
+on hover, and items that survive weight updates; the panel's largest network drawn in
+batches, readable, each weight found on hover."""
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
-from PySide6.QtCore import QEvent, QPoint
+from PySide6.QtCore import QEvent, QPoint, QRectF
 from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QToolTip
+from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QToolTip
 
 from nnplayground.ui.views.network_items import NEGATIVE, POSITIVE
 from nnplayground.ui.views.network_view import MIN_WIDTH, NetworkView
@@ -71,6 +74,7 @@ def test_tooltips_give_the_numbers(view):
     assert "hidden 1, neuron 2" in tip
     assert f"b[0][2] = {B[0][2]:.3f}" in tip and "activation = 0.900" in tip
     assert "bias" not in view.neuron_item(0, 0).toolTip()  # inputs have no bias
+    assert view.value_item(1, 2).text() == "0.90" and view.value_item(1, 2).isVisible()
 
 
 def test_hovering_a_thin_line_shows_its_weight(view, qtbot):
@@ -78,9 +82,10 @@ def test_hovering_a_thin_line_shows_its_weight(view, qtbot):
     view.set_network([2, 1], W)
     item = view.connection_item(0, 1, 0)
     line = item.line()
-    # A few pixels beside the line still counts as on it.
+    # A few pixels beside the line still counts as on it (found by geometry: the lines
+    # are drawn in batches, not one graphics item each).
     mid = view.mapFromScene(line.pointAt(0.5)) + QPoint(0, 3)
-    assert view.itemAt(mid) is item
+    assert view.connection_at(mid) is item
     event = QHelpEvent(QEvent.Type.ToolTip, mid, view.viewport().mapToGlobal(mid))
     QApplication.sendEvent(view.viewport(), event)
     qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
@@ -152,3 +157,94 @@ def test_non_finite_weights_do_not_break_the_drawing(view):
     view.set_network([2, 2], W, activations=[np.array([np.nan, 1.0]), None])
     assert view.connection_item(0, 0, 0).pen().widthF() == MIN_WIDTH
     assert "nan" in view.connection_item(0, 0, 0).toolTip()
+
+
+# ------------------------------------------------------------ the panel's largest network
+BIG = [2, *[32] * 6, 1]  # 5,216 connections
+
+
+def big_net():
+    W, B = random_net(BIG, seed=4)
+    W = [0.1 * w for w in W]
+    W[3][31, 7] = 5.0  # the strongest weight, drawn on top of every other line
+    return W, B
+
+
+def show_tooltip_at(view, qtbot, pos: QPoint) -> str:
+    """Rest the mouse at ``pos`` (viewport pixels) until Qt asks for a tooltip."""
+    qtbot.mouseMove(view.viewport(), pos)
+    QApplication.sendEvent(view.viewport(), QHelpEvent(QEvent.Type.ToolTip, pos,
+                                                       view.viewport().mapToGlobal(pos)))
+    qtbot.waitUntil(QToolTip.isVisible, timeout=2000)
+    text = QToolTip.text()
+    QToolTip.hideText()
+    return text
+
+
+def test_the_largest_network_is_drawn_in_batches_that_survive_training(view):
+    W, B = big_net()
+    view.set_network(BIG, W, B)
+    assert len(view.connection_items()) == 2 * 32 + 5 * 32 * 32 + 32 == 5216
+    line = view.connection_item(3, 31, 7).line()
+    assert line.p1() == view.neuron_item(3, 31).rect().center()
+    assert line.p2() == view.neuron_item(4, 7).rect().center()
+    assert view.connection_item(6, 12, 0).toolTip() == f"w[6][12→0] = {W[6][12, 0]:.3f}"
+    items = view.scene().items()
+    assert len(items) < 1000  # not one graphics item per line
+    # What the user sees: the strongest weight's line, blue, on top of the mesh.
+    image = view.viewport().grab().toImage()
+    at = view.mapFromScene(line.pointAt(0.5))
+    seen = image.pixelColor(at)
+    assert abs(seen.red() - POSITIVE.red()) + abs(seen.green() - POSITIVE.green()) \
+        + abs(seen.blue() - POSITIVE.blue()) < 60
+    widths = [view.connection_item(3, 31, j).pen().widthF() for j in range(32)]
+    assert max(widths) == widths[7] and min(widths) >= MIN_WIDTH
+
+    # A frame of training: new weights restyle the same items.
+    W2 = [w + 0.05 for w in W]
+    view.set_network(BIG, W2, B)
+    assert view.connection_item(1, 0, 31).toolTip() == f"w[1][0→31] = {W2[1][0, 31]:.3f}"
+    assert all(a is b for a, b in zip(view.scene().items(), items))
+    assert len(view.scene().items()) == len(items)
+
+
+def test_hover_in_the_largest_network_tells_each_weight(view, qtbot):
+    W, B = big_net()
+    view.set_network(BIG, W, B)
+    on_line = view.mapFromScene(view.connection_item(3, 31, 7).line().pointAt(0.3))
+    assert view.connection_at(on_line) is view.connection_item(3, 31, 7)
+    assert show_tooltip_at(view, qtbot, on_line) == "w[3][31→7] = 5.000"
+
+    out = view.connection_item(0, 1, 20)  # a weak one, in the fan of the input layer
+    near_end = view.mapFromScene(out.line().pointAt(0.85))
+    found = view.connection_at(near_end)
+    assert found is not None and found.layer == 0
+    assert show_tooltip_at(view, qtbot, near_end) == found.toolTip()
+
+    neuron = view.mapFromScene(view.neuron_item(2, 5).rect().center())
+    assert view.connection_at(neuron) is None  # the neuron tells its own values
+    tip = show_tooltip_at(view, qtbot, neuron)
+    assert "hidden 2, neuron 5" in tip and f"b[1][5] = {B[1][5]:.3f}" in tip
+
+
+@pytest.mark.parametrize("scale", [1.0, 1.5])
+def test_the_largest_network_stays_readable_in_the_windows_tab(shown, scale):
+    view = shown(NetworkView(), 400, 330)  # the window's network tab at 1280x800
+    view.set_text_scale(scale)  # 1.5: presentation mode
+    view.set_network(BIG, *big_net())
+    view.flush()
+    texts = [item for item in view.scene().items()
+             if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and item.text()]
+    titles = {item.text() for item in texts}
+    assert {"in\n2", "h1\n32", "h6\n32", "out\n1"} <= titles  # short where "hidden 1" won't fit
+    area = QRectF(view.viewport().rect())
+    for item in texts:
+        assert area.contains(item.sceneBoundingRect()), f"{item.text()!r} is cut off"
+        assert item.font().pointSizeF() >= 7.0, f"{item.text()!r} too small to read"
+    for a, b in itertools.combinations(texts, 2):
+        assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), \
+            f"{a.text()!r} and {b.text()!r} overlap"
+    for layer in range(1, 7):
+        rects = [view.neuron_item(layer, i).rect() for i in range(32)]
+        assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))
+        assert all(area.contains(r) for r in rects)

@@ -151,9 +151,12 @@ def test_structural_changes_emit_config_changed_only(qtbot, model_panel):
                     "learning_rate": 0.5, "seed": 7}),
     ("perceptron", {"n_inputs": 2, "bias": True, "activation": "step",
                     "learning_rate": 1.0, "seed": 0}),
-    ("mlp", {"layer_sizes": [2, 8, 3, 1], "activation": "sigmoid", "loss": "sse",
-             "optimizer": "adam", "learning_rate": 0.003, "batch_size": None, "l2": 0.001,
-             "seed": 42}),
+    ("mlp", {"layer_sizes": [2, 8, 3, 1], "bias": True, "activation": "sigmoid",
+             "loss": "sse", "optimizer": "adam", "learning_rate": 0.003, "batch_size": None,
+             "l2": 0.001, "seed": 42}),
+    ("mlp", {"layer_sizes": [2, *[32] * 6, 1], "bias": False, "activation": "sigmoid",
+             "loss": "sse", "optimizer": "sgd", "learning_rate": 1.0, "batch_size": None,
+             "l2": 0.05, "seed": 1}),  # an L2 not on offer joins the list: shown as it is
     ("competitive", {"n_inputs": 2, "n_neurons": 5, "learning_rate": 0.2,
                      "conscience": False, "mode": "batch", "seed": 3}),
     ("autoencoder", {"layer_sizes": [2, 6, 3, 6, 2], "activation": "relu",
@@ -189,6 +192,100 @@ def test_every_model_type_builds_a_registry_model_and_restores(qtbot, model_pane
 def test_set_config_rejects_unknown_kind(model_panel):
     with pytest.raises(ValueError, match="unknown model kind"):
         model_panel.set_config("svm", {})
+
+
+def test_the_layer_editor_goes_to_six_layers_of_32_neurons(qtbot, model_panel):
+    layers = model_panel.mlp_layers
+    configs = record(model_panel.config_changed)
+    for _ in range(4):
+        qtbot.mouseClick(layers.add_layer_button, Qt.MouseButton.LeftButton)
+    assert not layers.add_layer_button.isEnabled()  # six is the most
+    assert layers.count_label.text() == "6 hidden layers"
+    for label, minus, spin, plus in layers.rows:
+        type_into(qtbot, spin.findChild(QLineEdit), "31")  # typed: one change, not 3 and 31
+        qtbot.mouseClick(plus, Qt.MouseButton.LeftButton)  # and one more with +
+        assert spin.text() == "32 neurons"
+        assert not plus.isEnabled() and minus.isEnabled()
+    assert len(configs) == 4 + 2 * 6
+    kind, kwargs = model_panel.model_config(2, 2)
+    assert kwargs["layer_sizes"] == [2, *[32] * 6, 1]
+    model = MODEL_CLASSES[kind](**kwargs)
+    assert [W.shape for W in model.weights] == [(2, 32), *[(32, 32)] * 5, (32, 1)]
+    X = np.random.default_rng(0).normal(size=(20, 2))
+    assert np.isfinite(model.partial_fit(X, (X[:, 0] > 0).astype(np.int64)))
+    qtbot.mouseClick(layers.rows[2][1], Qt.MouseButton.LeftButton)  # "-" on layer 3
+    assert model_panel.model_config(2, 2)[1]["layer_sizes"][3] == 31
+    assert "1-32" in layers.rows[0][2].toolTip()
+
+
+def test_the_bias_switch_builds_an_mlp_without_biases(qtbot, model_panel):
+    box = model_panel.mlp_bias
+    assert box.isVisible() and box.isChecked()  # on by default: the usual network
+    assert box.objectName() == "model.mlp.mlp_biases"
+    assert box.toolTip() and box.accessibleName() == "MLP biases"
+    configs, lives = record(model_panel.config_changed), record(model_panel.live_param_changed)
+    qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(8, box.height() // 2))
+    assert not box.isChecked()
+    assert len(configs) == 1 and lives == []  # a new network, not a live setting
+    kind, kwargs = model_panel.model_config(3, 2)
+    assert kwargs["bias"] is False
+    model = MODEL_CLASSES[kind](**kwargs)
+    assert model.biases is None  # the classic 3-4-1 network can be built now
+
+    other = ModelPanel()
+    qtbot.addWidget(other)
+    other.set_config(kind, model.get_config())
+    assert not other.mlp_bias.isChecked()
+    assert other.model_config(3, 2) == (kind, kwargs)
+    other.set_config("mlp", {"layer_sizes": [3, 4, 1]})  # a lesson may leave settings out:
+    shown = other.model_config(3, 2)[1]                   # they show the model's defaults
+    built = MODEL_CLASSES["mlp"](layer_sizes=[3, 4, 1]).get_config()
+    assert {k: built[k] for k in shown if k != "seed"} == {
+        k: v for k, v in shown.items() if k != "seed"}
+    assert other.mlp_bias.isChecked()
+
+
+@pytest.mark.parametrize("kind, kwargs, words", [
+    ("mlp", {"layer_sizes": [2, *[4] * 7, 1]}, "7 hidden layers; the model panel shows at most 6"),
+    ("mlp", {"layer_sizes": [2, 8, 33, 1]}, "33 neurons in hidden layer 2"),
+    ("mlp", {"layer_sizes": [2, 4, 1], "activation": "softplus"}, "activation 'softplus'"),
+    ("mlp", {"layer_sizes": [2, 4, 1], "batch_size": 300}, "batch size 300"),
+    ("mlp", {"layer_sizes": [2, 4, 1], "bias": "yes"}, "biases 'yes'"),
+    ("mlp", {"layer_sizes": [2, 4, 1], "seed": -1}, "seed -1"),
+    ("competitive", {"n_inputs": 2, "n_neurons": 11}, "competitive neurons 11"),
+    ("autoencoder", {"layer_sizes": [2, 40, 2, 40, 2]}, "autoencoder hidden neurons 40"),
+    ("autoencoder", {"layer_sizes": [2, 16, 9, 16, 2]}, "code layer size 9"),
+    ("autoencoder", {"layer_sizes": [2, 16, 8, 2, 8, 16, 2]}, "autoencoder layers"),
+    ("perceptron", {"n_inputs": 2, "learning_rate": 0.0}, "learning rate"),
+])
+def test_set_config_refuses_what_the_panel_cannot_show(model_panel, kind, kwargs, words):
+    """A valid file may hold more than the panel offers; the panel never shows it as
+    another model (it used to clamp 40 neurons to 8 silently): ValueError, nothing changed."""
+    before = model_panel.model_config(2, 2), model_panel.kind_key()
+    signals = record(model_panel.config_changed) + record(model_panel.live_param_changed)
+    with pytest.raises(ValueError, match="cannot show this model") as caught:
+        model_panel.check_config(kind, kwargs)
+    assert words in str(caught.value)
+    with pytest.raises(ValueError, match="cannot show this model"):
+        model_panel.set_config(kind, kwargs)
+    assert (model_panel.model_config(2, 2), model_panel.kind_key()) == before
+    assert signals == []
+
+
+def test_the_panels_ranges_are_the_loaders_ranges(model_panel):
+    from nnplayground.core import limits
+    from nnplayground.ui.panels import panel_widgets
+
+    assert panel_widgets.SEED_MAX == limits.SEED_MAX
+    assert model_panel.seed_box.spin.maximum() == limits.SEED_MAX
+    assert model_panel.mlp_batch.maximum() == model_panel.ae_batch.maximum() \
+        == limits.MAX_BATCH_SIZE
+    # The largest network the panel builds is one a session file may hold.
+    model_panel.set_config("mlp", {"layer_sizes": [2, *[panel_widgets.MAX_NEURONS] *
+                                                   panel_widgets.MAX_HIDDEN_LAYERS, 1]})
+    sizes = model_panel.model_config(limits.MAX_POINT_DIMS, limits.MAX_CLASSES)[1]["layer_sizes"]
+    assert len(sizes) <= limits.MAX_LAYERS and max(sizes) <= limits.MAX_NEURONS
+    assert sum(a * b for a, b in zip(sizes, sizes[1:])) <= limits.MAX_WEIGHTS
 
 
 def test_only_the_chosen_models_settings_are_visible(qtbot, model_panel):

@@ -9,11 +9,19 @@ restarting training.
 Which is which is not decided here: a setting is live exactly when the model class
 declares it in ``live_params`` (``core/base.py``: learning rate everywhere; batch size
 and L2 for the MLP and the autoencoder; the competitive layer's conscience), and every
-other setting shown is structural.
+other setting shown is structural (the MLP's bias switch among them).
+
+``set_config`` shows a model exactly or not at all: what the panel cannot show (more
+hidden layers or neurons than it offers, an unknown choice) is a ``ValueError`` naming
+it, raised before anything changed; ``check_config`` is that check alone, for the window
+to ask before it accepts a file or a lesson step. Ranges shared with the file loaders
+come from ``core.limits``.
 """
 
 from __future__ import annotations
 
+import inspect
+import numbers
 from collections.abc import Callable
 from functools import partial
 from typing import Any, NamedTuple
@@ -31,12 +39,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnplayground.core.limits import LEARNING_RATE, MAX_BATCH_SIZE, SEED_MAX
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.ui.panels.panel_widgets import (
+    MAX_NEURONS,
     HiddenLayersEditor,
     LearningRateEdit,
     SeedBox,
     assign_control_ids,
+    check_hidden_sizes,
     describe,
     format_number,
 )
@@ -49,6 +60,8 @@ MODEL_TYPES = (("Perceptron", "perceptron"), ("Perceptron with bias", "perceptro
 KINDS = ("perceptron", "mlp", "competitive", "autoencoder")
 L2_VALUES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 ACTIVATIONS = (("tanh", "tanh"), ("sigmoid", "sigmoid"), ("ReLU", "relu"))
+#: The other spin boxes' ranges: competitive neurons, the autoencoder's code layer.
+MAX_COMPETITIVE_NEURONS, MAX_LATENT = 10, 8
 
 
 def _combo(items, name: str, tip: str) -> QComboBox:
@@ -64,17 +77,52 @@ def _select(combo: QComboBox, data) -> None:
         combo.setCurrentIndex(index)
 
 
+def _select_number(combo: QComboBox, value: float) -> None:
+    """Select ``value``; a value not on offer (a file's L2 of 0.05) joins the list in its
+    place, so the panel shows it and the next model keeps it."""
+    values = [combo.itemData(i) for i in range(combo.count())]
+    if value not in values:
+        at = sum(v < value for v in values)
+        combo.insertItem(at, format_number(value), value)
+    _select(combo, value)
+
+
 class _Field(NamedTuple):
-    """One constructor keyword shown on a page: its widget's change signal, read, write."""
+    """One constructor keyword shown on a page: its widget's change signal, read, write,
+    and ``check(value)``: why the widget cannot show ``value`` ("" when it can)."""
 
     changed: SignalInstance
     read: Callable[[], Any]
     write: Callable[[Any], None]
+    check: Callable[[Any], str]
+
+
+def _whole_problem(value, what: str, low: int, high: int) -> str:
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
+            or not low <= value <= high:
+        return f"{what} {value!r} (the panel shows {low} to {high})"
+    return ""
+
+
+def _flag_problem(what: str) -> Callable[[Any], str]:
+    return lambda v: "" if isinstance(v, bool) else f"{what} {v!r} (on or off)"
+
+
+def _live_problem(kind: str, name: str) -> Callable[[Any], str]:
+    param = LEARNING_RATE if name == "learning_rate" else MODEL_CLASSES[kind].live_params[name]
+
+    def check(value) -> str:
+        try:
+            param.check(name, value)
+        except ValueError as exc:  # ModelError
+            return str(exc).rstrip(".")
+        return ""
+    return check
 
 
 def _batch_spin(what: str) -> QSpinBox:
     spin = QSpinBox()
-    spin.setRange(0, 256)
+    spin.setRange(0, MAX_BATCH_SIZE)  # what a file may hold, too
     spin.setSpecialValueText("Full batch")  # shown at 0
     spin.setKeyboardTracking(False)  # typing 128 must not apply 1 and 12 on the way
     return describe(spin, f"{what} batch size",
@@ -158,6 +206,11 @@ class ModelPanel(QWidget):
 
     def _build_mlp_page(self, form: QFormLayout) -> None:
         self.mlp_layers = HiddenLayersEditor([4, 2])
+        self.mlp_bias = describe(QCheckBox("Biases"), "MLP biases",
+                                 "Give every hidden and output neuron a bias (a weight from an "
+                                 "input that is always 1). The classic networks have none. "
+                                 "Changing it builds a new network.")
+        self.mlp_bias.setChecked(True)
         self.mlp_activation = _combo(ACTIVATIONS, "MLP activation",
                                      "Activation of the hidden neurons")
         self.mlp_loss = _combo((("cross-entropy", "cross_entropy"), ("SSE", "sse"),
@@ -176,6 +229,7 @@ class ModelPanel(QWidget):
                                          "Show hidden-neuron lines",
                                          "Draw the line each first-layer neuron draws")
         form.addRow(self.mlp_layers)
+        form.addRow(self.mlp_bias)
         for label, widget in (("Activation", self.mlp_activation), ("Loss", self.mlp_loss),
                               ("Optimizer", self.mlp_optimizer),
                               ("Learning rate", self.mlp_lr), ("Batch size", self.mlp_batch),
@@ -186,9 +240,10 @@ class ModelPanel(QWidget):
         self.mlp_hidden_lines.toggled.connect(self.hidden_lines_toggled)
 
     def _build_competitive_page(self, form: QFormLayout) -> None:
-        self.competitive_neurons = describe(QSpinBox(), "Number of competitive neurons",
-                                            "How many neurons compete for the points (1-10)")
-        self.competitive_neurons.setRange(1, 10)
+        self.competitive_neurons = describe(
+            QSpinBox(), "Number of competitive neurons",
+            f"How many neurons compete for the points (1-{MAX_COMPETITIVE_NEURONS})")
+        self.competitive_neurons.setRange(1, MAX_COMPETITIVE_NEURONS)
         self.competitive_neurons.setValue(3)
         self.competitive_conscience = describe(
             QCheckBox("Conscience"), "Conscience",
@@ -207,13 +262,15 @@ class ModelPanel(QWidget):
     def _build_autoencoder_page(self, form: QFormLayout) -> None:
         self.ae_hidden = describe(QSpinBox(), "Autoencoder hidden neurons",
                                   "Neurons in the layer before and after the code layer "
-                                  "(none: input connects straight to the code)")
-        self.ae_hidden.setRange(0, 16)
+                                  f"(none: input connects straight to the code; at most "
+                                  f"{MAX_NEURONS})")
+        self.ae_hidden.setRange(0, MAX_NEURONS)
         self.ae_hidden.setSpecialValueText("none")
         self.ae_hidden.setValue(8)
         self.ae_latent = describe(QSpinBox(), "Autoencoder latent size",
-                                  "Size of the code (bottleneck) layer; 2 can be plotted")
-        self.ae_latent.setRange(1, 8)
+                                  f"Size of the code (bottleneck) layer, 1-{MAX_LATENT}; 2 "
+                                  "can be plotted")
+        self.ae_latent.setRange(1, MAX_LATENT)
         self.ae_latent.setValue(2)
         self.ae_activation = _combo(ACTIVATIONS, "Autoencoder activation",
                                     "Activation of the hidden and code neurons")
@@ -239,38 +296,55 @@ class ModelPanel(QWidget):
         return self.seed_box.value()
 
     def _fields(self, key: str) -> dict[str, _Field]:
-        """Plain kwargs of page ``key``: name -> its widget's change signal, read, write."""
-        def combo(c):
-            return _Field(c.currentIndexChanged, c.currentData, lambda v: _select(c, v))
+        """Plain kwargs of page ``key``: name -> its widget's change signal, read, write,
+        check."""
+        kind = "perceptron" if key == "perceptron_bias" else key
+
+        def combo(c, what):
+            def check(v) -> str:
+                offered = [c.itemData(i) for i in range(c.count())]
+                return "" if v in offered else (
+                    f"{what} {v!r} (the panel offers {', '.join(map(str, offered))})")
+            return _Field(c.currentIndexChanged, c.currentData, lambda v: _select(c, v), check)
 
         def rate(edit):
-            return _Field(edit.value_changed, edit.value, edit.set_value)
+            return _Field(edit.value_changed, edit.value, edit.set_value,
+                          _live_problem(kind, "learning_rate"))
 
         def batch(spin):  # 0 on screen is "Full batch", None for the model
             return _Field(spin.valueChanged, lambda: spin.value() or None,
-                          lambda v: spin.setValue(int(v or 0)))
+                          lambda v: spin.setValue(int(v or 0)),
+                          lambda v: "" if v is None else
+                          _whole_problem(v, "batch size", 1, spin.maximum()))
+
+        def flag(box, what):
+            return _Field(box.toggled, box.isChecked, lambda v: box.setChecked(bool(v)),
+                          _flag_problem(what))
 
         if key in ("perceptron", "perceptron_bias"):
-            return {"activation": combo(self.perceptron_activation),
+            return {"activation": combo(self.perceptron_activation, "activation"),
                     "learning_rate": rate(self.perceptron_lr)}
         if key == "mlp":
-            return {"activation": combo(self.mlp_activation), "loss": combo(self.mlp_loss),
-                    "optimizer": combo(self.mlp_optimizer), "learning_rate": rate(self.mlp_lr),
-                    "batch_size": batch(self.mlp_batch),
+            return {"bias": flag(self.mlp_bias, "biases"),
+                    "activation": combo(self.mlp_activation, "activation"),
+                    "loss": combo(self.mlp_loss, "loss"),
+                    "optimizer": combo(self.mlp_optimizer, "optimizer"),
+                    "learning_rate": rate(self.mlp_lr), "batch_size": batch(self.mlp_batch),
                     "l2": _Field(self.mlp_l2.currentIndexChanged,
                                  lambda: float(self.mlp_l2.currentData()),
-                                 lambda v: _select(self.mlp_l2, min(  # the nearest on offer
-                                     L2_VALUES, key=lambda x: abs(x - float(v)))))}
+                                 lambda v: _select_number(self.mlp_l2, float(v)),
+                                 _live_problem("mlp", "l2"))}
         if key == "competitive":
-            neurons, conscience = self.competitive_neurons, self.competitive_conscience
+            neurons = self.competitive_neurons
             return {"n_neurons": _Field(neurons.valueChanged, neurons.value,
-                                        lambda v: neurons.setValue(int(v))),
+                                        lambda v: neurons.setValue(int(v)),
+                                        lambda v: _whole_problem(
+                                            v, "competitive neurons", 1, neurons.maximum())),
                     "learning_rate": rate(self.competitive_lr),
-                    "conscience": _Field(conscience.toggled, conscience.isChecked,
-                                         lambda v: conscience.setChecked(bool(v))),
-                    "mode": combo(self.competitive_mode)}
-        return {"activation": combo(self.ae_activation), "learning_rate": rate(self.ae_lr),
-                "batch_size": batch(self.ae_batch)}
+                    "conscience": flag(self.competitive_conscience, "conscience"),
+                    "mode": combo(self.competitive_mode, "mode")}
+        return {"activation": combo(self.ae_activation, "activation"),
+                "learning_rate": rate(self.ae_lr), "batch_size": batch(self.ae_batch)}
 
     def model_config(self, n_inputs: int, n_classes: int) -> tuple[str, dict]:
         """Registry kind and constructor kwargs for data with ``n_inputs`` columns.
@@ -305,15 +379,18 @@ class ModelPanel(QWidget):
         """Show a configuration (registry ``kind`` and kwargs, ``panel`` the page when
         known); emits nothing.
 
-        Values outside what the panel offers are clamped or rounded to the nearest
-        choice; keys it does not show (``init``, ``shuffle``...) are ignored, so the next
+        Shown exactly or not at all: ``ValueError`` (see ``check_config``), with nothing
+        changed, for a value the panel cannot show; nothing is clamped or rounded (an L2
+        not on offer joins the list). A setting the page shows but ``kwargs`` lacks shows
+        the model's default, which is what a model built from ``kwargs`` has. Keys the
+        panel does not show (``init``, ``shuffle``...) are ignored, so the next
         ``model_config`` leaves them to the model's defaults.
         """
-        if kind not in KINDS:
-            raise ValueError(f"unknown model kind {kind!r}")
-        key = panel or kind
-        if kind == "perceptron" and not panel:
-            key = "perceptron_bias" if kwargs.get("bias", True) else "perceptron"
+        key = self._page_key(kind, kwargs, panel)
+        self.check_config(kind, kwargs, panel)
+        defaults = {name: p.default for name, p in
+                    inspect.signature(MODEL_CLASSES[kind]).parameters.items()
+                    if p.default is not inspect.Parameter.empty}
         with QSignalBlocker(self):  # the panel's own signals only; its widgets stay in sync
             _select(self.kind_combo, key)
             if "seed" in kwargs:
@@ -321,13 +398,64 @@ class ModelPanel(QWidget):
             for name, field in self._fields(key).items():
                 if name in kwargs:
                     field.write(kwargs[name])
-            inner = list(kwargs.get("layer_sizes", []))[1:-1]
+                elif name in defaults:
+                    field.write(defaults[name])
+            inner = [int(n) for n in list(kwargs.get("layer_sizes", []))[1:-1]]
             if kind == "mlp" and "layer_sizes" in kwargs:
                 self.mlp_layers.set_sizes(inner)
             elif kind == "autoencoder" and inner:  # [n, h, latent, h, n] or [n, latent, n]
-                self.ae_latent.setValue(min(inner))
+                self.ae_latent.setValue(inner[len(inner) // 2])
                 self.ae_hidden.setValue(inner[0] if len(inner) > 1 else 0)
         self._show_page()
+
+    def check_config(self, kind: str, kwargs: dict, panel: str = "") -> None:
+        """``ValueError`` when ``set_config`` could not show this configuration exactly:
+        an unknown kind, more hidden layers or neurons than the panel offers, a choice it
+        does not list, a number out of its range. The message says what, e.g. "The model
+        panel cannot show this model: 40 neurons in hidden layer 2; the model panel shows
+        1 to 32." Nothing changes."""
+        key = self._page_key(kind, kwargs, panel)
+        problems = []
+        if "seed" in kwargs:
+            problems.append(_whole_problem(kwargs["seed"], "seed", 0, SEED_MAX))
+        for name, field in self._fields(key).items():
+            if name in kwargs:
+                problems.append(field.check(kwargs[name]))
+        if "layer_sizes" in kwargs:
+            problems.append(self._layers_problem(kind, kwargs["layer_sizes"]))
+        problems = [p for p in problems if p]
+        if problems:
+            raise ValueError(f"The model panel cannot show this model: {'; '.join(problems)}.")
+
+    def _page_key(self, kind: str, kwargs: dict, panel: str) -> str:
+        if kind not in KINDS:
+            raise ValueError(f"unknown model kind {kind!r}")
+        if kind == "perceptron" and not panel:
+            return "perceptron_bias" if kwargs.get("bias", True) else "perceptron"
+        key = panel or kind
+        if (key in ("perceptron", "perceptron_bias")) != (kind == "perceptron") or (
+                kind != "perceptron" and key != kind):
+            raise ValueError(f"a {kind} model cannot be shown on the {key!r} page")
+        return key
+
+    @staticmethod
+    def _layers_problem(kind: str, layer_sizes) -> str:
+        try:
+            sizes = list(layer_sizes)
+        except TypeError:
+            return f"layer sizes {layer_sizes!r}"
+        inner = sizes[1:-1]
+        if kind == "mlp":
+            return check_hidden_sizes(inner)
+        if kind != "autoencoder":
+            return ""
+        shape_ok = len(inner) == 1 or (len(inner) == 3 and inner[0] == inner[2])
+        if not shape_ok:
+            return (f"autoencoder layers {sizes} (the panel builds [n, hidden, code, hidden, "
+                    "n] or [n, code, n])")
+        return (_whole_problem(inner[len(inner) // 2], "code layer size", 1, MAX_LATENT)
+                or (_whole_problem(inner[0], "autoencoder hidden neurons", 1, MAX_NEURONS)
+                    if len(inner) == 3 else ""))
 
     # ---------------------------------------------------------------- slots
     def _on_kind_combo_changed(self) -> None:

@@ -2,8 +2,9 @@
 
 ``SeedBox`` (a visible seed with a dice), ``LearningRateEdit`` (an editable learning-rate
 combo that refuses nonsense in words), ``HiddenLayersEditor`` (TensorFlow Playground's
-+/- layer editor), and ``describe`` / ``color_swatch`` / ``message_label`` / ``tool_button``
-for accessible names, class colours and inline messages.
++/- layer editor, up to 6 layers of 32 neurons), and ``describe`` / ``color_swatch`` /
+``message_label`` / ``tool_button`` for accessible names, class colours and inline
+messages. The ranges a file may hold come from ``core.limits`` (seeds, batch size).
 """
 
 from __future__ import annotations
@@ -25,13 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.core.base import LEARNING_RATE
+from nnplayground.core.limits import LEARNING_RATE, SEED_MAX
 from nnplayground.core.palette import class_color
 
-SEED_MAX = 2**31 - 1
 #: TensorFlow Playground's learning rates.
 LEARNING_RATES = (0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 8
+#: The layer editor's own limits (issue 10: 6 hidden layers of up to 32 neurons; the network
+#: drawing and the training process are measured at that size). They lie well inside what
+#: a file may hold (``core.limits``: 12 layers of 256 neurons, 200,000 weights); a test
+#: keeps them there.
+MAX_HIDDEN_LAYERS, MAX_NEURONS = 6, 32
 
 
 def describe(widget: QWidget, name: str, tip: str) -> QWidget:
@@ -209,6 +213,20 @@ class LearningRateEdit(QWidget):
         self.value_changed.emit(value)
 
 
+def check_hidden_sizes(sizes) -> str:
+    """Why the layer editor cannot show hidden layers ``sizes``, or "" when it can."""
+    sizes = list(sizes)
+    if len(sizes) > MAX_HIDDEN_LAYERS:
+        return (f"{len(sizes)} hidden layers; the model panel shows at most "
+                f"{MAX_HIDDEN_LAYERS}")
+    for k, size in enumerate(sizes, start=1):
+        if isinstance(size, bool) or not isinstance(size, (int, np.integer)) \
+                or not 1 <= size <= MAX_NEURONS:
+            return (f"{size!r} neurons in hidden layer {k}; the model panel shows 1 to "
+                    f"{MAX_NEURONS}")
+    return ""
+
+
 class HiddenLayersEditor(QWidget):
     """TensorFlow Playground's layer editor: +/- layer, and +/- neurons per layer."""
 
@@ -240,8 +258,10 @@ class HiddenLayersEditor(QWidget):
             spin = QSpinBox()
             spin.setRange(1, MAX_NEURONS)
             spin.setSuffix(" neurons")
+            spin.setKeyboardTracking(False)  # typing 24 must not build a layer of 2 first
             describe(spin, f"Neurons in hidden layer {n}",
-                     f"Number of neurons in hidden layer {n} (1-{MAX_NEURONS})")
+                     f"Number of neurons in hidden layer {n} (1-{MAX_NEURONS}): type a "
+                     "number and press Enter, or use \u2212 and +")
             plus = tool_button("+", f"More neurons in hidden layer {n}",
                                f"One neuron more in hidden layer {n}")
             for col, widget in enumerate((label, minus, spin, plus)):
@@ -261,7 +281,13 @@ class HiddenLayersEditor(QWidget):
         return [row[2].value() for row in self.rows[:self._count]]
 
     def set_sizes(self, sizes: list[int]) -> None:
-        sizes = [min(max(int(s), 1), MAX_NEURONS) for s in sizes][:MAX_HIDDEN_LAYERS]
+        """Show these hidden layers (emits nothing); ``ValueError`` for more than
+        ``MAX_HIDDEN_LAYERS`` layers or a size outside 1..``MAX_NEURONS`` (nothing changed:
+        a file's network is never shown as another one)."""
+        problem = check_hidden_sizes(sizes)
+        if problem:
+            raise ValueError(problem)
+        sizes = [int(s) for s in sizes]
         for row, size in zip(self.rows, sizes):
             with QSignalBlocker(row[2]):
                 row[2].setValue(size)

@@ -1,18 +1,18 @@
 """Graphics items and drawing helpers of the network view.
 
-``ConnectionItem`` is one weight's line, with a hover area that stays wide when the line
-is drawn thin; ``sign_color`` is the colour code every part of the drawing shares.
+Neurons, bias marks, texts and the legend; ``sign_color`` is the colour code every part
+of the drawing shares. The connections are drawn in batches by ``network_connections``.
 """
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import QBrush, QColor, QFont, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsItem,
-    QGraphicsLineItem,
     QGraphicsRectItem,
     QGraphicsSimpleTextItem,
 )
@@ -24,17 +24,30 @@ ZERO = QColor("#B0B0B0")
 INK = QColor("#303030")
 WHITE = QColor("white")
 HIT_WIDTH = 8.0  # pixels: hover area of a connection, however thin it is drawn
+_POSITIVE_RGB, _NEGATIVE_RGB, _ZERO_RGB = (
+    (c.redF(), c.greenF(), c.blueF()) for c in (POSITIVE, NEGATIVE, ZERO))
 
 
 def sign_color(value: float, strength: float = 1.0) -> QColor:
     """Blue for positive, vermillion for negative, blended towards white by ``1-strength``."""
-    if not np.isfinite(value) or value == 0:
-        base = ZERO
+    # Plain floats, not NumPy scalars: this runs for every neuron of every frame.
+    value, strength = float(value), float(strength)
+    if not math.isfinite(value) or value == 0:
+        base = _ZERO_RGB
     else:
-        base = POSITIVE if value > 0 else NEGATIVE
-    s = float(np.clip(strength, 0.0, 1.0))
-    return QColor.fromRgbF(1 - s + s * base.redF(), 1 - s + s * base.greenF(),
-                           1 - s + s * base.blueF())
+        base = _POSITIVE_RGB if value > 0 else _NEGATIVE_RGB
+    s = min(max(strength, 0.0), 1.0) if math.isfinite(strength) else 0.0
+    return QColor.fromRgbF(*(1 - s + s * c for c in base))
+
+
+def sign_rgba(values, strengths) -> np.ndarray:
+    """``sign_color`` for arrays: one 0xAARRGGBB integer per value (``QColor.fromRgba``)."""
+    values = np.asarray(values, dtype=np.float64)
+    s = np.clip(np.nan_to_num(np.asarray(strengths, dtype=np.float64), nan=0.0), 0.0, 1.0)
+    base = np.where((values > 0)[:, None], _POSITIVE_RGB,
+                    np.where((values < 0)[:, None], _NEGATIVE_RGB, _ZERO_RGB))
+    rgb = np.rint((1.0 - s[:, None] + s[:, None] * base) * 255.0).astype(np.uint32)
+    return 0xFF000000 | (rgb[:, 0] << 16) | (rgb[:, 1] << 8) | rgb[:, 2]
 
 
 def make_font(point_size: int, bold: bool = False, italic: bool = False) -> QFont:
@@ -115,92 +128,3 @@ def set_text(item: QGraphicsSimpleTextItem, text: str) -> bool:
         return False
     item.setText(text)
     return True
-
-
-class ConnectionItem(QGraphicsLineItem):
-    """A line whose hover area stays ``HIT_WIDTH`` wide even when it is drawn thin.
-
-    The hover shape (a stroked path) is built lazily, only when Qt asks for it (hover,
-    tooltips) and only again after the line or its extent changed: building it on every
-    restyle was a large share of the GUI thread's time while training.
-    """
-
-    def __init__(self, labelled: bool = False) -> None:
-        super().__init__()
-        self._shape: QPainterPath | None = None
-        self._rect = QRectF()
-        self._extent = HIT_WIDTH
-        self._style_key: tuple | None = None
-        self.value = 0.0
-        self.label: QGraphicsSimpleTextItem | None = None
-        if labelled:
-            self.label = QGraphicsSimpleTextItem(self)
-            self.label.setFont(make_font(11, bold=True))
-
-    def place(self, p1: QPointF, p2: QPointF) -> None:
-        self.prepareGeometryChange()
-        self.setLine(QLineF(p1, p2))
-        self._update_geometry()
-        self._place_label()
-
-    def show_weight(self, value: float, frac: float, width: float, tip: str) -> None:
-        """Colour by the sign of ``value``, opacity by ``frac`` (|value| over the largest
-        |weight|, 0..1), ``width`` in pixels."""
-        color = sign_color(value)
-        color.setAlphaF(0.45 + 0.55 * frac)  # weak links recede
-        pen = QPen(color, width)
-        pen.setCapStyle(Qt.PenCapStyle.RoundCap)
-        self.value = value
-        self.restyle(pen)
-        set_tip(self, tip)
-
-    def restyle(self, pen: QPen) -> None:
-        """Apply ``pen``; nothing is done when it draws the same as the current one."""
-        color = pen.color()
-        key = (round(pen.widthF(), 2), color.rgba())
-        if key != self._style_key:
-            self._style_key = key
-            extent = max(pen.widthF(), HIT_WIDTH)
-            if extent != self._extent:
-                self.prepareGeometryChange()
-                self._extent = extent
-                self.setPen(pen)
-                self._update_geometry()
-            else:
-                self.setPen(pen)
-        if self.label is not None:
-            text = f"{self.value:.2f}"
-            if text != self.label.text():
-                self.label.setText(text)
-                self.label.setBrush(QBrush(sign_color(self.value).darker(130)))
-            self._place_label()
-
-    def _place_label(self) -> None:
-        if self.label is None:
-            return
-        # A third of the way along, just above the line: lines fan out from their source,
-        # so labels of neighbouring lines do not sit on top of each other.
-        line = self.line()
-        at = line.pointAt(0.3)
-        br = self.label.boundingRect()
-        lift = br.height() + 2.0 + self.pen().widthF() / 2
-        self.label.setPos(at.x() - br.width() / 2, at.y() - lift)
-
-    def _update_geometry(self) -> None:
-        line = self.line()
-        half = self._extent / 2
-        self._rect = QRectF(line.p1(), line.p2()).normalized().adjusted(-half, -half, half, half)
-        self._shape = None
-
-    def shape(self) -> QPainterPath:
-        if self._shape is None:
-            line = self.line()
-            path = QPainterPath(line.p1())
-            path.lineTo(line.p2())
-            stroker = QPainterPathStroker()
-            stroker.setWidth(self._extent)
-            self._shape = stroker.createStroke(path)
-        return self._shape
-
-    def boundingRect(self) -> QRectF:
-        return self._rect

@@ -1,44 +1,49 @@
 """The network drawing: neurons in columns, connections coloured by sign, sized by magnitude.
 
 Graphics items are created only when the architecture (``layer_sizes``) changes; new
-weights only restyle them, so the drawing can follow training live. Positions are laid
-out in pixels from the widget's size (fonts stay readable instead of shrinking with a
-scaled scene).
+weights only restyle them, so the drawing can follow training live. The connections
+(5,216 of them for [2, 32 x 6, 1]) are one item drawing a few batched paths
+(``network_connections``); hovering finds the line under the mouse by geometry. The
+neurons and their bias squares are ``network_neurons``.
+Positions are laid out in pixels from the widget's size (fonts stay readable instead of
+shrinking with a scaled scene).
 """
 
 from __future__ import annotations
 
+from itertools import pairwise
+
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QPainter
+from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
-    QGraphicsLineItem,
-    QGraphicsRectItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
     QGraphicsView,
+    QToolTip,
     QWidget,
 )
 
 from nnplayground.core.state import axis_name
+from nnplayground.ui.views.network_connections import (
+    MIN_WIDTH,
+    Connection,
+    ConnectionsItem,
+)
 from nnplayground.ui.views.network_items import (
     INK,
-    WHITE,
-    ConnectionItem,
     fit_font,
-    make_bias_mark,
-    make_font,
     make_legend,
-    make_neuron,
     make_text,
     set_text,
     set_tip,
-    sign_color,
 )
+from nnplayground.ui.views.network_neurons import NeuronColumns
 from nnplayground.ui.views.redraw_throttle import RedrawThrottle
 
-MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
+__all__ = ["MIN_WIDTH", "NetworkView", "default_layer_names"]
+
 _MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)
 _CAPTION_PT, _LABEL_PT = 10.0, 11.0  # point sizes at text scale 1 (the legend's too)
 #: Up to this many connections (a perceptron, a tiny MLP) each weight is written on its line.
@@ -59,7 +64,9 @@ def default_layer_names(n_layers: int) -> list[str]:
 class NetworkView(QGraphicsView):
     """Draws a feed-forward network: one column of neurons per layer, input on the left.
 
-    Hover a connection for its weight, a neuron for its bias and activation.
+    Hover a connection for its weight, a neuron for its bias and activation. Where the
+    columns stand too close for "hidden 1 / 32 neurons", their titles are short ("h1" over
+    "32").
 
     While training, new weights arrive up to 30 times a second; restyling is merged to at
     most ``max_rate`` per second (the last weights always win, through a single-shot
@@ -99,11 +106,10 @@ class NetworkView(QGraphicsView):
         self._side_texts: list[QGraphicsSimpleTextItem] = []
         self._side_width = 0.0  # pixels kept free right of the last column for them
         self._stacked = False  # the caption on its own row above the legend
-        self._neurons: list[list[QGraphicsEllipseItem]] = []
-        self._values: list[list[QGraphicsSimpleTextItem]] = []
-        self._bias_marks: list[list[QGraphicsRectItem | None]] = []
-        self._bias_labels: dict[QGraphicsRectItem, QGraphicsSimpleTextItem] = {}
-        self._connections: list[list[list[ConnectionItem]]] = []
+        self._columns = NeuronColumns()
+        self._lines: ConnectionsItem | None = None
+        self._records: dict[int, Connection] = {}  # handed out by the accessors
+        self._short_titles = False
         self._labels: list[QGraphicsSimpleTextItem] = []
         self._caption = make_text(10, italic=True, color=INK)
         self.scene().addItem(self._caption)
@@ -111,9 +117,7 @@ class NetworkView(QGraphicsView):
         self._legend = make_legend()
         for item in self._legend:
             self.scene().addItem(item)
-        self._radius = 10.0
         self._text_scale = 1.0
-        self._max_width = 6.0
         self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate)
 
     # ------------------------------------------------------------------ public API
@@ -189,9 +193,9 @@ class NetworkView(QGraphicsView):
     def _apply_text_scale(self) -> None:
         s = self._text_scale
         items = [(self._caption, _CAPTION_PT)] + [(t, _CAPTION_PT) for t in self._legend]
-        items += [(t, _LABEL_PT) for t in self._labels + list(self._bias_labels.values())]
+        items += [(t, _LABEL_PT) for t in self._labels + list(self._columns.bias_labels.values())]
         items += [(t, _LABEL_PT) for t in self._side_texts]
-        items += [(c.label, _LABEL_PT) for c in self._all_connections() if c.label is not None]
+        items += [(t, _LABEL_PT) for t in (self._lines.labels if self._lines else [])]
         for item, points in items:
             font = item.font()
             font.setPointSizeF(points * s)
@@ -209,23 +213,62 @@ class NetworkView(QGraphicsView):
 
     def neuron_item(self, layer: int, index: int) -> QGraphicsEllipseItem:
         self.flush()
-        return self._neurons[layer][index]
+        neuron = self._columns.neurons[layer][index]
+        self._write_tips([neuron])
+        return neuron
 
-    def connection_item(self, layer: int, i: int, j: int) -> QGraphicsLineItem:
-        """The line of ``weights[layer][i, j]`` (from neuron i to neuron j)."""
+    def value_item(self, layer: int, index: int) -> QGraphicsSimpleTextItem:
+        """The text written inside neuron ``index`` of ``layer`` (its activation, when
+        the drawing was given activations and the circle is large enough to hold it)."""
         self.flush()
-        return self._connections[layer][i][j]
+        return self._columns.values[layer][index]
 
-    def connection_items(self) -> list[QGraphicsLineItem]:
+    def connection_item(self, layer: int, i: int, j: int) -> Connection:
+        """The line of ``weights[layer][i, j]`` (from neuron i to neuron j): a record with
+        ``line()``, ``pen()``, ``toolTip()``, the same object while the architecture stays."""
         self.flush()
-        return self._all_connections()
+        return self._record(self._lines.index(layer, i, j))
+
+    def connection_items(self) -> list[Connection]:
+        self.flush()
+        return [self._record(k) for k in range(len(self._lines or ()))]
+
+    def connection_at(self, pos: QPoint) -> Connection | None:
+        """The connection a user points at with the mouse at ``pos`` (viewport pixels):
+        the nearest line within a few pixels; None over a neuron or nothing."""
+        self.flush()
+        k = self._connection_index_at(pos)
+        return None if k is None else self._record(k)
 
     def neuron_items(self) -> list[QGraphicsEllipseItem]:
         self.flush()
-        return [n for layer in self._neurons for n in layer]
+        neurons = [n for layer in self._columns.neurons for n in layer]
+        self._write_tips(neurons)
+        return neurons
 
-    def _all_connections(self) -> list[ConnectionItem]:
-        return [c for layer in self._connections for row in layer for c in row]
+    def _record(self, k: int) -> Connection:
+        record = self._records.get(k)
+        if record is None:
+            record = self._records[k] = Connection(self._lines, k)
+        return record
+
+    def _connection_index_at(self, pos: QPoint) -> int | None:
+        if self._lines is None:
+            return None
+        if any(item in self._columns.tip_items for item in self.items(pos)):
+            return None  # a neuron or a bias mark: they tell their own values
+        at = self.mapToScene(pos)
+        return self._lines.nearest(at.x(), at.y())
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.ToolTip:
+            self.flush()
+            self._write_tips(self.items(event.pos()))  # Qt shows a neuron's own tooltip
+            k = self._connection_index_at(event.pos())
+            if k is not None:
+                QToolTip.showText(event.globalPos(), self._lines.tooltip(k), self.viewport())
+                return True
+        return super().viewportEvent(event)
 
     def flush(self) -> None:
         """Apply a restyle that is waiting (throttled or hidden) now."""
@@ -238,16 +281,14 @@ class NetworkView(QGraphicsView):
     # ------------------------------------------------------------------- internals
     def _rebuild(self, sizes: tuple[int, ...]) -> None:
         scene = self.scene()
-        for item in (self._all_connections() + [n for layer in self._neurons for n in layer]
-                     + self._labels + [t for layer in self._values for t in layer]
-                     + [m for layer in self._bias_marks for m in layer if m is not None]
-                     + self._side_texts):
+        if self._lines is not None:
+            scene.removeItem(self._lines)  # its weight labels go with it
+        self._columns.remove(scene)
+        for item in self._labels + self._side_texts:
             scene.removeItem(item)
         self._sizes = sizes
         self._built_centroid_mode = self._centroid_mode
-        self._neurons, self._values, self._bias_marks, self._labels = [], [], [], []
-        self._connections = []
-        self._bias_labels = {}
+        self._labels, self._records = [], {}
         self._side_texts, self._side_width = [], 0.0
         n_connections = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         labelled = n_connections <= MAX_LABELLED_CONNECTIONS and not self._centroid_mode
@@ -257,37 +298,12 @@ class NetworkView(QGraphicsView):
                 text = make_text(11, bold=True, color=INK)
                 scene.addItem(text)
                 self._side_texts.append(text)
-        for l, n in enumerate(sizes):
-            column, values, marks = [], [], []
-            for _ in range(n):
-                neuron, value, mark = make_neuron(), QGraphicsSimpleTextItem(), None
-                value.setZValue(3)
-                if l > 0:
-                    mark = make_bias_mark()
-                    if labelled:
-                        self._bias_labels[mark] = make_text(11, bold=True, parent=mark)
-                for item in (neuron, value, mark):  # added in this order, they stack so
-                    if item is not None:
-                        scene.addItem(item)
-                column.append(neuron)
-                values.append(value)
-                marks.append(mark)
-            self._neurons.append(column)
-            self._values.append(values)
-            self._bias_marks.append(marks)
+        self._columns = NeuronColumns(scene, sizes, labelled)
+        for _ in sizes:
             self._labels.append(make_text(11, bold=True, color=INK))
             scene.addItem(self._labels[-1])
-        for l in range(len(sizes) - 1):
-            layer = []
-            for _ in range(sizes[l]):
-                row = []
-                for _ in range(sizes[l + 1]):
-                    c = ConnectionItem(labelled)
-                    c.setZValue(1)
-                    scene.addItem(c)
-                    row.append(c)
-                layer.append(row)
-            self._connections.append(layer)
+        self._lines = ConnectionsItem(sizes, labelled, self._centroid_mode)
+        scene.addItem(self._lines)
         if self._text_scale != 1.0:
             self._apply_text_scale()
         self._layout()
@@ -313,25 +329,16 @@ class NetworkView(QGraphicsView):
         inner_w = max(w - m["left"] - m["right"], 10.0)
         gap = inner_w / max(len(sizes) - 1, 1)
         spacing = inner_h / max(sizes)
-        # Wide layers (the digit pad's 20 inputs) get smaller circles, never overlapping.
-        self._radius = r = float(np.clip(min(0.38 * spacing, 0.18 * gap), 3.0, 24.0))
-        self._max_width = float(np.clip(0.45 * r, 2.5, 9.0))
+        # Wide layers (the digit pad's 20 inputs, 32 hidden neurons) get smaller circles,
+        # never overlapping.
+        r = min(float(np.clip(min(0.38 * spacing, 0.18 * gap), 3.0, 24.0)), 0.45 * spacing)
         xs = [m["left"] + inner_w / 2] if len(sizes) == 1 else [
             m["left"] + gap * l for l in range(len(sizes))]
-        centres = [[QPointF(xs[l], m["top"] + inner_h / 2 + (i - (n - 1) / 2) * spacing)
-                    for i in range(n)] for l, n in enumerate(sizes)]
-        for l, column in enumerate(self._neurons):
-            for i, neuron in enumerate(column):
-                c = centres[l][i]
-                neuron.setRect(QRectF(c.x() - r, c.y() - r, 2 * r, 2 * r))
-                mark = self._bias_marks[l][i]
-                if mark is not None:
-                    s = max(0.6 * r, 5.0)
-                    mark.setRect(QRectF(c.x() - r - 0.25 * s, c.y() + r - 0.75 * s, s, s))
-        for l, layer in enumerate(self._connections):
-            for i, row in enumerate(layer):
-                for j, c in enumerate(row):
-                    c.place(centres[l][i], centres[l + 1][j])
+        centres = self._columns.place(xs, m["top"] + inner_h / 2, spacing, r)
+        self._lines.set_width(float(np.clip(0.45 * r, 2.5, 9.0)))
+        self._lines.place(centres)
+        self._short_titles = None  # chosen again for the new column gap
+        self._set_titles()
         self._place_texts()
 
     def _place_texts(self) -> None:
@@ -340,8 +347,7 @@ class NetworkView(QGraphicsView):
         s = self._text_scale
         if s > 1.0 and self._labels:
             # Larger texts give way where the view is too narrow for them to stand apart.
-            xs = [column[0].rect().center().x() for column in self._neurons]
-            room = min((b - a for a, b in zip(xs, xs[1:])), default=w) - 8.0
+            room = self._column_gap(default=w) - 8.0
             fit_font(self._labels, room, _LABEL_PT, _LABEL_PT * s)
         if self._sizes:
             # The key and the caption shrink rather than run off a narrow view (with a
@@ -354,7 +360,7 @@ class NetworkView(QGraphicsView):
             self._layout()  # the neurons make room for the second row; places the texts
             return
         for l, label in enumerate(self._labels):
-            x_mid = self._neurons[l][0].rect().center().x()
+            x_mid = self._columns.neurons[l][0].rect().center().x()
             br = label.boundingRect()
             x = float(np.clip(x_mid - br.width() / 2, 2.0, max(w - br.width() - 2.0, 2.0)))
             label.setPos(x, 6.0)
@@ -371,18 +377,12 @@ class NetworkView(QGraphicsView):
             item.setPos(x, y)
             x -= _LEGEND_GAP
         self._place_side_texts()
-        for mark, label in self._bias_labels.items():
-            r = mark.rect()
-            label.setPos(r.center().x() - label.boundingRect().width() / 3, r.bottom() + 2)
-        # Values inside the circles only where they fit; the tooltip always has them.
-        font = make_font(int(np.clip(self._radius * 0.5, 7, 11)))
-        for l, values in enumerate(self._values):
-            for i, text in enumerate(values):
-                text.setFont(font)
-                text.setVisible(self._radius >= 15)
-                c = self._neurons[l][i].rect().center()
-                br = text.boundingRect()
-                text.setPos(c.x() - br.width() / 2, c.y() - br.height() / 2)
+        self._columns.place_texts()
+
+    def _column_gap(self, default: float) -> float:
+        """Pixels between two neighbouring columns (``default`` for one column)."""
+        xs = [column[0].rect().center().x() for column in self._columns.neurons]
+        return min((b - a for a, b in pairwise(xs)), default=default)
 
     def _legend_width(self) -> float:
         return (sum(item.boundingRect().width() for item in self._legend)
@@ -405,7 +405,7 @@ class NetworkView(QGraphicsView):
         if not self._side_texts:
             return
         k = 0
-        for l, column in enumerate(self._neurons):
+        for l, column in enumerate(self._columns.neurons):
             rects = [n.rect() for n in column]
             room = min((b.center().y() - a.center().y() for a, b in zip(rects, rects[1:])),
                        default=float("inf"))
@@ -418,75 +418,76 @@ class NetworkView(QGraphicsView):
                 text.setPos(x, rect.center().y() - br.height() / 2)
 
     def _restyle(self) -> None:
-        """Pens, brushes, texts and tooltips from the current numbers; Qt calls are made
-        only for what changed (a frame of training usually changes widths a little)."""
-        finite_w = [np.abs(W[np.isfinite(W)]) for W in self._weights]
-        w_max = max((float(a.max()) for a in finite_w if a.size), default=0.0)
+        """Lines, brushes and texts from the current numbers; Qt calls are made only for
+        what changed (a frame of training moves a few lines to another bucket and changes
+        the bias colours a little). Tooltips are written when asked for (``_tip``)."""
+        texts_changed = False
+        if self._weights:
+            self._lines.show(np.concatenate([W.reshape(-1) for W in self._weights]))
         b_all = [np.abs(b[np.isfinite(b)]) for b in self._biases if b is not None]
         b_max = max((float(a.max()) for a in b_all if a.size), default=0.0)
-        texts_changed = False
-        for l, layer in enumerate(self._connections):
-            W = self._weights[l]
-            with np.errstate(all="ignore"):
-                frac = np.where(np.isfinite(W), np.abs(W) / w_max, 0.0) if w_max > 0 \
-                    else np.zeros(W.shape)
-            widths = MIN_WIDTH + (self._max_width - MIN_WIDTH) * frac
-            for i, row in enumerate(layer):
-                for j, c in enumerate(row):
-                    value = float(W[i, j])
-                    if self._centroid_mode:
-                        tip = (f"centroid {j}, coordinate {i}: {value:.3f}\n"
-                               f"(the weight w[{l}][{i}→{j}])")
-                    else:
-                        tip = f"w[{l}][{i}→{j}] = {value:.3f}"
-                    c.show_weight(value, float(frac[i, j]), float(widths[i, j]), tip)
-        for l, column in enumerate(self._neurons):
-            acts = self._activations[l]
-            finite_a = np.abs(acts[np.isfinite(acts)]) if acts is not None else np.zeros(0)
-            a_scale = max(1.0, float(finite_a.max())) if finite_a.size else 1.0
-            bias = self._biases[l - 1] if l > 0 else None
-            for i, neuron in enumerate(column):
-                lines = [f"{self._names[l]}, neuron {i}"]
-                text = self._values[l][i]
-                if acts is not None and np.isfinite(acts[i]):
-                    strength = abs(acts[i]) / a_scale
-                    neuron.setBrush(QBrush(sign_color(acts[i], strength)))
-                    lines.append(f"activation = {acts[i]:.3f}")
-                    texts_changed |= set_text(text, f"{acts[i]:.2f}")
-                    text.setBrush(QBrush(QColor("white") if strength > 0.6 else INK))
-                else:
-                    if neuron.brush().color() != WHITE:
-                        neuron.setBrush(QBrush(WHITE))
-                    texts_changed |= set_text(text, "")
-                mark = self._bias_marks[l][i]
-                if mark is not None:
-                    mark.setVisible(bias is not None)
-                    if bias is not None:
-                        b = float(bias[i])
-                        strength = abs(b) / b_max if b_max > 0 and np.isfinite(b) else 0.0
-                        mark.setBrush(QBrush(sign_color(b, 0.15 + 0.85 * strength)))
-                        lines.append(f"bias b[{l - 1}][{i}] = {b:.3f}")
-                        set_tip(mark, lines[-1])
-                        label = self._bias_labels.get(mark)
-                        if label is not None:
-                            texts_changed |= set_text(label, f"b = {b:.2f}")
-                            label.setBrush(QBrush(sign_color(b).darker(130)))
-                    elif l > 0 and not self._centroid_mode:
-                        lines.append("no bias")
-                if self._side_texts:
+        columns = self._columns
+        for l in range(len(self._sizes)):
+            texts_changed |= columns.style_activations(l, self._activations[l])
+            if l > 0:
+                texts_changed |= columns.style_biases(l, self._biases[l - 1], b_max)
+            if self._side_texts:
+                for i in range(self._sizes[l]):
                     texts_changed |= self._set_side_text(l, i)
-                    lines.append(f"centroid = {self._side_texts[self._side_index(l, i)].text()}"
-                                 if l > 0 else f"coordinate {self._side_texts[i].text()}")
-                set_tip(neuron, "\n".join(lines))
-        for l, label in enumerate(self._labels):
-            n = self._sizes[l]
-            texts_changed |= set_text(label, f"{self._names[l]}\n{n} neuron{'s' if n != 1 else ''}")
+        texts_changed |= self._set_titles()
         texts_changed |= set_text(self._caption, self._caption_text)
         if self._side_texts and self._side_text_width() > self._side_width:
             # Room for the widest centroid yet (it only grows, so the drawing stays still).
             self._layout()
         elif texts_changed:
             self._place_texts()
+
+    def _tip(self, item) -> str:
+        """The tooltip of a neuron or a bias square (written when it is shown: hundreds
+        of them per frame cost the GUI thread milliseconds for nothing)."""
+        kind, l, i = self._columns.tip_items[item]
+        bias = self._biases[l - 1] if l > 0 else None
+        if kind == "bias":
+            return f"bias b[{l - 1}][{i}] = {float(bias[i]):.3f}" if bias is not None else ""
+        lines = [f"{self._names[l]}, neuron {i}"]
+        acts = self._activations[l]
+        if acts is not None and np.isfinite(acts[i]):
+            lines.append(f"activation = {acts[i]:.3f}")
+        if bias is not None:
+            lines.append(f"bias b[{l - 1}][{i}] = {float(bias[i]):.3f}")
+        elif l > 0 and not self._centroid_mode:
+            lines.append("no bias")
+        if self._side_texts:
+            side = self._side_texts[self._side_index(l, i)].text()
+            lines.append(f"centroid = {side}" if l > 0 else f"coordinate {side}")
+        return "\n".join(lines)
+
+    def _write_tips(self, items) -> None:
+        tip_items = self._columns.tip_items
+        for item in items:
+            if item in tip_items:
+                set_tip(item, self._tip(item))
+
+    def _set_titles(self) -> bool:
+        """Each column's title: "hidden 1" over "32 neurons", or "h1" over "32" where the
+        columns stand too close for the long one (chosen again at each layout); True when
+        a text changed."""
+        names, sizes = self._names, self._sizes
+        if not self._labels or len(names) != len(sizes):
+            return False
+        long = [f"{name}\n{n} neuron{'s' if n != 1 else ''}" for name, n in zip(names, sizes)]
+        if self._short_titles is None:
+            room = self._column_gap(default=float("inf")) - 8.0
+            metrics = QFontMetricsF(self._labels[0].font())
+            widest = max(metrics.horizontalAdvance(line) for text in long
+                         for line in text.split("\n"))
+            self._short_titles = widest > room
+        texts = [f"{_short_name(name)}\n{n}" for name, n in zip(names, sizes)] \
+            if self._short_titles else long
+        changed = False
+        for label, text in zip(self._labels, texts):
+            changed |= set_text(label, text)
+        return changed
 
     def _side_index(self, layer: int, index: int) -> int:
         return index if layer == 0 else self._sizes[0] + index
@@ -500,6 +501,13 @@ class NetworkView(QGraphicsView):
         else:
             text = "(" + ", ".join(f"{v:.2f}" for v in self._weights[0][:, index]) + ")"
         return set_text(self._side_texts[self._side_index(layer, index)], text)
+
+
+def _short_name(name: str) -> str:
+    """"hidden 3" -> "h3", "input" -> "in", "output" -> "out"."""
+    if name.startswith("hidden "):
+        return "h" + name[len("hidden "):]
+    return {"input": "in", "output": "out"}.get(name, name)
 
 
 def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:

@@ -1,0 +1,285 @@
+"""Every weight's line of the network drawing, kept in arrays and drawn in a few batches.
+
+[2, 32 x 6, 1] has 5,216 weights. As one graphics item each they took about 280 ms to
+restyle and as long to paint (``benchmarks/network_view.py``). Here a line is a row of
+NumPy arrays, and one item draws them all, one path per bucket: sign (blue, vermillion,
+grey for zero) x strength (``LEVELS`` steps of |w| over the largest |w|, which set the
+width and how far the colour fades towards white), weakest first, so the strong weights
+lie on top. New weights rebuild only the paths of buckets whose members changed, and
+nothing else: no item is made or removed while training.
+
+The colours are painted opaque, blended with the white background beforehand: Qt's
+raster engine took about ten times longer to blend thousands of overlapping translucent
+lines. A line alone looks as its translucent pen would; where lines cross, the stronger
+one covers the weaker. Caps are flat (the ends lie under the neurons; round caps cost
+many times more to fill).
+
+Hover finds the nearest line by geometry (``nearest``), not by an item under the mouse.
+``Connection`` is a light record of one line (``line()``, ``pen()``, ``toolTip()``,
+``scene()``), what the view's accessors hand out.
+"""
+
+from __future__ import annotations
+
+from itertools import pairwise
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QLineF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QPaintEngine, QPainterPath, QPen
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
+
+from nnplayground.ui.views.network_items import HIT_WIDTH, make_font, sign_color
+
+MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
+#: Strength steps: |w| / max |w| is rounded to one of these many levels (0 and 1 included).
+LEVELS = 16
+#: Opacity of the weakest line when two layers are joined by at most 64 lines; a denser
+#: mesh fades its weak lines further, or it becomes one dark block (at least MIN_ALPHA).
+WEAK_ALPHA, MIN_ALPHA = 0.45, 0.12
+_ZERO, _POSITIVE, _NEGATIVE = 0, 1, 2  # sign codes; bucket = sign * LEVELS + level
+
+
+def weak_alpha(sizes) -> float:
+    """Opacity of the weakest lines for layers of ``sizes``."""
+    densest = max((a * b for a, b in pairwise(sizes)), default=1)
+    return float(np.clip(WEAK_ALPHA * np.sqrt(64.0 / densest), MIN_ALPHA, WEAK_ALPHA))
+
+
+class ConnectionsItem(QGraphicsItem):
+    """All connections of one architecture ``sizes``; weight ``weights[l][i, j]`` is row
+    ``index(l, i, j)``. ``place`` puts them between neuron centres, ``set_width`` sets the
+    widest line's width, ``show`` takes the weights. ``labelled``: each weight is also
+    written on its line (a few connections only)."""
+
+    def __init__(self, sizes, labelled: bool = False, centroid_mode: bool = False) -> None:
+        super().__init__()
+        self.setZValue(1)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.sizes = tuple(int(n) for n in sizes)
+        self.centroid_mode = centroid_mode
+        pairs = list(pairwise(self.sizes))
+        counts = [a * b for a, b in pairs]
+        self.offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.intp)]).astype(np.intp)
+        n = int(self.offsets[-1])
+        self.layer = np.repeat(np.arange(len(counts)), counts)
+        self.source = np.concatenate([np.repeat(np.arange(a), b) for a, b in pairs] or [[]])
+        self.target = np.concatenate([np.tile(np.arange(b), a) for a, b in pairs] or [[]])
+        self.source, self.target = self.source.astype(np.intp), self.target.astype(np.intp)
+        self.ends = np.zeros((n, 4))  # x1, y1, x2, y2 in scene pixels
+        self.values = np.zeros(n)
+        self.buckets = np.zeros(n, dtype=np.intp)  # all zero, grey, until ``show``
+        self.max_width = 6.0
+        self.alpha = weak_alpha(self.sizes)
+        self._paths: dict[int, QPainterPath] = {}
+        self._pens: dict[int, QPen] = {}
+        self._rect = QRectF()
+        self.labels: list[QGraphicsSimpleTextItem] = []
+        if labelled:
+            for _ in range(n):
+                label = QGraphicsSimpleTextItem(self)
+                label.setFont(make_font(11, bold=True))
+                self.labels.append(label)
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def index(self, layer: int, i: int, j: int) -> int:
+        """Row of weight ``weights[layer][i, j]``; IndexError when there is none."""
+        if not (0 <= layer < len(self.sizes) - 1 and 0 <= i < self.sizes[layer]
+                and 0 <= j < self.sizes[layer + 1]):
+            raise IndexError(f"no connection {layer}: {i} -> {j} in {list(self.sizes)}")
+        return int(self.offsets[layer] + i * self.sizes[layer + 1] + j)
+
+    # ------------------------------------------------------------------ geometry
+    def place(self, centres: list[np.ndarray]) -> None:
+        """Lines from neuron to neuron; ``centres[l]`` is layer l's (n_l, 2) centres."""
+        if len(self):
+            starts = np.concatenate([c[:, None, :].repeat(len(d), 1).reshape(-1, 2)
+                                     for c, d in pairwise(centres)])
+            ends = np.concatenate([np.tile(d, (len(c), 1)) for c, d in pairwise(centres)])
+            self.ends = np.hstack([starts, ends])
+        self._update_rect()
+        self._paths = {}
+        for bucket in np.unique(self.buckets):
+            self._build_path(int(bucket))
+        self._place_labels()
+        self.update()
+
+    def set_width(self, max_width: float) -> None:
+        """The widest (strongest) line's width in pixels."""
+        if max_width != self.max_width:
+            self.max_width = float(max_width)
+            self._pens = {}
+            self._update_rect()
+            self._place_labels()
+            self.update()
+
+    def _update_rect(self) -> None:
+        self.prepareGeometryChange()
+        if not len(self):
+            self._rect = QRectF()
+            return
+        xs, ys = self.ends[:, 0::2], self.ends[:, 1::2]
+        half = max(self.max_width, HIT_WIDTH) / 2
+        self._rect = QRectF(float(xs.min()) - half, float(ys.min()) - half,
+                            float(xs.max() - xs.min()) + 2 * half,
+                            float(ys.max() - ys.min()) + 2 * half)
+
+    # ------------------------------------------------------------------ weights
+    def show(self, values: np.ndarray) -> None:
+        """Take the weights, flat in row order (``np.concatenate([W.ravel() ...])``)."""
+        values = np.asarray(values, dtype=np.float64).reshape(-1)
+        if values.shape != self.values.shape:
+            raise ValueError(f"{len(self)} connections, {values.size} weights")
+        finite = np.isfinite(values)
+        mags = np.where(finite, np.abs(values), 0.0)
+        top = float(mags.max()) if mags.size else 0.0
+        frac = mags / top if top > 0 else np.zeros_like(mags)
+        levels = np.floor(frac * (LEVELS - 1) + 0.5).astype(np.intp)
+        signs = np.where(~finite | (values == 0), _ZERO,
+                         np.where(values > 0, _POSITIVE, _NEGATIVE))
+        levels[signs == _ZERO] = 0
+        buckets = signs * LEVELS + levels
+        moved = buckets != self.buckets
+        self.values = values.copy()
+        if moved.any():
+            touched = np.union1d(self.buckets[moved], buckets[moved])
+            self.buckets = buckets
+            for bucket in touched:
+                self._build_path(int(bucket))
+            self.update()
+        for label, value in zip(self.labels, values):
+            text = f"{value:.2f}"
+            if label.text() != text:
+                label.setText(text)
+                label.setBrush(QBrush(sign_color(value).darker(130)))
+        self._place_labels()
+
+    def _build_path(self, bucket: int) -> None:
+        rows = np.flatnonzero(self.buckets == bucket)
+        if rows.size == 0:
+            self._paths.pop(bucket, None)
+            return
+        ends = self.ends[rows]
+        self._paths[bucket] = pg.arrayToQPath(ends[:, 0::2].ravel(), ends[:, 1::2].ravel(),
+                                              connect="pairs", finiteCheck=False)
+
+    def _style(self, bucket: int) -> tuple[QColor, float]:
+        """The colour (translucent) and width a bucket's lines have."""
+        sign, level = divmod(bucket, LEVELS)
+        frac = level / (LEVELS - 1)
+        color = sign_color({_ZERO: 0.0, _POSITIVE: 1.0, _NEGATIVE: -1.0}[sign])
+        color.setAlphaF(self.alpha + (1.0 - self.alpha) * frac)  # weak links recede
+        return color, MIN_WIDTH + (self.max_width - MIN_WIDTH) * frac
+
+    def _drawn_pen(self, bucket: int) -> QPen:
+        """The bucket's pen as painted: opaque, its colour blended with white."""
+        pen = self._pens.get(bucket)
+        if pen is None:
+            color, width = self._style(bucket)
+            a = color.alphaF()
+            opaque = QColor.fromRgbF(*(1.0 - a + a * c for c in
+                                       (color.redF(), color.greenF(), color.blueF())))
+            pen = self._pens[bucket] = QPen(opaque, width)
+            pen.setCapStyle(Qt.PenCapStyle.FlatCap)
+        return pen
+
+    # ------------------------------------------------------------------ one line
+    def pen(self, k: int) -> QPen:
+        """Connection ``k``'s pen: its sign's colour, its strength's opacity and width."""
+        color, width = self._style(int(self.buckets[k]))
+        return QPen(color, width)
+
+    def line(self, k: int) -> QLineF:
+        return QLineF(*(float(v) for v in self.ends[k]))
+
+    def tooltip(self, k: int) -> str:
+        l, i, j, value = int(self.layer[k]), int(self.source[k]), int(self.target[k]), \
+            float(self.values[k])
+        if self.centroid_mode:
+            return f"centroid {j}, coordinate {i}: {value:.3f}\n(the weight w[{l}][{i}→{j}])"
+        return f"w[{l}][{i}→{j}] = {value:.3f}"
+
+    def nearest(self, x: float, y: float) -> int | None:
+        """The connection drawn at scene point (x, y): the nearest line within reach
+        (half its width, at least ``HIT_WIDTH`` / 2); where several are as near (to half a
+        pixel), the strongest, which is drawn on top. None when no line is in reach."""
+        if not len(self):
+            return None
+        p, d = self.ends[:, :2], self.ends[:, 2:] - self.ends[:, :2]
+        length2 = np.maximum((d * d).sum(axis=1), 1e-12)
+        t = np.clip(((x - p[:, 0]) * d[:, 0] + (y - p[:, 1]) * d[:, 1]) / length2, 0.0, 1.0)
+        dist = np.hypot(p[:, 0] + t * d[:, 0] - x, p[:, 1] + t * d[:, 1] - y)
+        levels = self.buckets % LEVELS
+        reach = np.maximum(MIN_WIDTH + (self.max_width - MIN_WIDTH) * levels / (LEVELS - 1),
+                           HIT_WIDTH) / 2
+        near = np.flatnonzero(dist <= reach)
+        if near.size == 0:
+            return None
+        order = np.lexsort((-levels[near], np.floor(dist[near] * 2)))
+        return int(near[order[0]])
+
+    # ------------------------------------------------------------------ QGraphicsItem
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def shape(self) -> QPainterPath:
+        # Nothing for Qt to hit-test: a stroked shape of thousands of lines took many
+        # milliseconds per tooltip. The view asks ``nearest`` instead.
+        return QPainterPath()
+
+    def paint(self, painter, option, widget=None) -> None:
+        engine = painter.paintEngine()
+        vector = engine is not None and engine.type() == QPaintEngine.Type.SVG
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for bucket in sorted(self._paths, key=lambda b: (b % LEVELS, b)):
+            painter.setPen(self._drawn_pen(bucket))
+            if vector:  # one element per weight in an SVG file: each can be picked
+                for row in np.flatnonzero(self.buckets == bucket):
+                    painter.drawLine(self.line(int(row)))
+            else:
+                painter.drawPath(self._paths[bucket])
+
+    def _place_labels(self) -> None:
+        # A third of the way along, just above the line: lines fan out from their
+        # source, so labels of neighbouring lines do not sit on top of each other.
+        for k, label in enumerate(self.labels):
+            line = self.line(k)
+            at = line.pointAt(0.3)
+            br = label.boundingRect()
+            lift = br.height() + 2.0 + self._style(int(self.buckets[k]))[1] / 2
+            label.setPos(at.x() - br.width() / 2, at.y() - lift)
+
+
+class Connection:
+    """One weight's line as the user sees it: where it runs, its pen, its tooltip.
+
+    A record, not a graphics item: ``scene()`` is the drawing's scene while this
+    architecture is shown and None once it was replaced."""
+
+    __slots__ = ("_item", "_k", "layer", "source", "target")
+
+    def __init__(self, item: ConnectionsItem, k: int) -> None:
+        self._item, self._k = item, k
+        self.layer, self.source, self.target = (int(item.layer[k]), int(item.source[k]),
+                                                int(item.target[k]))
+
+    @property
+    def value(self) -> float:
+        return float(self._item.values[self._k])
+
+    def line(self) -> QLineF:
+        return self._item.line(self._k)
+
+    def pen(self) -> QPen:
+        return self._item.pen(self._k)
+
+    def toolTip(self) -> str:  # the name a graphics item's has
+        return self._item.tooltip(self._k)
+
+    def scene(self):
+        return self._item.scene()
+
+    def __repr__(self) -> str:
+        return f"<Connection w[{self.layer}][{self.source}→{self.target}] = {self.value:.3f}>"
