@@ -163,6 +163,38 @@ class CanvasWidget(pg.PlotWidget):
         self._axes = (a, b)
         self._update_axis_labels()
         self._on_model_changed()
+        if getattr(self, "_highlight", None) is not None:
+            self._place_highlight()
+
+    def set_highlight(self, x) -> None:
+        """A ring around the data point ``x`` (all its coordinates; the shown axes are
+        taken): the sample a one-sample step presents. None removes it."""
+        item = getattr(self, "_highlight", None)
+        if item is None:
+            item = self._highlight = pg.ScatterPlotItem(
+                size=26, symbol="o", pen=pg.mkPen("#e69f00", width=3.5), brush=None)
+            item.setZValue(40)
+            self.plot_item.addItem(item, ignoreBounds=True)
+        self._highlight_x = None if x is None else np.asarray(x, dtype=np.float64).ravel()
+        self._place_highlight()
+
+    def highlight(self) -> tuple[float, float] | None:
+        """Where the ring is drawn (data coordinates of the shown axes), None: none."""
+        item = getattr(self, "_highlight", None)
+        if item is None or not item.isVisible() or not len(item.data):
+            return None
+        return float(item.data["x"][0]), float(item.data["y"][0])
+
+    def _place_highlight(self) -> None:
+        x = getattr(self, "_highlight_x", None)
+        item = self._highlight
+        a, b = self._axes
+        if x is None or max(a, b) >= len(x):
+            item.setData([])
+            item.setVisible(False)
+            return
+        item.setData([x[a]], [x[b]])
+        item.setVisible(True)
 
     @property
     def cluster_mode(self) -> bool:

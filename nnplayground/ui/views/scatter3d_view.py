@@ -206,6 +206,21 @@ class Scatter3DView(QWidget):
         self._apply_colors()
         self._update_frame_items()
 
+    def set_highlight(self, x) -> None:
+        """One highlighted point (3,): the sample a one-sample step presents; None: none."""
+        item = getattr(self, "highlight", None)
+        if item is None:
+            item = self.highlight = gl.GLScatterPlotItem(size=POINT_SIZE + 14, pxMode=True,
+                                                         color=(0.9, 0.62, 0.0, 0.9),
+                                                         glOptions=_ON_TOP_OPTS)
+            item.setDepthValue(-1)  # under the point it rings
+            self._gl.addItem(item)
+        if x is None:
+            item.setVisible(False)
+            return
+        item.setData(pos=np.asarray(x, dtype=np.float64).reshape(1, 3))
+        item.setVisible(True)
+
     def set_learned_centroids(self, C, trails=None) -> None:
         """The learned centroids (k, 3), or None; ``trails`` their recent positions.
 
