@@ -14,7 +14,7 @@ from __future__ import annotations
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
@@ -24,6 +24,8 @@ from PySide6.QtWidgets import (
     QToolTip,
     QWidget,
 )
+
+from nnplayground.ui.views.weight_editor import InlineValueEditor
 
 from nnplayground.core.state import axis_name
 from nnplayground.ui.views.network_connections import (
@@ -79,6 +81,15 @@ class NetworkView(QGraphicsView):
     #: restyles per second at most (None: every ``set_network`` restyles at once)
     max_rate: float | None = 10.0
 
+    #: A value typed into the inline editor: (layer, i, j, value) sets ``weights[layer][i, j]``;
+    #: (layer, j, None, value) sets bias ``biases[layer][j]``.
+    weight_edit_requested = Signal(int, int, object, float)
+    #: Every number of one neuron typed at once: (layer, index, values) — a perceptron's
+    #: weights then its bias, a competitive neuron's centroid.
+    neuron_edit_requested = Signal(int, int, object)
+    #: A message for the status bar (a refused edit, a value that is not a number).
+    edit_message = Signal(str)
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setScene(QGraphicsScene(self))
@@ -119,6 +130,13 @@ class NetworkView(QGraphicsView):
             self.scene().addItem(item)
         self._text_scale = 1.0
         self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate)
+        #: Non-empty while typing values is refused (training runs): the reason shown.
+        self.edit_block = ""
+        self._whole_neuron = False  # a neuron click edits all its numbers (perceptron)
+        self.editor = InlineValueEditor(self.viewport())
+        self.editor.submitted.connect(self._on_editor_submitted)
+        self.editor.invalid.connect(self.edit_message)
+        self._edit_target: tuple | None = None
 
     # ------------------------------------------------------------------ public API
     @property
@@ -155,6 +173,7 @@ class NetworkView(QGraphicsView):
         self._weights, self._biases, self._activations = weights, biases, activations
         self._names, self._caption_text = names, caption
         self._centroid_mode = centroid_weights
+        self._whole_neuron = centroid_weights
         if sizes != self._sizes or centroid_weights != self._built_centroid_mode:
             self._rebuild(sizes)
             self._throttle.redraw_now()
@@ -166,6 +185,7 @@ class NetworkView(QGraphicsView):
         w = np.asarray(weights, dtype=np.float64).reshape(-1, 1)
         b = None if bias is None else [np.array([float(bias)])]
         self.set_network([len(w), 1], [w], b, layer_names=["input", "output"])
+        self._whole_neuron = True
 
     def set_competitive(self, centroids, axis_names=None) -> None:
         """A competitive layer: ``centroids`` (n_neurons, n_inputs); neuron j's incoming
@@ -259,6 +279,72 @@ class NetworkView(QGraphicsView):
             return None  # a neuron or a bias mark: they tell their own values
         at = self.mapToScene(pos)
         return self._lines.nearest(at.x(), at.y())
+
+    # ------------------------------------------------------------ typing values
+    def edit_target_at(self, pos: QPoint) -> tuple | None:
+        """What a click at ``pos`` (viewport pixels) edits: ("weight", l, i, j),
+        ("bias", l, j) (``biases[l][j]``), ("neuron", layer, index) or None."""
+        self.flush()
+        for item in self.items(pos):
+            hit = self._columns.tip_items.get(item)
+            if hit is None:
+                continue
+            kind, l, i = hit
+            if l == 0:
+                return None  # an input has nothing to type
+            if kind == "neuron" and self._whole_neuron:
+                return ("neuron", l, i)
+            return ("bias", l - 1, i) if self._biases[l - 1] is not None else None
+        c = self.connection_at(pos)
+        return None if c is None else ("weight", c.layer, c.source, c.target)
+
+    def start_edit(self, pos: QPoint) -> bool:
+        """Open the inline editor on what is at ``pos``; False when there is nothing
+        (or typing is refused: ``edit_message`` says why)."""
+        target = self.edit_target_at(pos)
+        if target is None:
+            return False
+        if self.edit_block:
+            self.edit_message.emit(self.edit_block)
+            return False
+        kind = target[0]
+        if kind == "weight":
+            _, l, i, j = target
+            values = [float(self._weights[l][i, j])]
+            what = (f"centroid {j}, coordinate {i}" if self._centroid_mode
+                    else f"weight w[{l}][{i}→{j}]")
+        elif kind == "bias":
+            _, l, j = target
+            values, what = [float(self._biases[l][j])], f"bias b[{l}][{j}]"
+        else:
+            _, l, i = target
+            values = list(self._weights[l - 1][:, i])
+            if self._centroid_mode:
+                what = f"centroid {i} (" + ", ".join(self._input_names or []) + ")"
+            else:
+                what = "weights" + (", bias" if self._biases[l - 1] is not None else "")
+                if self._biases[l - 1] is not None:
+                    values.append(float(self._biases[l - 1][i]))
+        self._edit_target = target
+        self.editor.open_at(pos, values, what)
+        return True
+
+    def _on_editor_submitted(self, values: list) -> None:
+        target, self._edit_target = self._edit_target, None
+        if target is None:
+            return
+        if target[0] == "weight":
+            self.weight_edit_requested.emit(target[1], target[2], target[3], values[0])
+        elif target[0] == "bias":
+            self.weight_edit_requested.emit(target[1], target[2], None, values[0])
+        else:
+            self.neuron_edit_requested.emit(target[1], target[2], list(values))
+
+    def mousePressEvent(self, event) -> None:
+        if event.button() == Qt.MouseButton.LeftButton and self.start_edit(event.position().toPoint()):
+            event.accept()
+            return
+        super().mousePressEvent(event)
 
     def viewportEvent(self, event) -> bool:
         if event.type() == QEvent.Type.ToolTip:
