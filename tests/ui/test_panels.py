@@ -142,8 +142,38 @@ def test_structural_changes_emit_config_changed_only(qtbot, model_panel):
                      pos=QPoint(8, model_panel.competitive_conscience.height() // 2))
     assert len(configs) == 4 and lives == [("conscience", False)]  # live: watch it change
     assert model_panel.model_config(3, 5) == ("competitive", {
-        "n_inputs": 3, "n_neurons": 3, "learning_rate": 0.1, "conscience": False,
-        "mode": "batch", "seed": model_panel.seed()})
+        "n_inputs": 3, "n_neurons": 3, "learning_rate": 0.5, "conscience": False,
+        "init": "data", "mode": "batch", "lr_decay": 0.95, "seed": model_panel.seed()})
+
+
+def test_competitive_start_and_rate_decay_reach_the_model(qtbot, model_panel):
+    """The panel's first offer converges (PANEL_DEFAULTS); the start and the decay are
+    choices whose change rebuilds the model."""
+    from nnplayground.core.competitive import CompetitiveLayer
+    from nnplayground.core.registry import MODEL_CLASSES
+    choose(qtbot, model_panel.kind_combo, "Competitive layer")
+    kind, kwargs = model_panel.model_config(2, 3)
+    assert kwargs["learning_rate"] == CompetitiveLayer.PANEL_DEFAULTS["learning_rate"]
+    assert kwargs["lr_decay"] == CompetitiveLayer.PANEL_DEFAULTS["lr_decay"]
+    configs = record(model_panel.config_changed)
+    for widget in (model_panel.competitive_init, model_panel.competitive_decay):
+        assert widget.toolTip() and widget.accessibleName()
+    choose(qtbot, model_panel.competitive_init, "all in one corner")
+    choose(qtbot, model_panel.competitive_decay, "none (constant rate)")
+    assert len(configs) == 2
+    kind, kwargs = model_panel.model_config(2, 3)
+    assert kwargs["init"] == "corner" and kwargs["lr_decay"] == 1.0
+    model = MODEL_CLASSES[kind](**kwargs)
+    assert model.init == "corner" and model.lr_decay == 1.0
+    # A configuration without lr_decay (older files, lessons) shows the constant rate.
+    model_panel.set_config("competitive", {"n_inputs": 2, "n_neurons": 3, "init": "random"})
+    assert model_panel.model_config(2, 3)[1]["lr_decay"] == 1.0
+    assert model_panel.model_config(2, 3)[1]["init"] == "random"
+    model_panel.set_config("competitive", {"n_inputs": 2, "lr_decay": 0.97})  # joins the list
+    assert model_panel.model_config(2, 3)[1]["lr_decay"] == 0.97
+    for bad in ({"lr_decay": 0.0}, {"lr_decay": 1.5}, {"init": "middle"}):
+        with pytest.raises(ValueError, match="cannot show"):
+            model_panel.check_config("competitive", {"n_inputs": 2, **bad})
 
 
 @pytest.mark.parametrize("kind, kwargs", [
@@ -158,7 +188,8 @@ def test_structural_changes_emit_config_changed_only(qtbot, model_panel):
              "loss": "sse", "optimizer": "sgd", "learning_rate": 1.0, "batch_size": None,
              "l2": 0.05, "seed": 1}),  # an L2 not on offer joins the list: shown as it is
     ("competitive", {"n_inputs": 2, "n_neurons": 5, "learning_rate": 0.2,
-                     "conscience": False, "mode": "batch", "seed": 3}),
+                     "conscience": False, "init": "corner", "mode": "batch",
+                     "lr_decay": 0.9, "seed": 3}),
     ("autoencoder", {"layer_sizes": [2, 6, 3, 6, 2], "activation": "relu",
                      "learning_rate": 0.01, "batch_size": 64, "seed": 11}),
     ("autoencoder", {"layer_sizes": [2, 1, 2], "activation": "tanh",
@@ -311,7 +342,7 @@ def test_every_setting_on_a_page_is_live_exactly_when_the_model_declares_it(
     configs, lives = record(model_panel.config_changed), record(model_panel.live_param_changed)
     changed = 0
     for edit in page.findChildren(LearningRateEdit):
-        type_into(qtbot, edit.combo.lineEdit(), "0.5")
+        type_into(qtbot, edit.combo.lineEdit(), "0.07")  # a rate no page starts with
     rates = {edit.combo for edit in page.findChildren(LearningRateEdit)}
     for combo in page.findChildren(QComboBox):
         if combo not in rates and combo.isVisible():

@@ -39,6 +39,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nnplayground.core.competitive import CompetitiveLayer
 from nnplayground.core.limits import LEARNING_RATE, MAX_BATCH_SIZE, SEED_MAX
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.ui.panels.panel_widgets import (
@@ -58,6 +59,9 @@ MODEL_TYPES = (("Perceptron", "perceptron"), ("Perceptron with bias", "perceptro
                ("Autoencoder", "autoencoder"))
 #: The registry kinds the panel builds; each is also the key of its page.
 KINDS = ("perceptron", "mlp", "competitive", "autoencoder")
+#: The competitive page's rate decays (per epoch); 1.0 is a constant rate.
+_DECAYS = (("none (constant rate)", 1.0), ("0.99 per epoch", 0.99),
+           ("0.95 per epoch", 0.95), ("0.9 per epoch", 0.9))
 L2_VALUES = (0.0, 0.0001, 0.0003, 0.001, 0.003, 0.01, 0.03, 0.1)
 ACTIVATIONS = (("tanh", "tanh"), ("sigmoid", "sigmoid"), ("ReLU", "relu"))
 #: The other spin boxes' ranges: competitive neurons, the autoencoder's code layer.
@@ -75,6 +79,14 @@ def _select(combo: QComboBox, data) -> None:
     index = combo.findData(data)
     if index >= 0:
         combo.setCurrentIndex(index)
+
+
+def _decay_problem(value) -> str:
+    """A rate decay the competitive page can show: a number in (0, 1] (one not on offer
+    joins the list, as an L2 does)."""
+    ok = (isinstance(value, numbers.Real) and not isinstance(value, bool)
+          and 0.0 < float(value) <= 1.0)
+    return "" if ok else f"rate decay {value!r} (the panel shows numbers above 0 up to 1)"
 
 
 def _select_number(combo: QComboBox, value: float) -> None:
@@ -253,11 +265,28 @@ class ModelPanel(QWidget):
                                         ("batch (fast)", "batch")), "Competitive mode",
                                        "Online: one point at a time, as in the textbook; "
                                        "batch: all points at once, much faster")
-        self.competitive_lr = LearningRateEdit(0.1, "Competitive layer")
+        # The panel's first offer converges (core: CompetitiveLayer.PANEL_DEFAULTS); a
+        # configuration without lr_decay shows the constructor's constant rate.
+        offer = CompetitiveLayer.PANEL_DEFAULTS
+        self.competitive_lr = LearningRateEdit(offer["learning_rate"], "Competitive layer")
+        self.competitive_init = _combo((("from the data", "data"),
+                                        ("random in the data's box", "random"),
+                                        ("all in one corner", "corner")),
+                                       "Competitive initialisation",
+                                       "Where the neurons start: on distinct points, at random "
+                                       "in the data's box, or all in its lowest corner (without "
+                                       "a conscience, one neuron then wins every point)")
+        self.competitive_decay = _combo(tuple((label, d) for label, d in _DECAYS),
+                                        "Competitive rate decay",
+                                        "Each epoch the learning rate is multiplied by this: a "
+                                        "decaying rate lets the neurons settle instead of jitter")
+        _select(self.competitive_decay, offer["lr_decay"])
         form.addRow("Neurons", self.competitive_neurons)
         form.addRow(self.competitive_conscience)
+        form.addRow("Start", self.competitive_init)
         form.addRow("Mode", self.competitive_mode)
         form.addRow("Learning rate", self.competitive_lr)
+        form.addRow("Rate decay", self.competitive_decay)
 
     def _build_autoencoder_page(self, form: QFormLayout) -> None:
         self.ae_hidden = describe(QSpinBox(), "Autoencoder hidden neurons",
@@ -342,7 +371,12 @@ class ModelPanel(QWidget):
                                             v, "competitive neurons", 1, neurons.maximum())),
                     "learning_rate": rate(self.competitive_lr),
                     "conscience": flag(self.competitive_conscience, "conscience"),
-                    "mode": combo(self.competitive_mode, "mode")}
+                    "init": combo(self.competitive_init, "initialisation"),
+                    "mode": combo(self.competitive_mode, "mode"),
+                    "lr_decay": _Field(self.competitive_decay.currentIndexChanged,
+                                       lambda: float(self.competitive_decay.currentData()),
+                                       lambda v: _select_number(self.competitive_decay, float(v)),
+                                       _decay_problem)}
         return {"activation": combo(self.ae_activation, "activation"),
                 "learning_rate": rate(self.ae_lr), "batch_size": batch(self.ae_batch)}
 
@@ -383,7 +417,7 @@ class ModelPanel(QWidget):
         changed, for a value the panel cannot show; nothing is clamped or rounded (an L2
         not on offer joins the list). A setting the page shows but ``kwargs`` lacks shows
         the model's default, which is what a model built from ``kwargs`` has. Keys the
-        panel does not show (``init``, ``shuffle``...) are ignored, so the next
+        panel does not show (``shuffle``...) are ignored, so the next
         ``model_config`` leaves them to the model's defaults.
         """
         key = self._page_key(kind, kwargs, panel)
