@@ -5,7 +5,9 @@ Mouse and keys (the ViewBox's own pan/zoom is off so that every click is an edit
 - left click on empty space adds a point of the current class; on a point selects it
   (Ctrl toggles it in the selection);
 - left drag on a point moves it (one undo step per drag); on a centroid handle (cluster
-  mode) moves the whole class; on empty space draws a rubber band that selects;
+  mode) moves the whole class; on what a *grabber* offers (``add_grabber``: the
+  perceptron's line and weight arrow, learned centroids) drags that; on empty space
+  draws a rubber band that selects;
 - right click on a point removes it; Delete / Backspace removes the selection;
 - number keys choose the current class (where the classes are named by digits, as the
   truth tables' "0" and "1", key d chooses the class named d; otherwise keys 1-9 choose
@@ -82,6 +84,8 @@ class CanvasWidget(pg.PlotWidget):
         self._handle_xy = np.zeros((0, 2))
         self._paint = ClassPaint()
         self._held_out = None
+        self._grabbers: list = []
+        self._grab_cursor = False
 
         layers = build_layers(self.plot_item, self._view_box, self.POINT_SIZE, self.HANDLE_SIZE)
         self._grid, self._outline = layers.grid, layers.outline
@@ -205,6 +209,16 @@ class CanvasWidget(pg.PlotWidget):
         self._cluster_mode = bool(on)
         self._handles.setVisible(self._cluster_mode)
         self._refresh_handles()
+
+    def add_grabber(self, grabber) -> None:
+        """Something else drawn on the canvas that a drag may take (the window's weight
+        drags). ``grabber.grab(x, y, pixel_size, over_point)`` returns None or a drag
+        whose ``move(x, y, finish) -> str`` follows the mouse (data coordinates; the
+        text goes to the status bar); ``grabber.hover(x, y, pixel_size, over_point)``
+        returns None or the tooltip shown with a grab hand. Grabbers are asked after
+        the cluster handles and before the rubber band; ``over_point`` says a point is
+        under the mouse too (a grabber may leave it to the point)."""
+        self._grabbers.append(grabber)
 
     @property
     def dragging(self) -> bool:
@@ -369,6 +383,12 @@ class CanvasWidget(pg.PlotWidget):
         if self._drag is None:
             return
         kind = self._drag[0]
+        if kind == "grab":
+            self.status_message.emit(self._drag[1].move(x, y, ev.isFinish()))
+            if ev.isFinish():
+                self._drag = None
+                self._set_grab_cursor(None)
+            return
         # The status bar follows the drag: coordinates from before it are stale.
         if kind == "point":
             _, pid, dx, dy = self._drag
@@ -400,6 +420,11 @@ class CanvasWidget(pg.PlotWidget):
             if label is not None:
                 return ("cluster", label, x, y)
         pid = self.point_at(x, y)
+        for grabber in self._grabbers:
+            drag = grabber.grab(x, y, self._view_box.viewPixelSize(), pid is not None)
+            if drag is not None:
+                self._set_grab_cursor(QtCore.Qt.CursorShape.ClosedHandCursor)
+                return ("grab", drag)
         if pid is not None:
             row = int(np.flatnonzero(self._ids == pid)[0])
             # Keep the grab offset so the point does not jump under the cursor.
@@ -456,6 +481,21 @@ class CanvasWidget(pg.PlotWidget):
         else:
             super().keyPressEvent(ev)
 
+    def _set_grab_cursor(self, shape) -> None:
+        """A hand over something a drag takes (None: the usual arrow)."""
+        if shape is None:
+            if self._grab_cursor:
+                self.viewport().unsetCursor()
+                self._grab_cursor = False
+        else:
+            self.viewport().setCursor(shape)
+            self._grab_cursor = True
+
+    @property
+    def cursor_shape(self):
+        """The viewport's cursor shape (a grab hand over the line, arrow, centroids)."""
+        return self.viewport().cursor().shape()
+
     def _label_of(self, pid: int) -> int:
         return int(self._labels[np.flatnonzero(self._ids == pid)[0]])
 
@@ -479,7 +519,17 @@ class CanvasWidget(pg.PlotWidget):
             return
         x, y = self._view_pos(scene_pos)
         hit = self.point_at(x, y)
-        if hit is not None:
+        grab = None
+        if not self._cluster_mode or self._hit(self._handle_xy, self._handle_labels,
+                                               x, y) is None:
+            px = self._view_box.viewPixelSize()
+            grab = next((t for g in self._grabbers
+                         if (t := g.hover(x, y, px, hit is not None))), None)
+        self._set_grab_cursor(QtCore.Qt.CursorShape.OpenHandCursor if grab else None)
+        if grab:
+            self._view_box.setToolTip(grab)
+            self.status_message.emit(grab)
+        elif hit is not None:
             self._view_box.setToolTip(self._emit_point_status(hit))
         else:
             self._view_box.setToolTip(self._help)

@@ -92,6 +92,11 @@ class DecisionOverlay:
         self.clear()
 
     # ------------------------------------------------------------------ public API
+    @property
+    def shown(self) -> ViewData | None:
+        """The view data drawn now (None: nothing), e.g. for the canvas's hit tests."""
+        return self._last
+
     def set_show_hidden_lines(self, show: bool) -> None:
         """Show or hide the first-hidden-layer neurons' lines (MLPs with 2 inputs)."""
         self._show_hidden = bool(show)

@@ -24,6 +24,7 @@ from nnplayground.ui.views.latent_view import LatentView
 from nnplayground.ui.views.network_view import NetworkView
 from nnplayground.ui.window.controller import Applied, PlaygroundController
 from nnplayground.ui.window.live_views import LiveViews
+from nnplayground.ui.window.weight_drags import WeightDrags
 from nnplayground.ui.window.weight_edits import WeightEdits
 from nnplayground.ui.window.window_actions import WindowActions
 
@@ -54,6 +55,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.actions_ = WindowActions(self)
         self._connect()
         self.weight_edits = WeightEdits(self)  # typed and dragged weights, undoable
+        self.weight_drags = WeightDrags(self)  # the line, arrow and centroids on the canvas
         self.resize(1280, 800)
         self.update_title()
         restored = self.actions_.restore_settings() if restore_settings else False
