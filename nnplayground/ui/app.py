@@ -38,6 +38,8 @@ def run(args) -> int:
         window = MainWindow()
         if getattr(args, "session", None):
             window.open_session(args.session)
+        elif getattr(args, "lesson", None):
+            window.start_lesson(args.lesson)
     window.show()
     # The trainer's process starts once the window is on screen, so launching is not
     # slowed by it (a run started before then starts it at once).

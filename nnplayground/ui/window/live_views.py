@@ -3,6 +3,7 @@ from the idle model or from the training process's snapshots."""
 
 from __future__ import annotations
 
+import numpy as np
 from PySide6 import QtCore, QtWidgets
 
 from nnplayground.core.state import ViewRequest
@@ -31,6 +32,7 @@ class LiveViews(QtCore.QObject):
         self.view3d = None
         self._points_in_3d = None  # (point set, version) the 3-D view shows
         self._n_in_3d = 0
+        self.probe: np.ndarray | None = None  # see set_probe
         self.request = ViewRequest(tuple(window.canvas.projection_axes), tuple(window.canvas.bounds),
                                    SURFACE_RESOLUTION)
         controller.trainer.set_view_request(self.request)
@@ -62,6 +64,19 @@ class LiveViews(QtCore.QObject):
                     if focus is not None and focus.isVisible():
                         focus.setFocus()
         return self.view3d
+
+    def set_probe(self, x) -> None:
+        """Write every neuron's value for the input ``x`` into the network drawing (a
+        lesson's forward pass, MLPs only); None writes none."""
+        self.probe = None if x is None else np.array(x, dtype=np.float64).ravel()
+        self.refresh()
+
+    def _probe_values(self, model):
+        probe = self.probe
+        if probe is None or model.kind != "mlp" or len(probe) != model.n_inputs \
+                or self.w.trainer.is_running():  # the window's copy lags behind a run
+            return None
+        return [a[0] for a in model.forward(probe[None, :])]
 
     def compute_view(self, model):
         """The view of the idle model (the training process computes its own)."""
@@ -124,7 +139,8 @@ class LiveViews(QtCore.QObject):
             if kind == "perceptron":
                 w.network_view.set_perceptron(state["weights"], state.get("bias"))
             elif kind in ("mlp", "autoencoder"):
-                w.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"))
+                w.network_view.set_network(model.layer_sizes, state["weights"], state.get("biases"),
+                                           self._probe_values(model))
             elif kind == "competitive" and state.get("centroids") is not None:
                 w.network_view.set_competitive(state["centroids"])
         except (KeyError, ValueError):

@@ -16,6 +16,7 @@ from nnplayground.core.state import DatasetSpec, ModelSpec, SplitSpec
 from nnplayground.training.data import bounds_for
 from nnplayground.ui.canvas.canvas_area import CanvasAreaWidget
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE, DigitPage
+from nnplayground.ui.lessons.lesson_controller import LessonController
 from nnplayground.ui.panels.data_panel import DataPanel
 from nnplayground.ui.panels.model_panel import ModelPanel
 from nnplayground.ui.views.decision_overlay import DecisionOverlay
@@ -23,8 +24,8 @@ from nnplayground.ui.views.error_view import ErrorCurveView
 from nnplayground.ui.views.latent_view import LatentView
 from nnplayground.ui.views.network_view import NetworkView
 from nnplayground.ui.window.controller import Applied, PlaygroundController
+from nnplayground.ui.window.help import HelpMenu
 from nnplayground.ui.window.live_views import LiveViews
-from nnplayground.ui.window.weight_drags import WeightDrags
 from nnplayground.ui.window.weight_edits import WeightEdits
 from nnplayground.ui.window.window_actions import WindowActions
 
@@ -55,7 +56,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.actions_ = WindowActions(self)
         self._connect()
         self.weight_edits = WeightEdits(self)  # typed and dragged weights, undoable
-        self.weight_drags = WeightDrags(self)  # the line, arrow and centroids on the canvas
+        # After _connect: the lessons see each state once the panels have shown it.
+        self.lessons = LessonController(self)
+        self.help = HelpMenu(self)
         self.resize(1280, 800)
         self.update_title()
         restored = self.actions_.restore_settings() if restore_settings else False
@@ -377,6 +380,10 @@ class MainWindow(QtWidgets.QMainWindow):
         self.setWindowTitle(f"{name} — nnplayground" if name else "nnplayground")
 
     # ------------------------------------------------------------------ session
+    def start_lesson(self, lesson_id: str) -> bool:
+        """Open a lesson at its first step (``nnplayground --lesson ID``)."""
+        return self.lessons.start(lesson_id)
+
     def open_session(self, path: str):
         """The opened Session, or None (with a message) when it cannot be opened."""
         return self.actions_.open_session(path)

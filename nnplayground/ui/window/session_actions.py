@@ -26,6 +26,9 @@ class SessionActions(QtCore.QObject):
         super().__init__(window)
         self.w = window
         self.restore_error: str | None = None  # why the last run's work did not come back
+        #: What the autosave writes instead of the window's state, when set: a lesson keeps
+        #: the work from before it there, so closing during a lesson loses none of it.
+        self.autosave_source = None
         self._autosaved_key: tuple | None = None  # what the autosave file already holds
         self.recent = recent_files.RecentFiles(  # File > Open recent
             window, self.open_session, lambda text: window.statusBar().showMessage(text, 6000))
@@ -46,6 +49,7 @@ class SessionActions(QtCore.QObject):
         s = Session(points=X, labels=y, class_names=w.points.class_names,
                     dataset={"source": ds.source, "preset": ds.preset, "seed": ds.seed,
                              "noise": ds.noise, "file_name": ds.file_name,
+                             "lesson_name": ds.lesson_name,
                              "test_ratio": split.test_ratio, "split_seed": split.seed,
                              "bounds": list(w.canvas.bounds)},
                     seed=int(state.model.config.get("seed", 0)),
@@ -107,26 +111,38 @@ class SessionActions(QtCore.QObject):
         w = self.w
         try:
             s = load_session(path)
-            model = s.build_model()
-            ui = _ui_settings(s)
         except SessionError as exc:
             self._error("Could not open the session", str(exc))
             return None
         except OSError as exc:
             self._error("Could not open the session", f"{path}: {exc.strerror or exc}")
             return None
-        # One transaction: the model is built once and the views drawn once.
-        if not w.apply(points=(s.points, s.labels, s.class_names), dataset=ui["dataset"],
-                       split=ui["split"], model=model,
-                       history=s.history if model is not None else None,
-                       undo_text=Path(path).stem):
+        if not self.apply_session(s, Path(path).stem):
             return None
         w.session_name = s.name or Path(path).stem
         w.session_path = path
         w.update_title()
-        w.set_digit_examples(ui["digit_examples"])
         w.statusBar().showMessage(f"Opened {path}", 4000)
         return s
+
+    def apply_session(self, s: Session, undo_text: str) -> bool:
+        """Show a session (an opened file's, or the work a lesson kept) in one transaction:
+        the model is built once and the views drawn once. False, with a message and the
+        current work unchanged, when it cannot be shown."""
+        w = self.w
+        try:
+            model = s.build_model()
+            ui = _ui_settings(s)
+        except SessionError as exc:
+            self._error("Could not open the session", str(exc))
+            return False
+        if not w.apply(points=(s.points, s.labels, s.class_names), dataset=ui["dataset"],
+                       split=ui["split"], model=model,
+                       history=s.history if model is not None else None,
+                       undo_text=undo_text):
+            return False
+        w.set_digit_examples(ui["digit_examples"])
+        return True
 
     def new_session(self) -> None:
         w = self.w
@@ -181,7 +197,7 @@ class SessionActions(QtCore.QObject):
         path = self.autosave_path()
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            s = self.session()
+            s = (self.autosave_source or self.session)()
             s.extras["saved_as"] = w.session_path
             save_session(s, path)
         except (SessionError, OSError) as exc:
@@ -258,7 +274,8 @@ def _ui_settings(s: Session) -> dict:
             source = OWN  # a preset this version does not know: the points are all there
         dataset = DatasetSpec(source, preset=preset if source == PRESET else "", seed=seed,
                               noise=noise, file_name=str(ds.get("file_name") or ""),
-                              true_centroids=true_c, bounds=bounds)
+                              true_centroids=true_c, bounds=bounds,
+                              lesson_name=str(ds.get("lesson_name") or ""))
         split = SplitSpec(ratio, int(ds.get("split_seed", seed)))
         return {"dataset": dataset, "split": split, "digit_examples": examples}
     except (TypeError, ValueError, AttributeError) as exc:

@@ -61,6 +61,10 @@ class WindowActions(QtCore.QObject):
         # export_figure_*: the canvas, as before File > Export offered the other views
         self.export_figure_to = lambda path: self.exports.export_to("canvas", path)
         self.export_figure_dialog = lambda: self.exports.export_dialog("canvas")
+        #: A lesson's rule for Play and Step, when set: ``play_limit(epoch) -> (max_epochs
+        #: or None, note)``. Play trains to max_epochs; when that is not above the model's
+        #: epoch, neither Play nor Step trains and the status bar shows the note.
+        self.play_limit = None
         self.autosave_path, self.autosave = files.autosave_path, files.autosave
         self.restore_autosave, self.start_autosave_timer = (
             files.restore_autosave, files.start_autosave_timer)
@@ -202,14 +206,30 @@ class WindowActions(QtCore.QObject):
             trainer.pause()
         else:
             self.w.hide_banner()
-            if not trainer.play():
+            limit, note = self._limit()
+            if limit is not None and limit <= trainer.model.epoch:
+                self.w.statusBar().showMessage(note, 6000)
+                return
+            if not trainer.play(max_epochs=limit):
                 self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
+            elif note:
+                self.w.statusBar().showMessage(note, 4000)
 
     def step_once(self) -> None:
         if self.w.trainer.is_running():
             self.w.trainer.pause()
             return
+        limit, note = self._limit()
+        if limit is not None and limit <= self.w.trainer.model.epoch:
+            self.w.statusBar().showMessage(note, 6000)
+            return
         self.w.trainer.step(1)
+
+    def _limit(self) -> tuple:
+        model = self.w.trainer.model
+        if self.play_limit is None or model is None:
+            return None, ""
+        return self.play_limit(model.epoch)
 
     def reset_model(self) -> None:
         self.w.rebuild_model()
