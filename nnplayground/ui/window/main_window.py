@@ -26,6 +26,7 @@ from nnplayground.ui.views.network_view import NetworkView
 from nnplayground.ui.window.controller import Applied, PlaygroundController
 from nnplayground.ui.window.help import HelpMenu
 from nnplayground.ui.window.live_views import LiveViews
+from nnplayground.ui.window.weight_drags import WeightDrags
 from nnplayground.ui.window.weight_edits import WeightEdits
 from nnplayground.ui.window.window_actions import WindowActions
 
@@ -56,6 +57,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.actions_ = WindowActions(self)
         self._connect()
         self.weight_edits = WeightEdits(self)  # typed and dragged weights, undoable
+        self.weight_drags = WeightDrags(self)  # the line, arrow and centroids on the canvas
         # After _connect: the lessons see each state once the panels have shown it.
         self.lessons = LessonController(self)
         self.help = HelpMenu(self)
