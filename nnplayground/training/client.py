@@ -61,6 +61,14 @@ class TrainingController(QObject):
     finished = Signal(object)  # TrainResult
     failed = Signal(str)
     running_changed = Signal(bool)
+    #: The model being trained (``model_to_dict``, full training state) as of the snapshot
+    #: just emitted; the answer to ``request_model``.
+    live_model = Signal(object)
+    #: A ``training.hints.Hint``: a rate too large, a network that died.
+    hint = Signal(object)
+    #: One sample was learned (``step_sample``): its trace (``core.explain``), a
+    #: ``Snapshot`` (the epoch's errors when it closed one) and the view data.
+    sample_stepped = Signal(object, object, object)
 
     def __init__(self, parent: QObject | None = None, snapshot_interval: float = 1 / 30) -> None:
         super().__init__(parent)
@@ -78,6 +86,7 @@ class TrainingController(QObject):
         self._timer.timeout.connect(self._on_timer_timeout)
         self._ready = False  # the process said READY: commands go straight to it
         self._sent_params: dict[str, Any] = {}  # during this run
+        self._show_last = False  # stop_and_wait(show_last=True)
 
     # ----------------------------------------------------------------- process
     def start(self) -> None:
@@ -204,6 +213,15 @@ class TrainingController(QObject):
         if self._running:
             self._send(P.PAUSE)
 
+    def request_model(self) -> bool:
+        """Ask for the model being trained, with its full training state, as of the next
+        snapshot (``live_model``; at most one snapshot away). False when no run is going:
+        ``model``, the copy, is exact then."""
+        if not self._running or self._stopping:
+            return False
+        self._send(P.WANT_MODEL)
+        return True
+
     def set_param(self, name: str, value: Any) -> None:
         """Change one of the model's ``live_params``: at the next epoch while training,
         at once (on the copy, and in the process before its next run) when idle.
@@ -252,6 +270,21 @@ class TrainingController(QObject):
         (table,) = self._request((P.GET_RECORDING, int(budget)), P.RECORDING)
         return table
 
+    def step_sample(self):
+        """Learn the next sample of the epoch in progress in the process (stops a run
+        first) and return its trace (``core.explain``); the copy takes the model, epoch
+        cursor included, and ``sample_stepped`` is emitted. None: no model.
+        ``ValueError``: the step could not be taken (no points, say), nothing changed."""
+        self.stop_and_wait()
+        if not self._sync_model():
+            return None
+        trace, message, model, snapshot, view = self._request((P.STEP_SAMPLE,), P.SAMPLE)
+        if trace is None:
+            raise ValueError(message)
+        self._take(model)
+        self.sample_stepped.emit(trace, snapshot, view)
+        return trace
+
     def set_recording(self, table: dict) -> None:
         """Take a recording (an opened session's) for the current model."""
         self._sync_model()
@@ -290,11 +323,14 @@ class TrainingController(QObject):
         training.update(params=state, epoch=model["epoch"])
         self._model.set_training_state(training)
 
-    def stop_and_wait(self) -> None:
-        """End a run and wait until the copy holds its result (at most one epoch)."""
+    def stop_and_wait(self, show_last: bool = False) -> None:
+        """End a run and wait until the copy holds its result (at most one epoch).
+        ``show_last``: the run's last snapshots are still emitted, so the window's error
+        history covers every epoch the copy has (closing: the autosave keeps both)."""
         if not self._running:
             return
         self._stopping = True
+        self._show_last = show_last
         self._send(P.STOP)
         deadline = _STOP_TIMEOUT
         while self._running and deadline > 0:
@@ -330,7 +366,7 @@ class TrainingController(QObject):
             snapshot, view = args
             if self._model is not None:
                 self._model.epoch = snapshot.epoch
-            if not self._stopping:
+            if not self._stopping or self._show_last:
                 self.snapshot_ready.emit(snapshot, view)
             if self._conn is not None:
                 self._send(P.ACK)
@@ -345,10 +381,16 @@ class TrainingController(QObject):
             self._end_run(result)
         elif name == P.FAILED:
             self.failed.emit(args[0])
+        elif name == P.LIVE_MODEL:
+            if self._running and not self._stopping:
+                self.live_model.emit(args[0])
+        elif name == P.HINT:
+            if not self._stopping:
+                self.hint.emit(args[0])
 
     def _end_run(self, result: TrainResult) -> None:
         stopping = self._stopping
-        self._running = self._stopping = False
+        self._running = self._stopping = self._show_last = False
         self.running_changed.emit(False)
         if not stopping:
             self.finished.emit(result)

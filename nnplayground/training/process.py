@@ -24,12 +24,14 @@ from typing import Any
 
 import numpy as np
 
+from nnplayground.core.explain import step_sample
 from nnplayground.core.recording import Recording
 from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.core.view_model import TrailBuffer, view_data
 from nnplayground.training import protocol as P
 from nnplayground.training.data import TrainingData
-from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, train
+from nnplayground.training.hints import DEAD_ROWS, RunWatch, model_outputs
+from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, copy_state, train
 
 #: BLAS libraries read these when NumPy loads: one thread each, so that training and the
 #: window share two cores sensibly. ``start_environment`` is set before the process starts.
@@ -85,6 +87,9 @@ class Trainer:
         self._credit.set()
         self._send_lock = threading.Lock()
         self._pending: Snapshot | None = None  # errors not yet sent (the window was busy)
+        self._model_wanted = threading.Event()  # WANT_MODEL: the next snapshot brings it
+        self.watch = RunWatch(rate=False, dead=False)  # hints.py: rate too large, dead
+        self._watch_stale = threading.Event()  # data or a setting changed: watch afresh
 
     # ------------------------------------------------------------------ plumbing
     def send(self, *message) -> None:
@@ -111,6 +116,8 @@ class Trainer:
 
     def handle_immediate(self, message: tuple) -> None:
         name, *args = message
+        if name in (P.SET_POINTS, P.CONFIGURE, P.SET_ARRAYS, P.SET_PARAM):
+            self._watch_stale.set()
         if name == P.SET_POINTS:
             self.points.set_points(args[0])
         elif name == P.CONFIGURE:
@@ -131,6 +138,8 @@ class Trainer:
             self._credit.set()
         elif name == P.SET_SPEED:
             self.control.set_speed(args[0])
+        elif name == P.WANT_MODEL:
+            self._model_wanted.set()
 
     # ------------------------------------------------------------------ main loop
     def serve(self) -> None:
@@ -151,6 +160,8 @@ class Trainer:
                 self.send(P.STATE, args[0], epoch, None if state is None else state["params"])
             elif name == P.SEEK:
                 self.seek(args[0])
+            elif name == P.STEP_SAMPLE:
+                self.step_sample()
             elif name == P.GET_RECORDING:
                 self.send(P.RECORDING, self.recording.thinned(args[0]).to_dict())
             elif name == P.SET_RECORDING:
@@ -172,6 +183,7 @@ class Trainer:
             self.trails.clear()
             self.generation = generation
         self._pending = None
+        self.watch = RunWatch.for_model(self.model)
         self.recording.record(self.model.epoch, self.model.get_training_state())
 
     def seek(self, epoch: int) -> None:
@@ -183,7 +195,42 @@ class Trainer:
             self.model.set_training_state(state)
             self.recording.truncate_after(recorded)
             self.trails.clear()
+            self.watch.reset()
         self.send(P.MODEL, None if self.model is None else model_to_dict(self.model))
+
+    def step_sample(self) -> None:
+        """One sample of the epoch in progress (``core.explain.step_sample``), answered
+        with ``SAMPLE``; an epoch it closes is recorded and its errors ride on the
+        snapshot, as a run's would."""
+        model = self.model
+        if model is None:
+            self.send(P.SAMPLE, None, "There is no model to train.", None, None, None)
+            return
+        X, y, X_test, y_test = self.source()
+        if X is None or len(X) == 0:
+            self.send(P.SAMPLE, None, "There are no training points: add some first.",
+                      None, None, None)
+            return
+        try:
+            self.control.apply_params(model)
+            with np.errstate(all="ignore"):
+                trace = step_sample(model, X, y)
+                test_error = (float(model.error(X_test, y_test))
+                              if trace.epoch_closed and X_test is not None and len(X_test)
+                              else float("nan"))
+        except Exception as exc:  # a step that cannot be taken changes nothing we keep
+            self.send(P.SAMPLE, None, f"Could not step one sample: {exc}", None, None, None)
+            return
+        errors = ([float(trace.epoch_error)], [test_error]) if trace.epoch_closed else ([], [])
+        if trace.epoch_closed:
+            self._record(model)
+        snapshot = Snapshot(
+            epoch=model.epoch, train_error=errors[0][0] if errors[0] else float("nan"),
+            test_error=test_error, state=copy_state(model.get_state()),
+            new_train_errors=np.array(errors[0], dtype=np.float64),
+            new_test_errors=np.array(errors[1], dtype=np.float64),
+            epochs_per_second=0.0, wall_time=0.0, n_train=len(X))
+        self.send(P.SAMPLE, trace, None, model_to_dict(model), snapshot, self._view())
 
     def run(self, max_epochs: int | None, stepping: bool) -> None:
         model = self.model
@@ -193,6 +240,10 @@ class Trainer:
         self._credit.set()
         self._pending = None
         self._stepping = stepping
+        if self._watch_stale.is_set() or self.watch.wants_reference:
+            self._watch_stale.clear()  # what changed before the run: this run's start
+            if self.watch.watch_rate or self.watch.watch_dead:
+                self.watch.reset(self._current_error())  # the error before training
         try:
             result = train(model, self.source, self.control, self._on_snapshot,
                            snapshot_interval=self.interval, max_epochs=max_epochs,
@@ -214,6 +265,7 @@ class Trainer:
         self.recording.record(model.epoch, model.get_training_state())
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
+        self._watch_run(snapshot)
         if self._stepping:
             snapshot = replace(snapshot, epochs_per_second=0.0)
         previous = self._pending
@@ -232,6 +284,41 @@ class Trainer:
         self._credit.clear()
         self._pending = None
         self.send(P.SNAPSHOT, snapshot, self._view())
+        if self._model_wanted.is_set() and self.model is not None:
+            # Between epochs, so the model is at the snapshot's epoch: the window gets
+            # the state it would have if the run had stopped here.
+            self._model_wanted.clear()
+            self.send(P.LIVE_MODEL, model_to_dict(self.model))
+
+    def _current_error(self) -> float | None:
+        """The model's error on the training data now (None: none to measure)."""
+        try:
+            X, y = self.source()[:2]
+            if X is None or len(X) == 0:
+                return None
+            with np.errstate(all="ignore"):
+                return float(self.model.error(X, y))
+        except Exception:
+            return None
+
+    def _watch_run(self, snapshot: Snapshot) -> None:
+        """Hints (``hints.py``) from the run's errors and outputs; between epochs."""
+        watch = self.watch
+        if not (watch.watch_rate or watch.watch_dead):
+            return
+        if self._watch_stale.is_set():
+            self._watch_stale.clear()
+            watch.reset(self._current_error())
+        try:
+            outputs = None
+            if watch.watch_dead:
+                outputs = model_outputs(self.model, self.source()[0][:DEAD_ROWS])
+            hint = watch.observe(snapshot.epoch, snapshot.new_train_errors, outputs,
+                                 getattr(self.model, "learning_rate", None))
+        except Exception:  # a hint must never stop training
+            return
+        if hint is not None:
+            self.send(P.HINT, hint)
 
     def _view(self):
         request = self.view_request

@@ -30,15 +30,20 @@ Window -> trainer (commands)
 ``SEEK, epoch``           go back to the recorded epoch at or before ``epoch``: the
                           model takes its full training state, the recording after
                           it is dropped; answered with ``MODEL``
+``WANT_MODEL``            send the model (``LIVE_MODEL``) with the next snapshot,
+                          also mid-run (the autosave's full training state)
 ``GET_RECORDING, budget`` send the recording thinned to ``budget`` bytes
                           (``RECORDING``), for a session file
 ``SET_RECORDING, table``  take a recording (an opened session's)
+``STEP_SAMPLE``           learn the next sample of the epoch in progress
+                          (``core.explain.step_sample`` on the training data; only
+                          when idle), answered with ``SAMPLE``
 ``QUIT``                  end the process
 ========================  ====================================================
 
 Every good epoch's full training state is recorded where the model trains
-(``core.recording.Recording``, 64 MB, older epochs thinned). Reserved for the next issue:
-``STEP_SAMPLE`` (one sample with every number).
+(``core.recording.Recording``, 64 MB, older epochs thinned), also an epoch closed by
+sample steps.
 
 Trainer -> window (events)
 --------------------------
@@ -54,6 +59,16 @@ Trainer -> window (events)
 ``STATE, asked, epoch, params``    the answer to ``STATE_AT`` (``epoch`` None and
                                    ``params`` None when nothing is recorded)
 ``RECORDING, table``               the answer to ``GET_RECORDING``
+``LIVE_MODEL, model``              the answer to ``WANT_MODEL``: ``model_to_dict`` of
+                                   the model as of the ``SNAPSHOT`` just sent (weights
+                                   and full training state at that epoch)
+``SAMPLE, trace, message, model,   the answer to ``STEP_SAMPLE``: the step's trace
+snapshot, view``                   (``core.explain``; None with ``message`` saying why
+                                   not), the model (``model_to_dict``, cursor included)
+                                   and a ``Snapshot`` (the epoch's errors when the step
+                                   closed it, none else) with its view data
+``HINT, hint``                     a ``hints.Hint``: the error jumped up and stays
+                                   high, or the outputs stopped differing
 =================================  ==========================================
 """
 
@@ -75,6 +90,8 @@ STATE_AT = "state_at"
 SEEK = "seek"
 GET_RECORDING = "get_recording"
 SET_RECORDING = "set_recording"
+WANT_MODEL = "want_model"
+STEP_SAMPLE = "step_sample"
 QUIT = "quit"
 
 READY = "ready"
@@ -84,10 +101,13 @@ FAILED = "failed"
 MODEL = "model"
 STATE = "state"
 RECORDING = "recording"
+LIVE_MODEL = "live_model"
+HINT = "hint"
+SAMPLE = "sample"
 
 #: Handled by the trainer's reader thread as they arrive, even during an epoch.
 IMMEDIATE = frozenset({SET_POINTS, CONFIGURE, SET_ARRAYS, SET_VIEW, SET_PARAM, PAUSE, STOP, ACK,
-                       SET_SPEED})
+                       SET_SPEED, WANT_MODEL})
 #: Handled by the trainer's main loop, in order, between runs.
 QUEUED = frozenset({SET_MODEL, PLAY, GET_MODEL, STATE_AT, SEEK, GET_RECORDING, SET_RECORDING,
-                    QUIT})
+                    STEP_SAMPLE, QUIT})
