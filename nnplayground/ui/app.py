@@ -44,5 +44,9 @@ def run(args) -> int:
     # The trainer's process starts once the window is on screen, so launching is not
     # slowed by it (a run started before then starts it at once).
     app.processEvents()
+    if not window.isVisible():
+        # Closed before the event loop ran (a close sent as the window appeared): Qt
+        # quits on the last window only from inside exec(), which would wait for ever.
+        return 0
     window.start_background_work()
     return int(app.exec())

@@ -1,23 +1,81 @@
-"""Sessions are never lost: closing the window keeps the work, the next start brings it
-back; a damaged autosave gets a message and the demo instead."""
+"""Sessions are never lost, and never forced on anyone: every running window autosaves its
+own file while its work changes (off the GUI thread, with the full training state), and
+the next start offers what a closed, crashed or killed window left behind (Restore /
+Start fresh) instead of restoring it silently. Saving goes only where the user chose."""
 
 from __future__ import annotations
 
-import numpy as np
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+from pathlib import Path
 
+import numpy as np
+import pytest
+from PySide6 import QtCore
+
+from nnplayground.core.registry import model_from_dict, model_to_dict
+from nnplayground.core.session import load_session, save_session
+from nnplayground.ui.window import autosave as autosave_module
+from nnplayground.ui.window import recent_files
 from nnplayground.ui.window.main_window import MainWindow
 from tests.ui.test_main_window import isolated_settings  # noqa: F401 (fixture)
+from tests.ui.wm_close import ROOT, app_env
+
+Qt = QtCore.Qt
 
 
-def start(qtbot) -> MainWindow:
+def start(qtbot, interval_ms: int | None = None) -> MainWindow:
+    """The window as the app starts it: settings, autosave, the offer."""
     w = MainWindow(restore_settings=True)
     qtbot.addWidget(w)
+    if interval_ms is not None:
+        w.autosave.set_interval(interval_ms)
     w.show()
     qtbot.waitExposed(w)
     return w
 
 
-def test_closing_keeps_points_model_and_history_for_the_next_start(qtbot, isolated_settings):
+def folder() -> Path:
+    return autosave_module.autosave_folder()
+
+
+def saved_files() -> list[Path]:
+    return sorted(p for p in folder().glob("autosave-*.nnp") if "damaged" not in p.name)
+
+
+def click(qtbot, button) -> None:
+    assert button is not None and button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
+def training_state_equal(a, b) -> bool:
+    def same(x, y):
+        if isinstance(x, dict):
+            return x.keys() == y.keys() and all(same(x[k], y[k]) for k in x)
+        if isinstance(x, (list, tuple)):
+            return len(x) == len(y) and all(same(u, v) for u, v in zip(x, y))
+        if isinstance(x, np.ndarray):
+            return np.array_equal(x, y)
+        return x == y
+
+    return same(a.get_training_state(), b.get_training_state())
+
+
+def train_mid_run(qtbot, w, epochs_per_second: float = 60.0) -> None:
+    """Play in slow motion (a few epochs a second), as a class watches."""
+    first = w.trainer.model.epoch
+    w.trainer.set_speed(epochs_per_second)
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: w.live.last_epoch >= first + 3, timeout=20000)
+
+
+# ---------------------------------------------------------------------------- the offer
+def test_closing_offers_the_work_at_the_next_start_and_restore_brings_it_back(
+        qtbot, isolated_settings):
     w = start(qtbot)
     w.load_preset("XOR", 3, 0.0)
     w.points.add_point((1.25, -2.5), label=1)
@@ -25,37 +83,291 @@ def test_closing_keeps_points_model_and_history_for_the_next_start(qtbot, isolat
         with qtbot.waitSignal(w.trainer.finished, timeout=10000):
             w.actions_.step.trigger()
     X, y = w.points.point_set.arrays()
-    state = w.trainer.model.get_state()
-    w.actions_.play.trigger()  # closing mid-training must keep the work too
-    qtbot.waitUntil(lambda: w.live.last_epoch > 3, timeout=10000)
+    train_mid_run(qtbot, w)  # closing mid-training keeps the work too
     w.close()
-    assert w.actions_.autosave_path().exists()
+    (path,) = saved_files()
+    kept = load_session(path)
+    assert kept.model["epoch"] > 3 and np.array_equal(kept.points, X)
 
     again = start(qtbot)
     try:
+        # The demo, not the last person's work: that is offered, not forced.
+        assert not np.array_equal(again.points.point_set.arrays()[0], X)
+        offer = again.centre.offer
+        assert offer.isVisible() and offer.text().startswith("Restore the work from ")
+        assert f"epoch {kept.model['epoch']:,}" in offer.text()
+        click(qtbot, offer.button("Restore"))
+        qtbot.waitUntil(lambda: not offer.isVisible())
         X2, y2 = again.points.point_set.arrays()
         assert np.array_equal(X, X2) and np.array_equal(y, y2)
         model = again.trainer.model
-        assert model.kind == "mlp" and model.epoch > 3 and model.epoch == len(again.error_view)
+        # Weights, optimiser memory, random generator: as the file held them.
+        assert training_state_equal(model, kept.build_model())
+        assert model.epoch == kept.model["epoch"] == len(again.error_view)
         assert again.epoch_label.text() == f"Epoch {model.epoch}"
-        assert not np.array_equal(model.get_state()["weights"][0], state["weights"][0])
         assert again.data_panel.seed() == 3
-        assert again.windowTitle() == "nnplayground"
-        assert not again.points.undo_stack.canUndo()
+        assert again.session_path is None and again.windowTitle() == "nnplayground"
+        # The work is this window's autosave now: offered once, not twice.
+        assert saved_files() == [again.autosave.path]
     finally:
         again.close()
 
 
-def test_a_damaged_autosave_says_so_and_opens_the_demo(qtbot, isolated_settings):
+def test_start_fresh_deletes_the_work_and_keeps_the_demo(qtbot, isolated_settings):
     w = start(qtbot)
-    path = w.actions_.autosave_path()
+    w.load_preset("Spiral", 1, 0.2)
     w.close()
-    path.write_text('{"format": "nnplayground-session", "version": 1, "points": ', encoding="utf-8")
+    (path,) = saved_files()
     again = start(qtbot)
     try:
-        assert again.banner.isVisible() and "Could not open" in again.banner.text()
-        assert len(again.points) > 0  # the demo data, not an empty canvas
-        kept = list(path.parent.glob("autosave-damaged-*.nnp"))
-        assert len(kept) == 1 and kept[0].read_text(encoding="utf-8").endswith('"points": ')
+        demo = again.points.point_set.arrays()[0]
+        click(qtbot, again.centre.offer.button("Start fresh"))
+        qtbot.waitUntil(lambda: not again.centre.offer.isVisible())
+        assert not path.exists() and np.array_equal(again.points.point_set.arrays()[0], demo)
+    finally:
+        again.close()
+    third = start(qtbot)  # nothing changed since the start: nothing written, nothing offered
+    try:
+        assert not third.centre.offer.isVisible() and saved_files() == []
+    finally:
+        third.close()
+
+
+def test_a_file_opened_at_start_opens_and_the_offer_waits(qtbot, isolated_settings, tmp_path):
+    w = start(qtbot)
+    w.load_preset("Gaussian", 2, 0.0)
+    w.close()
+    (left_behind,) = saved_files()
+    teacher = tmp_path / "prepared.nnp"
+    prepared = start(qtbot)
+    prepared.centre.offer.button("Start fresh").click()
+    prepared.load_preset("XOR", 5, 0.0)
+    prepared.actions_.save_to(str(teacher))
+    prepared.close()
+    assert not left_behind.exists()
+
+    w = start(qtbot)  # work left behind again
+    w.load_preset("Circle", 4, 0.1)
+    w.close()
+    teacher_bytes = teacher.read_bytes()
+
+    again = start(qtbot)  # as `nnplayground prepared.nnp` starts: the file opens
+    try:
+        assert again.open_session(str(teacher)) is not None
+        assert again.centre.offer.isVisible()  # the offer waits above the teacher's file
+        X, _ = again.points.point_set.arrays()
+        assert np.array_equal(X, load_session(teacher).points)
+        again.autosave.tick()  # opening a file is no work of its own to autosave
+        assert again.autosave.save_now() and not again.autosave.path.exists()
+    finally:
+        again.close()
+    assert teacher.read_bytes() == teacher_bytes  # never replaced, never written
+
+
+def test_a_damaged_autosave_says_so_is_kept_and_the_demo_opens(qtbot, isolated_settings):
+    folder().mkdir(parents=True, exist_ok=True)
+    damaged = folder() / "autosave-0123456789ab.nnp"
+    damaged.write_text('{"format": "nnplayground-session", "version": 1, "points": ',
+                       encoding="utf-8")
+    w = start(qtbot)
+    try:
+        assert w.banner.isVisible() and "Could not open the autosaved work" in w.banner.text()
+        assert not w.centre.offer.isVisible() and len(w.points) > 0  # the demo
+        (kept,) = folder().glob("autosave-damaged-*.nnp")
+        assert kept.read_text(encoding="utf-8").endswith('"points": ')
+    finally:
+        w.close()
+
+
+# ---------------------------------------------------------------------------- saving
+def test_save_after_a_restore_asks_where_and_never_writes_a_path_read_from_a_file(
+        qtbot, isolated_settings, tmp_path, monkeypatch):
+    other = tmp_path / "someone_elses.nnp"
+    other.write_text("not ours", encoding="utf-8")
+    w = start(qtbot)
+    w.load_preset("XOR", 1, 0.0)
+    session = w.actions_.session()
+    w.close()
+    # An autosave (or a hand-edited file) that names another file to save to.
+    session.extras["saved_as"] = str(other)
+    for path in saved_files():
+        path.unlink()
+    save_session(session, folder() / "autosave-feedfacecafe.nnp")
+
+    asked = []
+    monkeypatch.setattr(recent_files, "ask_save_path",
+                        lambda *args, **kwargs: asked.append(args) or ("", ""))
+    again = start(qtbot)
+    try:
+        click(qtbot, again.centre.offer.button("Restore"))
+        qtbot.waitUntil(lambda: again.trainer.model is not None and len(again.points) == len(session.points))
+        again.activateWindow()
+        qtbot.waitUntil(again.isActiveWindow)
+        qtbot.keyClick(again, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+        assert len(asked) == 1  # Save asked where, as for work never saved
+        assert other.read_text(encoding="utf-8") == "not ours"
+    finally:
+        again.close()
+
+
+# ---------------------------------------------------------------------------- writing
+def test_autosave_writes_on_change_only_and_off_the_gui_thread(qtbot, isolated_settings,
+                                                                monkeypatch):
+    threads = []
+    real = autosave_module.save_compact
+    monkeypatch.setattr(autosave_module, "save_compact",
+                        lambda *a, **k: threads.append(threading.current_thread()) or real(*a, **k))
+    w = start(qtbot, interval_ms=60000)  # ticks by hand below
+    try:
+        w.autosave.tick()
+        assert threads == [] and not w.autosave.path.exists()  # the start: nothing to keep
+        w.points.add_point((0.5, 0.5), label=0)
+        with qtbot.waitSignal(w.autosave.written, timeout=10000):
+            w.autosave.tick()
+        assert len(threads) == 1 and threads[0] is not threading.main_thread()
+        assert len(load_session(w.autosave.path).points) == len(w.points)
+        w.autosave.tick()
+        w.autosave.tick()
+        assert len(threads) == 1  # nothing changed: nothing written
+    finally:
+        w.close()
+
+
+def test_two_windows_never_share_a_file_and_a_running_ones_work_is_not_offered(
+        qtbot, isolated_settings):
+    a, b = start(qtbot), start(qtbot)
+    try:
+        assert a.autosave.path != b.autosave.path
+        a.load_preset("XOR", 1, 0.0)
+        b.load_preset("Spiral", 2, 0.0)
+        assert a.autosave.save_now() and b.autosave.save_now()
+        assert load_session(a.autosave.path).dataset["preset"] == "XOR"
+        assert load_session(b.autosave.path).dataset["preset"] == "Spiral"
+        a.close()
+        c = start(qtbot)  # a's work is left behind; b's belongs to a running window
+        try:
+            assert c.autosave.offer is not None and c.autosave.offer.path == a.autosave.path
+            d = start(qtbot)  # c holds a's offer: d offers nothing
+            try:
+                assert d.autosave.offer is None
+            finally:
+                d.close()
+        finally:
+            c.close()
+    finally:
+        b.close()
+
+
+def test_an_autosave_during_training_holds_the_full_training_state_of_its_epoch(
+        qtbot, isolated_settings):
+    """Restoring it and training on equals never having stopped: the file holds the
+    trainer's model at a snapshot's epoch (not the window's lagging copy), with the
+    optimiser's memory and the random generator, matching the history drawn."""
+    w = start(qtbot, interval_ms=200)
+    try:
+        w.load_preset("XOR", 0, 0.0)
+        initial = model_to_dict(w.trainer.model)
+        X, y = w.data()[:2]
+        written = []
+        w.autosave.written.connect(lambda path, epoch: written.append((epoch, w.trainer.is_running())))
+        train_mid_run(qtbot, w)
+        qtbot.waitUntil(lambda: any(epoch >= 3 and running for epoch, running in written),
+                        timeout=20000)
+        with qtbot.waitSignal(w.trainer.finished, timeout=10000):
+            w.actions_.play.trigger()  # pause
+        w.autosave.set_interval(60000)
+        qtbot.waitUntil(lambda: w.autosave._future is None or w.autosave._future.done())
+        saved = load_session(w.autosave.path)
+    finally:
+        w.close()
+    epoch = saved.model["epoch"]
+    assert epoch >= 3 and len(saved.history["train"]) == epoch
+    reference = model_from_dict(initial)
+    for _ in range(epoch):
+        reference.partial_fit(X, y)
+    assert training_state_equal(saved.build_model(), reference)
+
+
+# ---------------------------------------------------------------------------- a crash
+KILLED_CHILD = textwrap.dedent("""
+    import sys
+    from nnplayground.ui.app import make_application, run
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    def window():
+        from nnplayground.ui.window.main_window import MainWindow
+        return next((w for w in QApplication.topLevelWidgets()
+                     if isinstance(w, MainWindow) and w.isVisible()), None)
+
+    def play():
+        w = window()
+        if w is None:
+            QTimer.singleShot(20, play)
+            return
+        w.autosave.set_interval(200)
+        w.load_preset("XOR", 0, 0.0)
+        w.autosave.written.connect(
+            lambda path, epoch: print("autosaved", epoch, w.trainer.is_running(), flush=True))
+        w.trainer.set_speed(60)
+        w.actions_.play.trigger()
+
+    class Args:
+        session = None
+        digits = False
+        lesson = None
+
+    if __name__ == "__main__":
+        make_application([])
+        QTimer.singleShot(0, play)
+        sys.exit(run(Args()))
+""")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL and XDG paths")
+def test_after_sigkill_during_training_the_next_start_offers_and_restores_the_work(
+        qtbot, isolated_settings, tmp_path):
+    home = tmp_path / "home"
+    script = tmp_path / "killed_app.py"
+    script.write_text(KILLED_CHILD, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=app_env(home),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        while True:  # until an autosave written mid-run, at epoch 3 or later
+            line = proc.stdout.readline()
+            assert line, proc.stderr.read()
+            _, epoch, running = line.split()
+            if running == "True" and int(epoch) >= 3:
+                break
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.communicate()
+    assert proc.returncode == -signal.SIGKILL
+
+    os.environ["XDG_DATA_HOME"] = str(home / "data")  # the killed app's folder
+    (path,) = saved_files()
+    saved = load_session(path)  # as of the last autosave before the kill
+    assert saved.model["epoch"] >= int(epoch) and "training" in saved.model["state"]
+    again = start(qtbot)
+    try:
+        offer = again.centre.offer
+        assert offer.isVisible() and f"epoch {saved.model['epoch']:,}" in offer.text()
+        click(qtbot, offer.button("Restore"))
+        qtbot.waitUntil(lambda: not offer.isVisible())
+        assert np.array_equal(again.points.point_set.arrays()[0], saved.points)
+        assert np.array_equal(again.points.point_set.arrays()[1], saved.labels)
+        model = again.trainer.model
+        assert model.epoch == saved.model["epoch"] == len(again.error_view)
+        assert training_state_equal(model, saved.build_model())
+        # The state of that epoch exactly: the same as training the start's model so far
+        # (so training on equals never having stopped).
+        X, y = again.data()[:2]
+        fresh = type(model)(**model.get_config())
+        for _ in range(model.epoch):
+            fresh.partial_fit(X, y)
+        assert training_state_equal(model, fresh)
     finally:
         again.close()

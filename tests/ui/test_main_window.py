@@ -30,14 +30,21 @@ ROOT = Path(__file__).resolve().parents[2]
 # ---------------------------------------------------------------------------- helpers
 @pytest.fixture
 def isolated_settings(tmp_path):
-    """QSettings() in the window reads and writes an INI file under tmp_path only."""
+    """QSettings() in the window reads and writes an INI file under tmp_path only, and
+    the autosaves (the generic data folder: XDG_DATA_HOME) go there too."""
     Fmt, Scope = QtCore.QSettings.Format, QtCore.QSettings.Scope
     old_format = QtCore.QSettings.defaultFormat()
+    old_data = os.environ.get("XDG_DATA_HOME")
     QtCore.QSettings.setDefaultFormat(Fmt.IniFormat)
     QtCore.QSettings.setPath(Fmt.IniFormat, Scope.UserScope, str(tmp_path / "user"))
     QtCore.QSettings.setPath(Fmt.IniFormat, Scope.SystemScope, str(tmp_path / "system"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path / "data")
     yield tmp_path
     QtCore.QSettings.setDefaultFormat(old_format)
+    if old_data is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = old_data
 
 
 @pytest.fixture
@@ -489,4 +496,4 @@ def test_closing_the_window_while_training_exits_cleanly(tmp_path):
     assert "Traceback" not in proc.stderr, proc.stderr
     # Settings and the autosaved work went to the private config folder, not the user's.
     assert list(tmp_path.rglob("nnplayground*"))
-    assert list(tmp_path.rglob("autosave.nnp"))
+    assert list(tmp_path.rglob("autosave-*.nnp"))

@@ -1,5 +1,5 @@
-"""The playground's centre column: the projection chooser, the canvas with a message
-banner laid over its top, and the table of cluster centres."""
+"""The playground's centre column: the projection chooser, the canvas with message
+banners laid over its top, and the table of cluster centres."""
 
 from __future__ import annotations
 
@@ -19,8 +19,54 @@ _BANNER_COLOURS = {True: ("rgba(255, 243, 196, 235)", "#E69F00"),
 _BANNER_INSET = 8
 
 
-class _Banner(QtWidgets.QLabel):
-    """A message laid over the top of the canvas; a click hides it."""
+class _Banner(QtWidgets.QFrame):
+    """A message laid over the top of the canvas, with buttons when it offers something
+    to do; a click on the text hides it, a button does its thing and hides it."""
+
+    def __init__(self, parent: QtWidgets.QWidget, name: str) -> None:
+        super().__init__(parent)
+        self.setObjectName(name)
+        self.label = QtWidgets.QLabel()
+        self.label.setWordWrap(True)
+        self._buttons = QtWidgets.QHBoxLayout()
+        self._buttons.setContentsMargins(0, 0, 0, 0)
+        self._buttons.addStretch(1)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.setSpacing(4)
+        layout.addWidget(self.label)
+        layout.addLayout(self._buttons)
+        self.buttons: list[QtWidgets.QPushButton] = []
+
+    def text(self) -> str:
+        return self.label.text()
+
+    def show_message(self, text: str, warning: bool, actions=()) -> None:
+        """``actions``: ``(text, tooltip, callback)`` for each button, in order."""
+        background, border = _BANNER_COLOURS[bool(warning)]
+        self.setStyleSheet(f"QFrame#{self.objectName()} {{ background: {background}; "
+                           f"border: 1px solid {border}; }}")
+        self.label.setText(text)
+        for button in self.buttons:
+            self._buttons.removeWidget(button)
+            button.deleteLater()
+        self.buttons = []
+        for label, tip, callback in actions:
+            button = QtWidgets.QPushButton(label)
+            button.setToolTip(tip)
+            button.setAccessibleName(label)
+            button.setObjectName(f"{self.objectName()}.{label}")
+            button.clicked.connect(lambda _=False, f=callback: self._on_button_clicked(f))
+            self._buttons.addWidget(button)
+            self.buttons.append(button)
+        self.show()
+
+    def button(self, text: str) -> QtWidgets.QPushButton | None:
+        return next((b for b in self.buttons if b.text() == text), None)
+
+    def _on_button_clicked(self, callback) -> None:
+        self.hide()
+        callback()
 
     def mousePressEvent(self, ev) -> None:
         ev.accept()
@@ -36,11 +82,16 @@ class CanvasAreaWidget(QtWidgets.QWidget):
     def __init__(self, points, parent: QtWidgets.QWidget | None = None) -> None:
         super().__init__(parent)
         self.canvas = CanvasWidget(points)
-        self.banner = _Banner(self)
-        self.banner.setWordWrap(True)
+        self.banner = _Banner(self, "banner")
         self.banner.setAccessibleName("Training message")
         self.banner.setToolTip("Click to hide this message")
         self.banner.hide()
+        # An offer that waits (the last run's work): other messages come and go below it.
+        self.offer = _Banner(self, "offer")
+        self.offer.setAccessibleName("Offer")
+        self.offer.setToolTip("Choose a button, or click to hide this offer")
+        self.offer.hide()
+        self.offer.installEventFilter(self)  # hidden by a click: the message moves up
         self.axes_combo = QtWidgets.QComboBox()
         self._set_axis_choices(3)
         self.axes_combo.setToolTip("Which two coordinates of the data the canvas shows")
@@ -80,27 +131,40 @@ class CanvasAreaWidget(QtWidgets.QWidget):
                 (i for i in range(self.axes_combo.count())
                  if tuple(self.axes_combo.itemData(i)) == tuple(axes)), 0))
 
-    def show_banner(self, text: str, warning: bool = True) -> None:
-        """``text`` over the top of the canvas (amber for a warning, green otherwise)."""
-        background, border = _BANNER_COLOURS[bool(warning)]
-        self.banner.setStyleSheet(
-            f"QLabel {{ background: {background}; border: 1px solid {border}; padding: 6px; }}")
-        self.banner.setText(text)
-        self.banner.show()
+    def show_banner(self, text: str, warning: bool = True, actions=()) -> None:
+        """``text`` over the top of the canvas (amber for a warning, green otherwise),
+        with a button for each ``(text, tooltip, callback)`` in ``actions``."""
+        self.banner.show_message(text, warning, actions)
+        self._place_banner()
+
+    def show_offer(self, text: str, actions) -> None:
+        """An offer with its buttons, above any message; it stays until answered."""
+        self.offer.show_message(text, False, actions)
+        self._place_banner()
+
+    def hide_offer(self) -> None:
+        self.offer.hide()
         self._place_banner()
 
     def _place_banner(self) -> None:
         g = self.canvas.geometry()
         width = max(g.width() - 2 * _BANNER_INSET, 60)
-        self.banner.setGeometry(g.x() + _BANNER_INSET, g.y() + _BANNER_INSET, width,
-                                self.banner.heightForWidth(width))
-        self.banner.raise_()
+        y = g.y() + _BANNER_INSET
+        for banner in (self.offer, self.banner):
+            if banner.isVisibleTo(self):
+                height = banner.heightForWidth(width)
+                banner.setGeometry(g.x() + _BANNER_INSET, y, width, height)
+                banner.raise_()
+                y += height + _BANNER_INSET // 2
 
     def eventFilter(self, obj, event) -> bool:
         if obj is self.canvas and event.type() in (QtCore.QEvent.Type.Resize,
                                                     QtCore.QEvent.Type.Move):
             self._place_banner()
+        elif obj is self.offer and event.type() == QtCore.QEvent.Type.Hide:
+            self._place_banner()  # the message moves up
         return super().eventFilter(obj, event)
 
     def hide_banner(self) -> None:
         self.banner.hide()
+        self._place_banner()

@@ -21,11 +21,15 @@ from nnplayground.ui.panels.data_panel import DataPanel
 from nnplayground.ui.panels.model_panel import ModelPanel
 from nnplayground.ui.views.decision_overlay import DecisionOverlay
 from nnplayground.ui.views.error_view import ErrorCurveView
+from nnplayground.ui.explain.sample_steps import SampleSteps
 from nnplayground.ui.views.latent_view import LatentView
 from nnplayground.ui.views.network_view import NetworkView
+from nnplayground.ui.window.autosave import Autosave
 from nnplayground.ui.window.controller import Applied, PlaygroundController
 from nnplayground.ui.window.help import HelpMenu
+from nnplayground.ui.window.hint_banner import HintBanner
 from nnplayground.ui.window.live_views import LiveViews
+from nnplayground.ui.window.replay import Replay
 from nnplayground.ui.window.weight_drags import WeightDrags
 from nnplayground.ui.window.weight_edits import WeightEdits
 from nnplayground.ui.window.window_actions import WindowActions
@@ -54,10 +58,17 @@ class MainWindow(QtWidgets.QMainWindow):
             self.controller.points, self.controller.data, self.controller.trainer)
 
         self._build_widgets()
+        self.controller.spec_check = lambda spec: self.model_panel.check_config(
+            spec.kind, spec.config, spec.panel)
         self.actions_ = WindowActions(self)
+        self.replay = Replay(self)  # speed, Run N epochs, the timeline
+        self.curve_box.layout().addWidget(self.replay.timeline)
+        self.replay.add_to_toolbar(self.actions_.toolbar)
+        self.sample_steps = SampleSteps(self)  # Step one sample, its panel (issue 11)
         self._connect()
         self.weight_edits = WeightEdits(self)  # typed and dragged weights, undoable
         self.weight_drags = WeightDrags(self)  # the line, arrow and centroids on the canvas
+        self.hint_banner = HintBanner(self)  # a rate too large, a network that died
         # After _connect: the lessons see each state once the panels have shown it.
         self.lessons = LessonController(self)
         self.help = HelpMenu(self)
@@ -65,17 +76,17 @@ class MainWindow(QtWidgets.QMainWindow):
         self.update_title()
         restored = self.actions_.restore_settings() if restore_settings else False
         self._persist = restore_settings  # tests build windows that leave no trace
-        if restore_settings:
-            restored = self.actions_.restore_autosave() or restored
-            self.actions_.start_autosave_timer()
+        self.autosave: Autosave | None = None
         if self.trainer.model is None:
             # The data panel shows its first preset (AND); a first start opens the demo.
             preset = (self.data_panel.preset() if restored else "") or DEFAULT_PRESET
             self.load_preset(preset, self.data_panel.seed(), self.data_panel.noise(),
                              undoable=False)
-        restore_error = self.actions_.files.restore_error
-        if restore_error:
-            self.show_banner(f"{restore_error} — here is the demo instead.")
+        if restore_settings:
+            # Work a previous run left behind is offered, never restored silently.
+            self.autosave = Autosave(self, self.actions_.files)
+            self.autosave.start()
+            self._show_autosave_offer()
 
     # ------------------------------------------------------------------ layout
     def _build_widgets(self) -> None:
@@ -111,8 +122,11 @@ class MainWindow(QtWidgets.QMainWindow):
                                    "negative; thicker means larger")
         self.tabs.addTab(self.latent_view, "Latent space")
         self.tabs.setTabToolTip(1, "The autoencoder's 2-D code of every point")
+        self.curve_box = QtWidgets.QWidget()  # the error curve and, under it, the timeline
+        QtWidgets.QVBoxLayout(self.curve_box).setContentsMargins(0, 0, 0, 0)
+        self.curve_box.layout().addWidget(self.error_view, 1)
         right = QtWidgets.QSplitter(Qt.Orientation.Vertical)
-        right.addWidget(self.error_view)
+        right.addWidget(self.curve_box)
         right.addWidget(self.tabs)
         right.setSizes([260, 440])
 
@@ -367,8 +381,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _on_trainer_failed(self, message: str) -> None:
         self.show_banner(message.split("\n\n")[0])
 
-    def show_banner(self, text: str, warning: bool = True) -> None:
-        self.centre.show_banner(text, warning)
+    def show_banner(self, text: str, warning: bool = True, actions=()) -> None:
+        """``actions``: a button for each ``(text, tooltip, callback)``."""
+        self.centre.show_banner(text, warning, actions)
 
     def hide_banner(self) -> None:
         self.centre.hide_banner()
@@ -407,9 +422,27 @@ class MainWindow(QtWidgets.QMainWindow):
         """Start the training process (called once the window has been drawn)."""
         self.trainer.start()
 
+    def _show_autosave_offer(self) -> None:
+        autosave = self.autosave
+        if autosave.restore_error:
+            self.show_banner(autosave.restore_error)
+        if autosave.offer is not None:
+            self.centre.show_offer(autosave.offer_text(), [
+                ("Restore", "Bring that work back in place of what is shown now",
+                 autosave.restore),
+                ("Start fresh", "Delete that work and go on with what is shown now",
+                 autosave.discard)])
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        self.digit_page.shutdown()
-        if self._persist:
-            self.actions_.save_settings()  # also autosaves the work, from the last snapshot
-        self.trainer.shutdown()
-        super().closeEvent(event)
+        # Whatever fails on the way, the close goes through and the trainer ends.
+        try:
+            self.digit_page.shutdown()
+            # The copy takes the run's full training state, the history its last errors.
+            self.trainer.stop_and_wait(show_last=True)
+            if self.autosave is not None:
+                self.autosave.close()  # the last changes, then the file is let go
+            if self._persist:
+                self.actions_.save_settings()
+        finally:
+            self.trainer.shutdown()
+            super().closeEvent(event)

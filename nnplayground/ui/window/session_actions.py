@@ -1,10 +1,13 @@
-"""The window's file commands: session save/open, autosave and CSV import/export (figure
-exports: ``exports``; remembered folder and recent files: ``recent_files``). On any problem
-the current work stays as it was and a message says why."""
+"""The window's file commands: session save/open and CSV import/export (figure exports:
+``exports``; remembered folder and recent files: ``recent_files``; autosave: ``autosave``).
+On any problem the current work stays as it was and a message says why.
+
+Save writes only where the user chose: a path given on the command line, picked in the
+Open or Save dialog or from Open recent. Nothing read from inside a file (an autosave
+once named the file it came from) ever becomes ``session_path``; Save without one asks."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import numpy as np
@@ -12,6 +15,8 @@ from PySide6 import QtCore
 
 from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
 from nnplayground.core.datasets import PRESETS
+from nnplayground.core.registry import model_to_dict
+from nnplayground.core.recording import SESSION_BUDGET, Recording
 from nnplayground.core.session import SUFFIX, Session, SessionError, load_session, save_session
 from nnplayground.core.state import OWN, PRESET, DatasetSpec, SplitSpec
 from nnplayground.ui.window import recent_files
@@ -25,11 +30,9 @@ class SessionActions(QtCore.QObject):
     def __init__(self, window) -> None:
         super().__init__(window)
         self.w = window
-        self.restore_error: str | None = None  # why the last run's work did not come back
         #: What the autosave writes instead of the window's state, when set: a lesson keeps
         #: the work from before it there, so closing during a lesson loses none of it.
         self.autosave_source = None
-        self._autosaved_key: tuple | None = None  # what the autosave file already holds
         self.recent = recent_files.RecentFiles(  # File > Open recent
             window, self.open_session, lambda text: window.statusBar().showMessage(text, 6000))
 
@@ -39,43 +42,57 @@ class SessionActions(QtCore.QObject):
         self.w.statusBar().showMessage(text, 10000)
 
     def session(self) -> Session:
-        """The window's state as a session (the model as of its last snapshot)."""
+        """The window's state as a session (while training, the model as of its last
+        snapshot)."""
+        return Session(**self.session_parts())
+
+    def session_parts(self, model: dict | None = None) -> dict:
+        """``Session(**parts)``: copies of what the window's session holds, quick to take
+        (the autosave builds, checks and encodes the session on a thread of its own).
+        ``model``: a ``model_to_dict`` to store (the trainer's own, mid-run); None: the
+        window's copy (while training, its weights as of the last snapshot)."""
         w = self.w
         state = w.controller.state
         ds, split = state.dataset, state.split
         X, y = w.points.point_set.arrays()
         epochs, train, test = w.error_view.data()
         centres = ds.true_centroids
-        s = Session(points=X, labels=y, class_names=w.points.class_names,
-                    dataset={"source": ds.source, "preset": ds.preset, "seed": ds.seed,
-                             "noise": ds.noise, "file_name": ds.file_name,
-                             "lesson_name": ds.lesson_name,
-                             "test_ratio": split.test_ratio, "split_seed": split.seed,
-                             "bounds": list(w.canvas.bounds)},
-                    seed=int(state.model.config.get("seed", 0)),
-                    history={"train": train, "test": test}, name=w.session_name,
-                    extras={"model_panel": state.model.panel,
-                            "axes": list(state.view.axes),
-                            "true_centroids": None if centres is None else centres.tolist(),
-                            "digit_examples": [[list(map(float, p)), int(d)]
-                                               for p, d in w.digit_examples()]})
-        model = w.trainer.model
-        if model is not None:
+        parts = dict(points=X, labels=y, class_names=list(w.points.class_names),
+                     dataset={"source": ds.source, "preset": ds.preset, "seed": ds.seed,
+                              "noise": ds.noise, "file_name": ds.file_name,
+                              "lesson_name": ds.lesson_name,
+                              "test_ratio": split.test_ratio, "split_seed": split.seed,
+                              "bounds": list(w.canvas.bounds)},
+                     seed=int(state.model.config.get("seed", 0)),
+                     history={"train": train, "test": test}, name=w.session_name,
+                     extras={"model_panel": state.model.panel,
+                             "axes": list(state.view.axes),
+                             "true_centroids": None if centres is None else centres.tolist(),
+                             "digit_examples": [[list(map(float, p)), int(d)]
+                                                for p, d in w.digit_examples()]})
+        if model is None and w.trainer.model is not None:
+            copy = w.trainer.model
             if w.trainer.is_running():
-                # The training thread owns the model: take the last snapshot instead, which
-                # matches the error history shown. Training goes on.
-                s.model = {"kind": model.kind, "config": model.get_config(),
-                           "state": w.live.last_state, "epoch": w.live.last_epoch}
+                # The training process owns the model: take the last snapshot instead,
+                # which matches the error history shown. Training goes on.
+                model = {"kind": copy.kind, "config": copy.get_config(),
+                         "state": w.live.last_state, "epoch": w.live.last_epoch}
             else:
-                s.set_model(model)
-        return s
+                model = model_to_dict(copy)
+        parts["model"] = model
+        return parts
 
     def save_to(self, path: str) -> bool:
         w = self.w
         if not w.session_name:
             w.session_name = Path(path).stem
         try:
-            save_session(self.session(), path)
+            session = self.session()
+            if not w.trainer.is_running():  # the timeline, thinned (training: not asked)
+                table = w.trainer.recording(SESSION_BUDGET)
+                if table is not None:
+                    session.extras["recording"] = table
+            save_session(session, path)
         except SessionError as exc:
             self._error("Could not save", str(exc))
             return False
@@ -123,6 +140,9 @@ class SessionActions(QtCore.QObject):
         w.session_path = path
         w.update_title()
         w.statusBar().showMessage(f"Opened {path}", 4000)
+        autosave = getattr(w, "autosave", None)
+        if autosave is not None:
+            autosave.mark_clean()  # a file opened at start is no work to autosave yet
         return s
 
     def apply_session(self, s: Session, undo_text: str) -> bool:
@@ -133,6 +153,7 @@ class SessionActions(QtCore.QObject):
         try:
             model = s.build_model()
             ui = _ui_settings(s)
+            recording = _recording(s, model)
         except SessionError as exc:
             self._error("Could not open the session", str(exc))
             return False
@@ -142,6 +163,9 @@ class SessionActions(QtCore.QObject):
                        undo_text=undo_text):
             return False
         w.set_digit_examples(ui["digit_examples"])
+        if recording is not None:
+            w.trainer.set_recording(recording)
+            w.replay.timeline.show_live(model.epoch)
         return True
 
     def new_session(self) -> None:
@@ -182,63 +206,19 @@ class SessionActions(QtCore.QObject):
                 return
             self.w.statusBar().showMessage(f"Exported {len(X)} points to {path}", 8000)
 
-    # ------------------------------------------------------------------ autosave
-    @staticmethod
-    def autosave_path() -> Path:
-        """Beside the settings file: the work of the last run, saved on exit and every
-        minute, so that closing the window (or a crash) never loses a class's points."""
-        return Path(QtCore.QSettings().fileName()).parent / f"autosave{SUFFIX}"
 
-    def autosave(self) -> bool:
-        w = self.w
-        key = (w.points.point_set, w.points.point_set.version, w.live.last_epoch, w.trainer.model)
-        if key == self._autosaved_key:
-            return True
-        path = self.autosave_path()
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            s = (self.autosave_source or self.session)()
-            s.extras["saved_as"] = w.session_path
-            save_session(s, path)
-        except (SessionError, OSError) as exc:
-            w.statusBar().showMessage(f"Could not autosave: {exc}", 6000)
-            return False
-        self._autosaved_key = key
-        return True
-
-    def restore_autosave(self) -> bool:
-        """Open the last run's work; False (and a message) when there is none or it is damaged."""
-        path = self.autosave_path()
-        if not path.exists():
-            return False
-        w = self.w
-        session = self.open_session(str(path))
-        if session is None:
-            # Keep the damaged file for whoever can mend it; the next autosave would
-            # otherwise write over it.
-            kept = path.with_name(f"autosave-damaged-{QtCore.QDateTime.currentSecsSinceEpoch()}{SUFFIX}")
-            try:
-                path.replace(kept)
-                note = f" (kept as {kept})"
-            except OSError:
-                note = ""
-            self.restore_error = w.banner.text() + note  # shown again once the demo is loaded
-            return False
-        w.points.undo_stack.clear()  # starting up is not an edit to undo
-        saved_as = session.extras.get("saved_as")
-        w.session_path = saved_as if isinstance(saved_as, str) and os.path.exists(saved_as) else None
-        if w.session_path is None and w.session_name == path.stem:
-            w.session_name = ""
-        w.update_title()
-        w.statusBar().showMessage("Your last session is back, as you left it.", 6000)
-        return True
-
-    def start_autosave_timer(self, interval_ms: int = 60000) -> None:
-        self._autosave_timer = QtCore.QTimer(self)
-        self._autosave_timer.setInterval(interval_ms)
-        self._autosave_timer.timeout.connect(self.autosave)
-        self._autosave_timer.start()
-
+def _recording(s: Session, model) -> dict | None:
+    """The session's recorded run (the timeline), checked; None when it has none."""
+    table = s.extras.get("recording")
+    if table is None or model is None:
+        return None
+    try:
+        recording = Recording.from_dict(table)
+    except ValueError as exc:
+        raise SessionError(f"The session's recorded run is damaged: {exc}.") from exc
+    if recording.last_epoch is not None and recording.last_epoch > model.epoch:
+        raise SessionError("The session's recorded run goes past its model's epoch.")
+    return table
 
 
 def _ui_settings(s: Session) -> dict:

@@ -65,9 +65,6 @@ class WindowActions(QtCore.QObject):
         #: or None, note)``. Play trains to max_epochs; when that is not above the model's
         #: epoch, neither Play nor Step trains and the status bar shows the note.
         self.play_limit = None
-        self.autosave_path, self.autosave = files.autosave_path, files.autosave
-        self.restore_autosave, self.start_autosave_timer = (
-            files.restore_autosave, files.start_autosave_timer)
         style = window.style()
         SP = QtWidgets.QStyle.StandardPixmap
         self.play = _action(window, "&Play", "Train the model, or pause it", ["Space"], self.toggle_play)
@@ -206,6 +203,7 @@ class WindowActions(QtCore.QObject):
             trainer.pause()
         else:
             self.w.hide_banner()
+            self.w.replay.before_training()  # looking back: go on from that epoch
             limit, note = self._limit()
             if limit is not None and limit <= trainer.model.epoch:
                 self.w.statusBar().showMessage(note, 6000)
@@ -219,6 +217,7 @@ class WindowActions(QtCore.QObject):
         if self.w.trainer.is_running():
             self.w.trainer.pause()
             return
+        self.w.replay.before_training()
         limit, note = self._limit()
         if limit is not None and limit <= self.w.trainer.model.epoch:
             self.w.statusBar().showMessage(note, 6000)
@@ -284,7 +283,6 @@ class WindowActions(QtCore.QObject):
 
     # ------------------------------------------------------------------ settings
     def save_settings(self) -> None:
-        self.autosave()
         s = QtCore.QSettings()
         s.setValue("window/geometry", self.w.saveGeometry())
         s.setValue("window/splitter", self.w.splitter.saveState())
