@@ -207,3 +207,22 @@ def test_save_as_names_the_session_after_its_new_file(qtbot, window, tmp_path, m
     w.actions_.save_as.trigger()
     assert (tmp_path / "second.nnp").exists()
     assert w.windowTitle().startswith("second") and w.session_path.endswith("second.nnp")
+
+
+def test_a_session_whose_model_the_panel_cannot_show_is_refused_and_nothing_changes(
+        qtbot, window, tmp_path):
+    from nnplayground.core.mlp import MLP
+    from nnplayground.core.session import Session, save_session
+
+    w = window
+    load(qtbot, w, "Spiral", "MLP")
+    before = w.trainer.model
+    big = MLP([2, 40, 1], seed=0)  # 40 neurons in a layer: the panel shows up to 32
+    session = Session(points=np.zeros((3, 2)) + [[0], [1], [2]], labels=[0, 1, 0],
+                      class_names=["a", "b"])
+    session.set_model(big)
+    path = tmp_path / "too_big.nnp"
+    save_session(session, path)
+    assert w.open_session(str(path)) is None
+    assert w.trainer.model is before and preset_box_says(w) == "Spiral"
+    assert "40 neurons" in w.banner.text()

@@ -202,6 +202,39 @@ class NetworkView(QGraphicsView):
         self.set_network([C.shape[1], C.shape[0]], [C.T], None, layer_names=["input", "neurons"],
                          caption="weights = centroid coordinates", centroid_weights=True)
 
+    def set_highlight(self, cells=()) -> None:
+        """Ring the neurons ``cells`` ((layer, index) pairs): what the one-sample panel
+        refers to (issue 11); () removes the rings."""
+        from PySide6.QtGui import QPen
+        from PySide6.QtWidgets import QGraphicsEllipseItem
+
+        for ring in getattr(self, "_highlight_rings", []):
+            self.scene().removeItem(ring)
+        self._highlight_cells = [(int(l), int(i)) for l, i in cells]
+        self._highlight_rings = []
+        for _ in self._highlight_cells:
+            ring = QGraphicsEllipseItem()
+            ring.setPen(QPen(QColor("#e69f00"), 3.0))
+            ring.setZValue(50)
+            self.scene().addItem(ring)
+            self._highlight_rings.append(ring)
+        self.flush()
+        self._place_highlight()
+
+    def highlighted(self) -> list[tuple[int, int]]:
+        """The ringed neurons shown (after a rebuild: those that still exist)."""
+        return [c for c, ring in zip(getattr(self, "_highlight_cells", []),
+                                     getattr(self, "_highlight_rings", [])) if ring.isVisible()]
+
+    def _place_highlight(self) -> None:
+        neurons = self._columns.neurons
+        for (l, i), ring in zip(getattr(self, "_highlight_cells", []),
+                                getattr(self, "_highlight_rings", [])):
+            ok = l < len(neurons) and i < len(neurons[l])
+            ring.setVisible(ok)
+            if ok:
+                ring.setRect(neurons[l][i].rect().adjusted(-5, -5, 5, 5))
+
     def set_text_scale(self, factor: float) -> None:
         """Draw every label, caption and the legend ``factor`` times their normal size
         (presentation mode on a projector); 1.0 gives back the normal sizes."""
@@ -426,6 +459,7 @@ class NetworkView(QGraphicsView):
         self._short_titles = None  # chosen again for the new column gap
         self._set_titles()
         self._place_texts()
+        self._place_highlight()
 
     def _place_texts(self) -> None:
         """Texts whose size depends on their content are centred after every restyle."""

@@ -87,6 +87,9 @@ class PlaygroundController(QtCore.QObject):
         self.trainer = TrainingController(self, snapshot_interval=snapshot_interval)
         self._state = PlaygroundState(model=model or ModelSpec())
         self._in_transaction = False
+        #: ``check(spec)`` raises ``ValueError`` for a model the window cannot show (the
+        #: model panel's ranges); asked before a transaction changes anything.
+        self.spec_check = None
         self.points.changed.connect(self._on_points_changed)
         self.points.classes_changed.connect(self._on_points_classes_changed)
         self.points.dataset_replaced.connect(self._on_points_dataset_replaced)
@@ -124,6 +127,8 @@ class PlaygroundController(QtCore.QObject):
         else:
             n_inputs, n_classes = self.points.n_dims, self.points.n_classes
         built = self._build(model, n_inputs, n_classes)  # may raise: nothing changed yet
+        if self.spec_check is not None:
+            self.spec_check(built[0])
         self.trainer.stop_and_wait()
         new_state = self._state.but(model=built[0], split=split or self._state.split)
         self._in_transaction = True

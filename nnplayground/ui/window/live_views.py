@@ -29,6 +29,7 @@ class LiveViews(QtCore.QObject):
         self.trails = TrailBuffer(maxlen=40)
         self.last_state = None
         self.last_epoch = 0
+        self.shown_state = None
         self.view3d = None
         self._points_in_3d = None  # (point set, version) the 3-D view shows
         self._n_in_3d = 0
@@ -78,13 +79,22 @@ class LiveViews(QtCore.QObject):
             return None
         return [a[0] for a in model.forward(probe[None, :])]
 
-    def compute_view(self, model):
+    def compute_view(self, model, trails: bool = True):
         """The view of the idle model (the training process computes its own)."""
         points, request = self.controller.data.points, self.request
         if len(points.X) == 0:
             return None
         return view_data(model, points.X, request.bounds, request.resolution, axes=request.axes,
-                         trails=self.trails, labels=points.labels)
+                         trails=self.trails if trails else None, labels=points.labels)
+
+    def draw_past(self, model) -> None:
+        """Draw ``model`` (a recorded epoch's weights) in every view; the trails and the
+        state a saved session takes stay the current model's."""
+        try:
+            vd = self.compute_view(model, trails=False)
+        except Exception:  # a model that cannot be drawn yet
+            vd = None
+        self.draw(model.get_state(), vd, model)
 
     def _on_canvas_range_changed(self, *_args) -> None:
         self.update_request()
@@ -133,6 +143,7 @@ class LiveViews(QtCore.QObject):
 
     def draw(self, state, vd, model) -> None:
         w = self.w
+        self.shown_state = state  # what the views show (a past epoch's, when looking back)
         w.overlay.update(vd)
         kind = model.kind
         try:

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core.registry import model_from_config
+from nnplayground.ui.panels.panel_widgets import describe
 
 #: (label, epochs per second); None is as fast as the machine goes.
 SPEEDS = (("Full speed", None), ("30 epochs/s", 30.0), ("10 epochs/s", 10.0),
@@ -103,8 +104,7 @@ class Replay(QtCore.QObject):
         self.run_spin.setRange(1, MAX_RUN)
         self.run_spin.setValue(100)
         self.run_spin.setSuffix(" epochs")
-        self.run_spin.setAccessibleName("Epochs to run")
-        self.run_spin.setToolTip("How many epochs Run trains, then stops")
+        describe(self.run_spin, "Epochs to run", "How many epochs Run (Ctrl+R) trains, then stops")
         self.run_action = QtGui.QAction("Run", self.w)
         self.run_action.setObjectName("run_n_epochs")
         self.run_action.setShortcut(QtGui.QKeySequence("Ctrl+R"))
