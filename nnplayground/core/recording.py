@@ -93,10 +93,9 @@ class Recording:
 
     def thinned(self, budget: int) -> Recording:
         """A copy within ``budget`` bytes (for a session file), thinned the same way."""
-        copy = Recording(budget=budget)
-        copy._epochs, copy._states = list(self._epochs), list(self._states)
-        copy._sizes, copy._nbytes = list(self._sizes), self._nbytes
-        while copy._nbytes > budget and len(copy._epochs) > 2:
+        copy = Recording(budget, list(self._epochs), list(self._states), self._nbytes,
+                         list(self._sizes))
+        while copy.nbytes > budget and len(copy) > 2:
             copy._thin()
         return copy
 

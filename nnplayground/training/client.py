@@ -81,6 +81,9 @@ class TrainingController(QObject):
         self._process = None
         self._conn = None
         self._outbox: list[tuple] = []  # commands sent before the process started
+        #: The latest command of each setting (points, data, view, speed): a new process
+        #: (after one was lost) gets them all again before anything else.
+        self._settings: dict[str, tuple] = {}
         self._timer = QTimer(self)
         self._timer.setInterval(10)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -113,11 +116,23 @@ class TrainingController(QObject):
         child_end.close()
         self._process, self._conn = process, parent_end
         self._ready = False  # the outbox goes out when the process says READY
+        model = []  # a new process after a lost one: the window's copy goes first
+        if self._model is not None and not self._model_sent and not any(
+                m[0] == P.SET_MODEL for m in self._outbox):
+            model = [(P.SET_MODEL, self._generation, model_to_dict(self._model))]
+            self._model_sent = True
+        self._outbox = list(self._settings.values()) + model + [
+            m for m in self._outbox if m[0] not in _REPLAYED]
         _LIVE.add(self)
         self._timer.start()
 
     def process_alive(self) -> bool:
         return self._process is not None and self._process.is_alive()
+
+    @property
+    def pid(self) -> int | None:
+        """The training process's id (None before it started)."""
+        return None if self._process is None else self._process.pid
 
     def shutdown(self) -> None:
         """End the run and the process (window closing); waits at most a few seconds."""
@@ -140,9 +155,17 @@ class TrainingController(QObject):
         _LIVE.discard(self)
 
     def _send(self, *message) -> None:
+        if message[0] in _REPLAYED:
+            self._settings.pop(message[0], None)  # the newest last: it wins on replay
+            self._settings[message[0]] = message
         if self._ready:
-            self._conn.send(message)
-            return
+            try:
+                self._conn.send(message)
+                return
+            except OSError:  # the process is gone: a new one gets the settings again
+                self._lost("The training process ended unexpectedly.")
+                if message[0] in _REPLAYED:
+                    return
         # Until the process is up, commands wait here (a large one sent into the pipe now
         # would block the window until the new process reads it); set-up commands do not
         # start the process, a run does.
@@ -301,20 +324,25 @@ class TrainingController(QObject):
 
     def _request(self, message: tuple, reply: str) -> list:
         """Send ``message`` and wait for the event ``reply`` (events meanwhile are handled
-        as usual); the process answers between runs, at once."""
+        as usual); the process answers between runs, at once. ``TrainerLost`` when it
+        died or did not answer (it is then restarted from the window's copy)."""
         self._send(*message)
         deadline = _STOP_TIMEOUT
-        while deadline > 0:
-            if self._conn is not None and self._conn.poll(0.05):
-                name, *args = self._conn.recv()
-                if name == reply:
-                    return args
-                self._dispatch(name, args)
-            elif self._process is not None and not self._process.is_alive():
-                break
-            deadline -= 0.05
+        try:
+            while deadline > 0:
+                if self._conn is not None and self._conn.poll(0.05):
+                    name, *args = self._conn.recv()
+                    if name == reply:
+                        return args
+                    self._dispatch(name, args)
+                elif self._process is not None and not self._process.is_alive():
+                    break
+                deadline -= 0.05
+        except (EOFError, OSError):
+            pass
         self._lost("The training process did not answer.")
-        raise RuntimeError("The training process did not answer.")
+        raise TrainerLost("The training process did not answer; it was restarted. "
+                          "Try again.")
 
     def _take(self, model: dict) -> None:
         """The copy takes a model table's weights and full training state."""
@@ -333,12 +361,15 @@ class TrainingController(QObject):
         self._show_last = show_last
         self._send(P.STOP)
         deadline = _STOP_TIMEOUT
-        while self._running and deadline > 0:
-            if self._conn.poll(0.05):
-                self._receive()
-            elif not self._process.is_alive():
-                self._lost("The training process ended unexpectedly.")
-            deadline -= 0.05
+        try:
+            while self._running and deadline > 0:
+                if self._conn.poll(0.05):
+                    self._receive()
+                elif not self._process.is_alive():
+                    self._lost("The training process ended unexpectedly.")
+                deadline -= 0.05
+        except (EOFError, OSError):
+            self._lost("The training process ended unexpectedly.")
         if self._running:  # an epoch longer than a minute, or a hung process: restart it
             self._lost("Training did not stop within a minute; the trainer was restarted.")
 
@@ -380,7 +411,8 @@ class TrainingController(QObject):
             self._sent_params = {}
             self._end_run(result)
         elif name == P.FAILED:
-            self.failed.emit(args[0])
+            if not self._stopping:  # a run being stopped on purpose is not news
+                self.failed.emit(args[0])
         elif name == P.LIVE_MODEL:
             if self._running and not self._stopping:
                 self.live_model.emit(args[0])
@@ -411,6 +443,14 @@ class TrainingController(QObject):
             self.failed.emit(message)
             self._end_run(TrainResult("stopped", self._model.epoch if self._model else 0, message))
 
+
+class TrainerLost(RuntimeError):
+    """The training process died or did not answer a request; it has been restarted from
+    the window's copy of the model (the message says so, for the status bar)."""
+
+
+#: Settings a new process is given again (the latest of each).
+_REPLAYED = (P.SET_POINTS, P.CONFIGURE, P.SET_ARRAYS, P.SET_VIEW, P.SET_SPEED)
 
 #: Commands that only set something up: queued until the process is up, not starting it.
 _SETUP = frozenset({P.SET_MODEL, P.SET_POINTS, P.CONFIGURE, P.SET_ARRAYS, P.SET_VIEW, P.SET_PARAM,

@@ -248,3 +248,26 @@ def test_a_new_model_starts_a_new_recording_and_an_edited_one_goes_on(qtbot, con
     controller.set_model(Perceptron(2, bias=True, seed=1))
     assert controller.recording(10**8)["epochs"].tolist() == [0]
     assert controller.state_at(3)[0] == 0
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="kills a process the Linux way")
+def test_a_lost_trainer_is_replaced_with_its_data_and_model(qtbot, controller):
+    import signal
+
+    model = MLP([2, 4, 1], seed=4)
+    controller.set_model(model)
+    with qtbot.waitSignal(controller.finished, timeout=20000):
+        controller.step(2)
+    os.kill(controller.pid, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while controller.process_alive() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    # The next Step starts a new process that gets the data again, and the window's
+    # copy of the model: training goes on exactly.
+    with qtbot.waitSignal(controller.finished, timeout=30000) as blocker:
+        assert controller.step(3)
+    assert blocker.args[0].reason == "max_epochs" and model.epoch == 5
+    reference = MLP([2, 4, 1], seed=4)
+    for _ in range(5):
+        reference.partial_fit(X_XOR, Y_XOR)
+    assert weights_equal(model, reference)

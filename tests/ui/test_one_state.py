@@ -226,3 +226,20 @@ def test_a_session_whose_model_the_panel_cannot_show_is_refused_and_nothing_chan
     assert w.open_session(str(path)) is None
     assert w.trainer.model is before and preset_box_says(w) == "Spiral"
     assert "40 neurons" in w.banner.text()
+
+
+def test_undo_of_a_data_set_of_another_dimension_while_training_raises_no_error(qtbot, window):
+    w = window
+    load(qtbot, w, "Five 3-D clusters", "MLP")
+    load(qtbot, w, "Circle")
+    failures = []
+    w.trainer.failed.connect(failures.append)
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: w.trainer.model.epoch >= 2, timeout=20000)
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, widget=w.canvas)
+    assert w.points.n_dims == 3 and w.trainer.model.n_inputs == 3
+    assert not w.trainer.is_running()
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.trainer.step(1)
+    assert failures == [] and w.trainer.model.epoch == 1

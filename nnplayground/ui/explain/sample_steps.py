@@ -9,6 +9,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from nnplayground.training.client import TrainerLost
 from nnplayground.ui.explain.sample_panel import SamplePanel
 
 SHORTCUTS = ("Shift+S", "Shift+Right")
@@ -58,7 +59,7 @@ class SampleSteps(QtCore.QObject):
         w.replay.before_training()  # looking back: go on from that epoch
         try:
             return w.trainer.step_sample()
-        except ValueError as exc:
+        except (ValueError, TrainerLost) as exc:
             w.statusBar().showMessage(str(exc), 5000)
             return None
 

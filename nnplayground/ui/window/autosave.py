@@ -132,8 +132,8 @@ def _write(parts, path: Path) -> tuple[Path, int, str | None, float]:
     try:
         session = copy.copy(parts) if isinstance(parts, Session) else Session(**parts)
         save_compact(session, path)
-    except (SessionError, OSError) as exc:
-        return path, -1, str(exc), time.perf_counter() - start
+    except Exception as exc:  # noqa: BLE001 - reported to the window, never lost in a thread
+        return path, -1, str(exc) or type(exc).__name__, time.perf_counter() - start
     epoch = int(session.model.get("epoch", 0)) if session.model else 0
     return path, epoch, None, time.perf_counter() - start
 

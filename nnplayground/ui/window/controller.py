@@ -61,11 +61,11 @@ class _ModelSwap(QtGui.QUndoCommand):
         if self._first:  # push() runs redo before the edit is even made
             self._first = False
         elif self.after is not None:
-            self._controller._swap_model(self.after)
+            self._controller.restore_model(self.after)
 
     def undo(self):
         if self.after is not None and self._before is not None:
-            self._controller._swap_model(self._before)
+            self._controller.restore_model(self._before)
 
 
 class PlaygroundController(QtCore.QObject):
@@ -236,7 +236,7 @@ class PlaygroundController(QtCore.QObject):
         self.applied.emit(Applied(False))
         return new
 
-    def _swap_model(self, model: Model) -> None:
+    def restore_model(self, model: Model) -> None:
         """Undo/redo of a class edit's rebuild: that model back, as it was."""
         self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
@@ -267,6 +267,10 @@ class PlaygroundController(QtCore.QObject):
         self.trainer.set_points(points)
 
     def _on_points_changed(self) -> None:
+        if self.points.replacing:
+            # A whole data set (perhaps of another dimension) is coming in: the run of
+            # the model that fits the old one ends before the trainer sees the new data.
+            self.trainer.stop_and_wait()
         self._send_points()
 
     def _on_points_classes_changed(self) -> None:
@@ -279,7 +283,6 @@ class PlaygroundController(QtCore.QObject):
         if self._in_transaction:
             return
         # Undo or redo of a data set: its spec came back with it; the model follows.
-        self._send_points()
         try:
             spec, model = self._build(None, self.points.n_dims, self.points.n_classes)
         except ValueError as exc:

@@ -6,6 +6,7 @@ window shows every state it reports. One ``applied`` per transaction, one redraw
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import replace
 
 from PySide6 import QtCore, QtGui, QtWidgets
@@ -434,15 +435,19 @@ class MainWindow(QtWidgets.QMainWindow):
                  autosave.discard)])
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
-        # Whatever fails on the way, the close goes through and the trainer ends.
-        try:
-            self.digit_page.shutdown()
-            # The copy takes the run's full training state, the history its last errors.
-            self.trainer.stop_and_wait(show_last=True)
-            if self.autosave is not None:
-                self.autosave.close()  # the last changes, then the file is let go
-            if self._persist:
-                self.actions_.save_settings()
-        finally:
-            self.trainer.shutdown()
-            super().closeEvent(event)
+        # Whatever fails on the way, the close goes through, the work is autosaved and the
+        # trainer ends: each step is tried on its own.
+        steps = [self.digit_page.shutdown,
+                 # The copy takes the run's full training state, the history its last errors.
+                 lambda: self.trainer.stop_and_wait(show_last=True)]
+        if self.autosave is not None:
+            steps.append(self.autosave.close)  # the last changes, then the file is let go
+        if self._persist:
+            steps.append(self.actions_.save_settings)
+        steps.append(self.trainer.shutdown)
+        for step in steps:
+            try:
+                step()
+            except Exception:  # noqa: BLE001 - closing must never be refused
+                traceback.print_exc()
+        super().closeEvent(event)

@@ -15,6 +15,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core.registry import model_from_config
+from nnplayground.training.client import TrainerLost
 from nnplayground.ui.panels.panel_widgets import describe
 
 #: (label, epochs per second); None is as fast as the machine goes.
@@ -160,7 +161,11 @@ class Replay(QtCore.QObject):
             return
         self.scrub_epoch = None
         self.w.error_view.set_marker(None)
-        reached = self.trainer.seek(epoch)
+        try:
+            reached = self.trainer.seek(epoch)
+        except TrainerLost as exc:
+            self.w.statusBar().showMessage(str(exc), 6000)
+            reached = None
         if reached is not None:
             self.w.error_view.truncate(reached)
             self.w.live.reset(self.trainer.model)
@@ -185,7 +190,11 @@ class Replay(QtCore.QObject):
         if epoch >= model.epoch:
             self._go_live()
             return
-        found = self.trainer.state_at(epoch)
+        try:
+            found = self.trainer.state_at(epoch)
+        except TrainerLost as exc:
+            self.w.statusBar().showMessage(str(exc), 6000)
+            return
         if found is None:
             return
         recorded, params = found

@@ -15,10 +15,17 @@ from PySide6 import QtCore
 
 from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
 from nnplayground.core.datasets import PRESETS
-from nnplayground.core.registry import model_to_dict
 from nnplayground.core.recording import SESSION_BUDGET, Recording
-from nnplayground.core.session import SUFFIX, Session, SessionError, load_session, save_session
+from nnplayground.core.registry import model_to_dict
+from nnplayground.core.session import (
+    SUFFIX,
+    Session,
+    SessionError,
+    load_session,
+    save_session,
+)
 from nnplayground.core.state import OWN, PRESET, DatasetSpec, SplitSpec
+from nnplayground.training.client import TrainerLost
 from nnplayground.ui.window import recent_files
 
 SESSION_FILTER = f"nnplayground sessions (*{SUFFIX})"
@@ -89,7 +96,11 @@ class SessionActions(QtCore.QObject):
         try:
             session = self.session()
             if not w.trainer.is_running():  # the timeline, thinned (training: not asked)
-                table = w.trainer.recording(SESSION_BUDGET)
+                try:
+                    table = w.trainer.recording(SESSION_BUDGET)
+                except TrainerLost as exc:  # the work is saved all the same
+                    table = None
+                    w.statusBar().showMessage(f"{exc} The timeline was not saved.", 8000)
                 if table is not None:
                     session.extras["recording"] = table
             save_session(session, path)
