@@ -400,9 +400,22 @@ def _int(value: Any, w: _Where, low: int = 0, high: int | None = None) -> int:
 
 
 def _number(value: Any, w: _Where) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise w.fail(f"expected a number, found {_kind(value)} {value!r}.")
-    return float(value)
+    try:
+        number = float(value)  # an int beyond float's range: OverflowError
+    except OverflowError:
+        number = math.inf
+    if not math.isfinite(number):
+        raise w.fail(f"expected a number, found {_short(value)}.")
+    return number
+
+
+def _short(value: Any) -> str:
+    """``repr(value)``, cut short: a 400-digit number is not repeated in full."""
+    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else (
+        f"a whole number of {len(str(abs(value)))} digits")
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _bool(value: Any, w: _Where) -> bool:
@@ -477,7 +490,7 @@ def _read_data(v: Any, w: _Where) -> dict[str, Any]:
     if sources[0] == "preset":
         _table(v, w, required=("preset",), allowed=("seed", "noise"))
         name = v["preset"]
-        if name not in datasets.PRESETS:
+        if not isinstance(name, str) or name not in datasets.PRESETS:
             raise w.at("preset").fail(f"unknown preset {name!r}; the presets are "
                                       f"{', '.join(datasets.PRESETS)}.")
         _int(v.get("seed", 0), w.at("seed"), 0, 2**32 - 1)
@@ -487,7 +500,7 @@ def _read_data(v: Any, w: _Where) -> dict[str, Any]:
     elif sources[0] == "generator":
         _table(v, w, required=("generator",), allowed=("seed", "params"))
         name = v["generator"]
-        if name not in datasets.LESSON_GENERATORS:
+        if not isinstance(name, str) or name not in datasets.LESSON_GENERATORS:
             raise w.at("generator").fail(f"unknown generator {name!r}; the generators are "
                                          f"{', '.join(datasets.LESSON_GENERATORS)}.")
         _int(v.get("seed", 0), w.at("seed"), 0, 2**32 - 1)
@@ -612,7 +625,7 @@ def _read_digit_pad(v: Any, w: _Where) -> DigitPad:
 
     _table(v, w, required=("task",), allowed=("seed",))
     tasks = _digit_tasks(digits)
-    if v["task"] not in tasks:
+    if not isinstance(v["task"], str) or v["task"] not in tasks:
         raise w.at("task").fail(f"unknown digit task {v['task']!r}; the tasks are {', '.join(tasks)}.")
     return DigitPad(v["task"], _int(v.get("seed", 0), w.at("seed"), 0, 2**32 - 1))
 
@@ -695,7 +708,7 @@ def _dataset(data: dict[str, Any], w: _Where) -> Dataset:
         if "generator" in data:
             return datasets.LESSON_GENERATORS[data["generator"]](seed=data.get("seed", 0),
                                                                  **data.get("params", {}))
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, OverflowError) as exc:
         raise w.fail(f"the data cannot be made: {exc}.") from None
     names = list(data["class_names"])
     return Dataset(np.array(data["points"], dtype=np.float64), np.array(data["labels"], dtype=np.int64),
@@ -705,8 +718,9 @@ def _dataset(data: dict[str, Any], w: _Where) -> Dataset:
 def _model(kind: str, config: dict[str, Any], dataset: Dataset, w: _Where) -> Model:
     try:
         model = model_from_config(kind, copy.deepcopy(config))
-    except ModelError as exc:
-        raise w.fail(str(exc)) from None
+    except (ModelError, OverflowError) as exc:  # OverflowError: float(10**400)
+        raise w.fail(f"the settings of the {kind} model are not valid: {exc}"
+                     if isinstance(exc, OverflowError) else str(exc)) from None
     d = dataset.X.shape[1]
     if model.n_inputs != d:
         raise w.fail(f"the {kind} model takes {model.n_inputs} inputs but the data has {d} columns.")

@@ -9,8 +9,8 @@ thousands deep, multiplied; array shapes, dtypes and data changed; numbers made 
 negative, NaN. Fixed seed (``derandomize``), a bounded number of examples, no
 per-example deadline (shared machines) and a hang guard (pytest-timeout).
 
-Lesson files have their own loader (``core/lessons.py``, written separately); their
-property tests belong with it and can follow this pattern.
+Lesson files have their own loader (``core/lessons.py``) and their own error
+(``LessonError``); the packaged lessons are mutated the same way (last section).
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from nnplayground.core import limits
 from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
 from nnplayground.core.jsonarrays import DTYPES
+from nnplayground.core.lessons import Lesson, LessonError, load_lesson_file
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.core.session import (
     Session,
@@ -440,3 +441,212 @@ def test_random_csv_text_loads_or_raises_csv_format_error(text):
     lambda t: t.encode("utf-8", "surrogatepass"))))
 def test_random_csv_bytes_load_or_raise_csv_format_error(data):
     read_or_reject(io.BytesIO(data))
+
+
+# ----------------------------------------------------------------- lesson properties
+# Lesson files (core/lessons.py) have their own loader and their own one error,
+# LessonError. The seeds are the packaged lessons; the same mutations apply, aimed at
+# the fields a lesson reads (sizes of generated data, layer sizes, weights, epochs...).
+LESSONS = Path(__file__).resolve().parents[2] / "nnplayground" / "resources" / "lessons"
+
+LESSON_HOT_KEYS = {"id", "order", "steps", "setup", "data", "preset", "generator", "seed",
+                   "noise", "params", "n", "n_points", "n_samples", "n_per_box",
+                   "n_per_cluster", "centers", "centroids", "boxes", "n_features", "low",
+                   "high", "points", "labels", "class_names", "model", "kind", "config",
+                   "layer_sizes", "n_inputs", "n_neurons", "batch_size", "learning_rate",
+                   "weights", "biases", "bias", "epochs", "test_share", "locked", "hidden",
+                   "printout", "error_every", "constant_input", "column", "value", "view",
+                   "axes", "digit_pad", "task"}
+
+
+@functools.cache
+def seed_lessons() -> tuple[bytes, ...]:
+    """The packaged lesson files, as they are."""
+    files = tuple(path.read_bytes() for path in sorted(LESSONS.glob("*.json")))
+    assert files, f"no lesson files in {LESSONS}"
+    return files
+
+
+def load_or_reject_lesson(folder: Path, data: bytes) -> Lesson | None:
+    """Load ``data`` as a lesson file: a Lesson or None for LessonError; any other
+    exception fails the test. A loaded lesson builds the model of every step."""
+    path = folder / "mutated-lesson.json"
+    path.write_bytes(data)
+    try:
+        lesson = load_lesson_file(path)
+    except LessonError:
+        return None
+    assert 1 <= len(lesson.steps) <= 50
+    for i in range(len(lesson.steps)):
+        setup = lesson.setup(i)
+        assert setup.dataset.X.ndim == 2 and setup.epochs >= 0
+        setup.build_model()
+    return lesson
+
+
+@st.composite
+def mutated_lesson_bytes(draw) -> bytes:
+    data = bytearray(draw(st.sampled_from(seed_lessons())))
+    for _ in range(draw(st.integers(1, 4))):
+        op = draw(st.sampled_from(["flip", "delete", "insert", "truncate", "duplicate"]))
+        pos = draw(st.integers(0, max(len(data) - 1, 0)))
+        if op == "flip" and data:
+            data[pos] = draw(st.integers(0, 255))
+        elif op == "delete":
+            del data[pos:pos + draw(st.integers(1, 200))]
+        elif op == "insert":
+            data[pos:pos] = draw(st.one_of(st.sampled_from(SPECIAL_BYTES),
+                                           st.binary(min_size=1, max_size=12)))
+        elif op == "truncate":
+            del data[pos:]
+        else:
+            data[pos:pos] = data[pos:pos + draw(st.integers(1, 400))] * draw(st.integers(1, 5))
+    return bytes(data)
+
+
+def _lesson_hot_key(path: tuple) -> str | None:
+    keys = [key for key in path[-2:] if isinstance(key, str) and key in LESSON_HOT_KEYS]
+    return keys[-1] if keys else None
+
+
+@st.composite
+def mutated_lesson_documents(draw) -> bytes:
+    """A packaged lesson with 1-3 of its values changed (types, numbers, shapes, deep
+    nesting, lists multiplied), returned as the file's bytes."""
+    doc = json.loads(draw(st.sampled_from(seed_lessons())))
+    nests: list[tuple[str, int]] = []
+    for _ in range(draw(st.integers(1, 3))):
+        paths = _paths(doc)[1:]
+        if not paths:
+            break
+        hot: dict[str, list[tuple]] = {}
+        for p in paths:
+            if (key := _lesson_hot_key(p)) is not None:
+                hot.setdefault(key, []).append(p)
+        if hot and draw(st.integers(0, 2)):
+            path = draw(st.sampled_from(hot[draw(st.sampled_from(sorted(hot)))]))
+        else:
+            path = draw(st.sampled_from(paths))
+        parent, key = _get(doc, path[:-1]), path[-1]
+        value = _get(doc, path)
+        ops = ["replace", "nest", "delete", "multiply", "number", "wrap"]
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            ops += ["number"] * 6
+        elif isinstance(value, list):
+            ops += ["multiply", "nest", "wrap"]
+        op = draw(st.sampled_from(ops))
+        if op == "replace":
+            parent[key] = draw(json_values())
+        elif op == "nest":
+            marker = f"{MARK}{len(nests)}"
+            nests.append((json.dumps(value, allow_nan=True), draw(st.sampled_from(
+                [1, 2, 5, 31, 32, 33, 100, 500, 999, 1000, 3000]))))
+            parent[key] = marker
+        elif op == "delete":
+            del parent[key]
+        elif op == "multiply" and isinstance(value, list):
+            value[:] = value * draw(st.sampled_from([2, 3, 51, 101, 300]))
+        elif op == "wrap":  # a shape changed: one more or one fewer level of lists
+            parent[key] = ([value] if not isinstance(value, list) or draw(st.booleans())
+                           else (value[0] if value else None))
+        elif op == "number":
+            parent[key] = draw(st.one_of(st.sampled_from(EXTREME_INTS),
+                                         st.sampled_from(EXTREME_FLOATS)))
+    text = json.dumps(doc, allow_nan=True)
+    for i, (inner, depth) in enumerate(nests):
+        text = text.replace(json.dumps(f"{MARK}{i}"), "[" * depth + inner + "]" * depth)
+    return text.encode("utf-8", "surrogatepass")
+
+
+@st.composite
+def one_lesson_number_changed(draw) -> bytes:
+    """A packaged lesson with one of its numbers (a seed, a size, a weight, the epochs...)
+    replaced by an extreme one."""
+    doc = json.loads(draw(st.sampled_from(seed_lessons())))
+    paths = [p for p in _paths(doc)[1:]
+             if isinstance(v := _get(doc, p), (int, float)) and not isinstance(v, bool)]
+    if paths:
+        path = draw(st.sampled_from(paths))
+        _get(doc, path[:-1])[path[-1]] = draw(st.one_of(
+            st.sampled_from(EXTREME_INTS), st.sampled_from(EXTREME_FLOATS), st.integers()))
+    return json.dumps(doc, allow_nan=True).encode()
+
+
+@st.composite
+def random_lesson_documents(draw) -> bytes:
+    """Documents with a lesson's keys holding anything, steps with setup fields holding
+    anything."""
+    anything = json_values()
+    setup = draw(st.dictionaries(st.sampled_from(
+        ["data", "model", "weights", "epochs", "test_share", "locked", "hidden", "printout",
+         "constant_input", "view", "digit_pad", "other"]), anything, max_size=6))
+    doc = {"id": draw(st.sampled_from(["xor", "a-b", "", "X", 1, None])),
+           "title": draw(st.one_of(st.just("T"), anything)),
+           "group": draw(st.one_of(st.just("G"), anything)),
+           "order": draw(st.one_of(st.sampled_from(EXTREME_INTS), anything)),
+           "summary": draw(st.one_of(st.just("S"), anything)),
+           "steps": draw(st.one_of(st.just([{"text": "t", "setup": setup}]), anything))}
+    for key in draw(st.lists(st.sampled_from(sorted(doc)), max_size=2)):
+        doc.pop(key, None)
+    return json.dumps(doc, allow_nan=True).encode()
+
+
+@hang_guard
+@settings(PROPERTIES, max_examples=150)
+@given(data=mutated_lesson_bytes())
+def test_lessons_with_mutated_bytes_load_or_raise_lesson_error(folder, data):
+    load_or_reject_lesson(folder, data)
+
+
+@hang_guard
+@settings(PROPERTIES, max_examples=150)
+@given(data=mutated_lesson_documents())
+def test_lessons_with_mutated_values_load_or_raise_lesson_error(folder, data):
+    load_or_reject_lesson(folder, data)
+
+
+@hang_guard
+@settings(PROPERTIES, max_examples=150)
+@given(data=one_lesson_number_changed())
+def test_lessons_with_a_number_changed_load_or_raise_lesson_error(folder, data):
+    load_or_reject_lesson(folder, data)
+
+
+@hang_guard
+@settings(PROPERTIES, max_examples=100)
+@given(data=random_lesson_documents())
+def test_random_lesson_documents_load_or_raise_lesson_error(folder, data):
+    load_or_reject_lesson(folder, data)
+
+
+@hang_guard
+@settings(PROPERTIES, max_examples=100)
+@given(data=st.binary(max_size=300))
+def test_random_bytes_as_a_lesson_load_or_raise_lesson_error(folder, data):
+    load_or_reject_lesson(folder, data)
+
+
+def _lesson_with(change) -> bytes:
+    doc = json.loads(LESSONS.joinpath("and-or.json").read_bytes())
+    change(doc["steps"][0]["setup"])
+    return json.dumps(doc).encode()
+
+
+@pytest.mark.parametrize("change", [
+    # Found by the properties above: each escaped as TypeError or OverflowError.
+    pytest.param(lambda s: s["data"].update(preset=["OR"]), id="preset-a-list"),
+    pytest.param(lambda s: [s.pop(k, None) for k in ("data", "model", "weights")] and s.update(
+        digit_pad={"task": {}}), id="task-a-table"),
+    pytest.param(lambda s: s["model"]["config"].update(learning_rate=10**400), id="huge-int-setting"),
+    pytest.param(lambda s: s["weights"].update(bias=10**400), id="huge-int-weight"),
+    pytest.param(lambda s: s.update(test_share=-(10**400)), id="huge-int-share"),
+])
+def test_lesson_values_found_by_the_properties_raise_lesson_error(folder, change):
+    with pytest.raises(LessonError):
+        load_lesson_file(_write(folder, _lesson_with(change)))
+
+
+def _write(folder: Path, data: bytes) -> Path:
+    path = folder / "found.json"
+    path.write_bytes(data)
+    return path
