@@ -111,3 +111,21 @@ def test_the_speed_control_applies_while_training(qtbot, window):
     w.actions_.play.trigger()
     wait_idle(qtbot, w)
     assert np.all(np.isfinite(w.error_view.data()[1]))
+
+
+def test_at_a_sample_speed_play_steps_sample_by_sample_with_every_number(qtbot, window):
+    w = window
+    load(qtbot, w, "AND", "Perceptron with bias")
+    combo = w.replay.speed_combo
+    combo.setCurrentIndex(combo.findText("10 samples/s"))
+    assert w.replay.sample_rate() == 10.0 and w.replay.speed() is None
+    n = len(w.points)
+    w.actions_.play.trigger()
+    assert w.replay.sample_playing and w.actions_.play.text() == "&Pause"
+    # The one-sample panel follows: it shows each sample stepped; an epoch closes after n.
+    qtbot.waitUntil(lambda: w.trainer.model.epoch >= 1, timeout=20000)
+    assert w.tabs.currentWidget() is w.sample_steps.panel
+    w.actions_.play.trigger()  # pause
+    assert not w.replay.sample_playing and w.actions_.play.text() == "&Play"
+    assert len(w.error_view) == w.trainer.model.epoch  # each closed epoch on the curve
+    assert 0 <= w.trainer.model.epoch_position < n

@@ -21,6 +21,8 @@ from nnplayground.ui.panels.panel_widgets import describe
 #: (label, epochs per second); None is as fast as the machine goes.
 SPEEDS = (("Full speed", None), ("30 epochs/s", 30.0), ("10 epochs/s", 10.0),
           ("3 epochs/s", 3.0), ("1 epoch/s", 1.0), ("1 epoch / 3 s", 1 / 3))
+#: (label, samples per second): Play steps one sample at a time, every number shown.
+SAMPLE_SPEEDS = (("10 samples/s", 10.0), ("3 samples/s", 3.0), ("1 sample/s", 1.0))
 #: Largest "Run N epochs".
 MAX_RUN = 1_000_000
 
@@ -94,6 +96,13 @@ class Replay(QtCore.QObject):
         self.speed_combo = QtWidgets.QComboBox()
         for label, eps in SPEEDS:
             self.speed_combo.addItem(label, eps)
+        for label, rate in SAMPLE_SPEEDS:  # as data: ("sample", rate)
+            self.speed_combo.addItem(label, ("sample", rate))
+        # Sample speeds: Play steps one sample at a time (the one-sample panel and the
+        # highlight follow), from this window, a few times a second.
+        self._sample_timer = QtCore.QTimer(self)
+        self._sample_timer.timeout.connect(self._on_sample_timer_timeout)
+        self.sample_playing = False
         self.speed_combo.setObjectName("speed")
         self.speed_combo.setAccessibleName("Training speed")
         self.speed_combo.setToolTip("How fast training goes: slow it down to watch every "
@@ -132,12 +141,60 @@ class Replay(QtCore.QObject):
         bar.widgetForAction(self.run_action).setAccessibleName("Run N epochs")
 
     def speed(self) -> float | None:
-        return self.speed_combo.currentData()
+        """Epochs per second (None: full speed, or a sample speed)."""
+        data = self.speed_combo.currentData()
+        return None if isinstance(data, tuple) else data
+
+    def sample_rate(self) -> float | None:
+        """Samples per second when a sample speed is chosen, else None."""
+        data = self.speed_combo.currentData()
+        return data[1] if isinstance(data, tuple) else None
 
     def _on_speed_combo_changed(self, index: int) -> None:
-        eps = self.speed_combo.itemData(index)
-        self.trainer.set_speed(eps)
+        rate = self.sample_rate()
+        self.trainer.set_speed(self.speed())
         self.w.statusBar().showMessage(f"Speed: {self.speed_combo.itemText(index)}", 3000)
+        if rate is not None and self.trainer.is_running():
+            self.trainer.stop_and_wait()  # from epochs to samples: go on sample by sample
+            self.start_sample_play()
+        elif rate is not None and self.sample_playing:
+            self._sample_timer.setInterval(int(1000 / rate))
+        elif rate is None and self.sample_playing:
+            self.stop_sample_play()  # from samples to epochs: go on epoch by epoch
+            self.w.actions_.toggle_play()
+
+    # ------------------------------------------------------------------ sample speeds
+    def handles_play(self) -> bool:
+        """Play/Pause at a sample speed: start or stop stepping samples; True when this
+        took the press (the window's Play then does nothing more)."""
+        if self.sample_playing:
+            self.stop_sample_play()
+            return True
+        if self.sample_rate() is None or self.trainer.is_running():
+            return False
+        self.start_sample_play()
+        return True
+
+    def start_sample_play(self) -> None:
+        rate = self.sample_rate()
+        if rate is None or self.trainer.model is None:
+            return
+        self.before_training()
+        self.sample_playing = True
+        self._sample_timer.start(int(1000 / rate))
+        self.w.actions_.set_running(True)
+        self._on_sample_timer_timeout()  # the first sample now, not after a wait
+
+    def stop_sample_play(self) -> None:
+        if not self.sample_playing:
+            return
+        self.sample_playing = False
+        self._sample_timer.stop()
+        self.w.actions_.set_running(False)
+
+    def _on_sample_timer_timeout(self) -> None:
+        if self.w.sample_steps.step_sample() is None:
+            self.stop_sample_play()  # nothing to step (no points, another page): stop
 
     def _step_speed(self, direction: int) -> None:
         index = min(max(self.speed_combo.currentIndex() + direction, 0), self.speed_combo.count() - 1)
@@ -185,6 +242,7 @@ class Replay(QtCore.QObject):
         model = self.trainer.model
         if epoch is None or model is None:
             return
+        self.stop_sample_play()
         if self.trainer.is_running():
             self.trainer.stop_and_wait()  # looking back pauses the run
         if epoch >= model.epoch:
@@ -230,6 +288,7 @@ class Replay(QtCore.QObject):
         self.timeline.show_live(snapshot.epoch)
 
     def _on_window_model_rebuilt(self) -> None:
+        self.stop_sample_play()
         self.scrub_epoch = None
         self.w.error_view.set_marker(None)
         self._follow()

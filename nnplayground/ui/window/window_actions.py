@@ -199,6 +199,8 @@ class WindowActions(QtCore.QObject):
     # ------------------------------------------------------------------ training
     def toggle_play(self) -> None:
         trainer = self.w.trainer
+        if self.w.replay.handles_play():  # a sample speed: Play steps sample by sample
+            return
         if trainer.is_running():
             trainer.pause()
         else:
