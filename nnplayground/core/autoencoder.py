@@ -245,11 +245,11 @@ class Autoencoder(EpochModel):
 
     # ------------------------------------------------------------ training state
     def _get_training_extras(self) -> State:
-        return {"optimizer": self.mlp._get_training_extras()["optimizer"],
+        return {"optimizer": self.mlp.get_training_extras()["optimizer"],
                 "network_rng": rng_state(self.mlp.rng)}
 
     def _prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
-        apply_optimizer = self.mlp._prepare_training_extras({"optimizer": extras["optimizer"]})
+        apply_optimizer = self.mlp.prepare_training_extras({"optimizer": extras["optimizer"]})
         network_rng = rng_from_state(extras["network_rng"])
 
         def apply() -> None:
@@ -258,10 +258,10 @@ class Autoencoder(EpochModel):
         return apply
 
     def _cursor_copy(self) -> dict[str, Any] | None:
-        return self.mlp._cursor_copy()
+        return self.mlp.get_epoch_cursor()
 
     def _prepare_cursor(self, value: Any) -> Callable[[], None]:
-        return self.mlp._prepare_cursor(value)
+        return self.mlp.prepare_epoch_cursor(value)
 
     def set_training_state(self, state: Mapping[str, Any]) -> None:
         super().set_training_state(state)

@@ -248,6 +248,21 @@ class Model(ABC):
         self.rng = rng
         self.epoch = int(epoch)
 
+    def get_training_extras(self) -> State:
+        """Copies of the entries named in ``training_extras`` (the part of
+        ``get_training_state()`` besides params, epoch and rng), e.g. an MLP's optimiser
+        memory. For a model that delegates its training to another (the autoencoder's
+        inner MLP). Subclasses override ``_get_training_extras``."""
+        return self._get_training_extras()
+
+    def prepare_training_extras(self, extras: Mapping[str, Any]) -> Callable[[], None]:
+        """Check ``extras`` (one value per ``training_extras`` name, as
+        ``get_training_extras()`` returns them) without changing anything (``ModelError``)
+        and return a function that assigns them; call it after ``set_state``, which may
+        forget an optimiser's memory. Subclasses override ``_prepare_training_extras``."""
+        return self._prepare_training_extras(extras)
+
+    # The hooks behind the two methods above.
     def _get_training_extras(self) -> State:
         """Copies of the entries named in ``training_extras``."""
         return {}
@@ -387,6 +402,20 @@ class EpochModel(Model):
         super().set_training_state(state)
         apply_cursor()
 
+    def get_epoch_cursor(self) -> dict[str, Any] | None:
+        """A copy of the epoch in progress (the ``"cursor"`` entry of
+        ``get_training_state()``: the epoch's sample order and the position reached), or
+        None between epochs. For a model that delegates its epochs to another (the
+        autoencoder's inner MLP). Subclasses override ``_cursor_copy``."""
+        return self._cursor_copy()
+
+    def prepare_epoch_cursor(self, value: Any) -> Callable[[], None]:
+        """Check a cursor from ``get_epoch_cursor()`` (or None) without changing anything
+        (``ModelError``) and return a function that sets it. Subclasses override
+        ``_prepare_cursor``."""
+        return self._prepare_cursor(value)
+
+    # The hooks behind the two methods above.
     def _cursor_copy(self) -> dict[str, Any] | None:
         return _copy_nested(self._cursor)
 
