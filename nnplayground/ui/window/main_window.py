@@ -64,7 +64,7 @@ class MainWindow(QtWidgets.QMainWindow):
         self.actions_ = WindowActions(self)
         self.replay = Replay(self)  # speed, Run N epochs, the timeline
         self.curve_box.layout().addWidget(self.replay.timeline)
-        self.replay.add_to_toolbar(self.actions_.toolbar)
+        self.replay.add_toolbar(self)
         self.sample_steps = SampleSteps(self)  # Step one sample, its panel (issue 11)
         self._connect()
         self.weight_edits = WeightEdits(self)  # typed and dragged weights, undoable

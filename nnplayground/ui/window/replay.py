@@ -44,13 +44,15 @@ class TimelineWidget(QtWidgets.QWidget):
         self.slider.setPageStep(10)
         self.label = QtWidgets.QLabel()
         self.label.setAccessibleName("Timeline position")
-        self.label.setMinimumWidth(self.label.fontMetrics().horizontalAdvance(
-            "Epoch 000000 of 000000 (looking back)") + 8)
-        layout = QtWidgets.QHBoxLayout(self)
+        # The slider gets the whole width (the right column can be narrow); where it
+        # stands is written under its right end.
+        layout = QtWidgets.QGridLayout(self)
         layout.setContentsMargins(6, 0, 6, 0)
-        layout.addWidget(QtWidgets.QLabel("Timeline"))
-        layout.addWidget(self.slider, 1)
-        layout.addWidget(self.label)
+        layout.setVerticalSpacing(0)
+        layout.addWidget(QtWidgets.QLabel("Timeline"), 0, 0)
+        layout.addWidget(self.slider, 0, 1)
+        layout.addWidget(self.label, 1, 1, Qt.AlignmentFlag.AlignRight)
+        layout.setColumnStretch(1, 1)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
         self.show_live(0)
 
@@ -133,12 +135,22 @@ class Replay(QtCore.QObject):
         self.slower.setToolTip("Train more slowly ([)")
         self.faster.setToolTip("Train faster (])")
 
-    def add_to_toolbar(self, bar: QtWidgets.QToolBar) -> None:
-        bar.addSeparator()
+    def add_toolbar(self, window) -> QtWidgets.QToolBar:
+        """The speed and Run N epochs, on a toolbar row of their own under the training
+        toolbar (one row overflowed at 1280 pixels), shown with the playground page."""
+        window.addToolBarBreak()
+        bar = window.addToolBar("Speed")
+        bar.setObjectName("speed_toolbar")
+        bar.setMovable(False)
+        bar.addWidget(QtWidgets.QLabel(" Speed "))
         bar.addWidget(self.speed_combo)
+        bar.addSeparator()
         bar.addWidget(self.run_spin)
         bar.addAction(self.run_action)
         bar.widgetForAction(self.run_action).setAccessibleName("Run N epochs")
+        window.pages.currentChanged.connect(lambda index: bar.setVisible(index == 0))
+        self.toolbar = bar
+        return bar
 
     def speed(self) -> float | None:
         """Epochs per second (None: full speed, or a sample speed)."""
