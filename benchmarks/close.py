@@ -58,6 +58,8 @@ def close_runs(runs: int, sync: bool, child: str | None = None, seed: int = 0) -
             if child is None:
                 state = "exit 0" if run.returncode == 0 else (
                     "STILL OPEN after 120 s" if run.returncode is None else f"exit {run.returncode}")
+                if run.trainer_left:
+                    state += ", TRAINER LEFT BEHIND"
                 print(f"run {i + 1:2d}: {state}, {run.seconds:.2f} s", flush=True)
     finally:
         wm_close.CHILD = original
@@ -73,10 +75,12 @@ def main() -> None:
     sync = not args.hang_up_at_once
     bare = close_runs(3, sync, child=BARE, seed=1)
     results = close_runs(args.runs, sync)
-    closed = [r for r in results if r.returncode == 0]
+    closed = [r for r in results if r.returncode == 0 and not r.trainer_left]
     seconds = [r.seconds for r in closed] or [float("nan")]
     bare_s = statistics.median(r.seconds for r in bare)
     slowest = max(seconds)
+    left = sum(r.trainer_left for r in results)
+    print(f"{left} of {len(results)} runs left a training process behind")
     print(f"closed {len(closed)}/{len(results)}, slowest {slowest:.2f} s, median "
           f"{statistics.median(seconds):.2f} s, bare window {bare_s:.2f} s "
           f"(slowest/bare {slowest / bare_s:.1f})")

@@ -34,7 +34,7 @@ CHILD = textwrap.dedent("""
     def on_snapshot(*_):
         w = window()
         w.trainer.snapshot_ready.disconnect(on_snapshot)
-        print("running", int(w.winId()), flush=True)
+        print("running", int(w.winId()), w.trainer.pid, flush=True)
 
     def play():
         w = window()
@@ -61,6 +61,7 @@ class CloseRun:
     seconds: float  # from the message sent to the process's exit
     stdout: str
     stderr: str
+    trainer_left: bool = False  # the training process outlived the app
 
 
 def send_wm_delete(window_id: int, sync: bool = True) -> None:
@@ -122,11 +123,29 @@ def close_during_training(home: Path, delay: float = 0.0, extra_env: dict | None
             proc.kill()
             out, err = proc.communicate()
             code = None
-        return CloseRun(code, time.perf_counter() - sent, line + out, err)
+        parts = line.split()
+        left = len(parts) > 2 and parts[2].isdigit() and _alive(int(parts[2]))
+        return CloseRun(code, time.perf_counter() - sent, line + out, err, left)
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def _alive(pid: int, grace: float = 5.0) -> bool:
+    """Whether process ``pid`` still runs ``grace`` seconds after its app ended (a zombie
+    counts as gone: only its entry is left)."""
+    deadline = time.monotonic() + grace
+    while True:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                if f.read().split()[2] == "Z":
+                    return False
+        except OSError:
+            return False
+        if time.monotonic() > deadline:
+            return True
+        time.sleep(0.05)
 
 
 def _read_line(proc: subprocess.Popen, timeout: float) -> str:
