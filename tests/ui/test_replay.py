@@ -55,6 +55,9 @@ def test_scrubbing_back_shows_that_epochs_weights_and_play_goes_on_exactly(qtbot
     drag_timeline_to(qtbot, w, 4)
     # The network drawing and the other views show epoch 4; nothing changed yet.
     assert state_equal(w.live.shown_state, states[4])
+    w.network_view.flush()
+    shown = w.network_view.connection_item(0, 1, 0).value  # input 2 -> hidden neuron 1
+    assert shown == states[4]["weights"][0][1, 0] != states[10]["weights"][0][1, 0]
     assert w.trainer.model.epoch == 10 and len(w.error_view) == 10
     assert "Epoch 4" in w.epoch_label.text()
     assert w.error_view._marker is not None and w.error_view._marker.value() == 4
