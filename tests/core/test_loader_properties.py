@@ -128,9 +128,10 @@ SPECIAL_BYTES = [b"[", b"]", b"{", b"}", b'"', b",", b":", b"\\", b"\\u0000", b"
                  b'{"dtype": "float64", "shape": [99999999], "data": ""}']
 
 
-@st.composite
-def mutated_bytes(draw) -> bytes:
-    data = bytearray(draw(st.sampled_from(seed_sessions())))
+def _mutate(draw, seeds: list[bytes]) -> bytes:
+    """One of ``seeds`` with 1-4 byte-level mutations (flip, delete, insert, truncate,
+    duplicate), as a damaged or hand-edited file has them."""
+    data = bytearray(draw(st.sampled_from(seeds)))
     for _ in range(draw(st.integers(1, 4))):
         op = draw(st.sampled_from(["flip", "delete", "insert", "truncate", "duplicate"]))
         pos = draw(st.integers(0, max(len(data) - 1, 0)))
@@ -146,6 +147,11 @@ def mutated_bytes(draw) -> bytes:
         else:
             data[pos:pos] = data[pos:pos + draw(st.integers(1, 400))] * draw(st.integers(1, 5))
     return bytes(data)
+
+
+@st.composite
+def mutated_bytes(draw) -> bytes:
+    return _mutate(draw, seed_sessions())
 
 
 def json_values() -> st.SearchStrategy[Any]:
@@ -486,22 +492,7 @@ def load_or_reject_lesson(folder: Path, data: bytes) -> Lesson | None:
 
 @st.composite
 def mutated_lesson_bytes(draw) -> bytes:
-    data = bytearray(draw(st.sampled_from(seed_lessons())))
-    for _ in range(draw(st.integers(1, 4))):
-        op = draw(st.sampled_from(["flip", "delete", "insert", "truncate", "duplicate"]))
-        pos = draw(st.integers(0, max(len(data) - 1, 0)))
-        if op == "flip" and data:
-            data[pos] = draw(st.integers(0, 255))
-        elif op == "delete":
-            del data[pos:pos + draw(st.integers(1, 200))]
-        elif op == "insert":
-            data[pos:pos] = draw(st.one_of(st.sampled_from(SPECIAL_BYTES),
-                                           st.binary(min_size=1, max_size=12)))
-        elif op == "truncate":
-            del data[pos:]
-        else:
-            data[pos:pos] = data[pos:pos + draw(st.integers(1, 400))] * draw(st.integers(1, 5))
-    return bytes(data)
+    return _mutate(draw, seed_lessons())
 
 
 def _lesson_hot_key(path: tuple) -> str | None:
