@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import queue
 import threading
+import time
 import traceback
 from dataclasses import replace
 from typing import Any
@@ -78,6 +79,7 @@ class Trainer:
         self.arrays = _ArraySource()
         self.source: Any = self.points
         self.view_request = None  # a ViewRequest, replaced whole by the reader
+        self.view_budget = ViewBudget()
         self.trails = TrailBuffer(maxlen=40)
         self.model = None
         self.generation = -1
@@ -327,11 +329,45 @@ class Trainer:
         points = self.points.points
         if len(points.X) == 0:
             return None
+        resolution = self.view_budget.resolution(request.resolution)
+        start = time.perf_counter()
         try:
-            return view_data(self.model, points.X, request.bounds, request.resolution,
+            view = view_data(self.model, points.X, request.bounds, resolution,
                              axes=request.axes, trails=self.trails, labels=points.labels)
         except Exception:  # a view that cannot be computed must not stop training
             return None
+        self.view_budget.spent(time.perf_counter() - start, resolution)
+        return view
+
+
+class ViewBudget:
+    """Keeps the decision surface's cost to about a tenth of the trainer's time: about
+    30 frames a second at up to ``share`` / 30 seconds each. A surface that costs more
+    (a large network) is computed on a coarser grid while training runs (never below
+    ``floor`` cells a side); when it costs less, the grid grows back to the one asked
+    for. The window draws the idle model at full resolution itself."""
+
+    def __init__(self, share: float = 0.1, frames: float = 30.0, floor: int = 64) -> None:
+        self.per_frame = share / frames
+        self.floor = floor
+        self.current: int | None = None
+        self.cost = 0.0  # smoothed seconds per frame at the current resolution
+
+    def resolution(self, asked: int) -> int:
+        if self.current is None or self.current > asked:
+            self.current = asked
+        return self.current
+
+    def spent(self, seconds: float, resolution: int) -> None:
+        self.cost = seconds if self.cost == 0.0 else 0.7 * self.cost + 0.3 * seconds
+        if self.cost > self.per_frame and resolution > self.floor:
+            # The cost grows with the number of cells: shrink the side by the square root.
+            scale = (self.per_frame / self.cost) ** 0.5
+            self.current = max(self.floor, int(resolution * max(scale, 0.7)))
+            self.cost *= (self.current / resolution) ** 2
+        elif self.cost < 0.5 * self.per_frame:
+            self.current = resolution + max(1, resolution // 8)  # capped at the asked size
+            self.cost *= (self.current / resolution) ** 2
 
 
 def serve(conn, snapshot_interval: float = 1 / 30) -> None:
