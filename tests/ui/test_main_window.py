@@ -240,6 +240,7 @@ def test_learning_rate_typed_while_training_applies_without_a_restart(qtbot, win
     key(qtbot, w, Qt.Key.Key_Space)
     wait_idle(qtbot, w)
     assert len(w.error_view) == model.epoch  # no epoch lost from the curve
+    assert w.actions_.speed_label.text() == ""  # paused: no speed shown any more
     assert model.learning_rate == 0.3
 
 

@@ -377,6 +377,7 @@ class MainWindow(QtWidgets.QMainWindow):
         elif result.reason == "converged":
             self.show_banner(result.message, warning=False)
         self.statusBar().showMessage(result.message, 8000)
+        self.actions_.speed_label.setText("")  # a paused run has no speed
         self.refresh_views()
 
     def _on_trainer_failed(self, message: str) -> None:
