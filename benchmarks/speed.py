@@ -69,7 +69,8 @@ def full_speed(make, data, seconds: float, record: bool) -> float:
     recording = Recording()
     control = TrainingControl()
     stopper = threading.Timer(seconds, control.request_stop)
-    on_epoch = (lambda m: recording.record(m.epoch, m.get_training_state())) if record else None
+    on_epoch = (lambda m, params: recording.record(m.epoch, m.get_training_state(params))
+                if record else None)
     t0 = time.perf_counter()
     stopper.start()
     train(model, lambda: data, control, lambda snapshot: None, on_epoch=on_epoch)

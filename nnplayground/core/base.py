@@ -217,11 +217,13 @@ class Model(ABC):
         return state_finite(self.get_state())
 
     # ------------------------------------------------------------ training state
-    def get_training_state(self) -> State:
+    def get_training_state(self, params: State | None = None) -> State:
         """Everything the next epochs depend on, as copies: ``{"params": get_state(),
-        "epoch": int, "rng": rng_state(self.rng)}`` plus ``training_extras``."""
-        state: State = {"params": self.get_state(), "epoch": int(self.epoch),
-                        "rng": rng_state(self.rng)}
+        "epoch": int, "rng": rng_state(self.rng)}`` plus ``training_extras``.
+        ``params``: a copy of ``get_state()`` the caller already took (the training loop
+        takes one each epoch), used instead of copying the weights again."""
+        state: State = {"params": self.get_state() if params is None else params,
+                        "epoch": int(self.epoch), "rng": rng_state(self.rng)}
         state.update(self._get_training_extras())
         return state
 
@@ -387,8 +389,8 @@ class EpochModel(Model):
         raise NotImplementedError
 
     # ------------------------------------------------------------ training state
-    def get_training_state(self) -> State:
-        state = super().get_training_state()
+    def get_training_state(self, params: State | None = None) -> State:
+        state = super().get_training_state(params)
         state[CURSOR] = self._cursor_copy()
         return state
 

@@ -192,10 +192,11 @@ def _has_rows(X: Any) -> bool:
 def train(model: Model, get_data: DataSource, control: TrainingControl,
           on_snapshot: Callable[[Snapshot], None], snapshot_interval: float = 1 / 30,
           max_epochs: int | None = None, clock: Callable[[], float] = time.perf_counter,
-          on_epoch: Callable[[Model], None] | None = None) -> TrainResult:
+          on_epoch: Callable[[Model, Any], None] | None = None) -> TrainResult:
     """Train ``model`` until something says stop; see the module docstring.
 
-    ``on_epoch(model)`` runs after every good epoch (the recording of a run). With a
+    ``on_epoch(model, state)`` runs after every good epoch with the copy of
+    ``model.get_state()`` the loop took anyway (the recording of a run). With a
     ``control.pace`` (slow motion) each epoch is followed by a snapshot and a wait until
     the next epoch is due.
 
@@ -275,7 +276,7 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
             train_errs.append(err)
             test_errs.append(test_err)
             if on_epoch is not None:
-                on_epoch(model)
+                on_epoch(model, state)
             if model.converged:
                 reason, message = "converged", (
                     f"Converged at epoch {model.epoch}: more epochs would not change the weights."

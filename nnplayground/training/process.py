@@ -263,8 +263,9 @@ class Trainer:
         self._flush(force=True)
         self.send(P.FINISHED, result, model_to_dict(model))
 
-    def _record(self, model) -> None:
-        self.recording.record(model.epoch, model.get_training_state())
+    def _record(self, model, params=None) -> None:
+        # ``params``: the loop's own copy of this epoch's weights (never changed after).
+        self.recording.record(model.epoch, model.get_training_state(params))
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self._watch_run(snapshot)
