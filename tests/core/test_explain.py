@@ -18,12 +18,10 @@ from nnplayground.core.explain import (
     PerceptronTrace,
     step_sample,
 )
-from nnplayground.core.registry import MODEL_CLASSES, model_from_dict, model_to_dict
+from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.core.session import Session, load_session, save_session
+from tests.core.model_cases import LABELS, X, build, targets
 
-_rng = np.random.default_rng(11)
-X = np.vstack([_rng.normal(loc, 0.7, size=(20, 2)) for loc in ((-2, 0), (2, 0), (0, 2.5))])
-LABELS = np.repeat(np.arange(3), 20)
 N = len(X)  # 60: batches of 8 end with a short one of 4
 
 MLP_BASE = {"layer_sizes": [2, 5, 3, 1], "activation": "tanh", "learning_rate": 0.05,
@@ -63,16 +61,6 @@ TRAINABLE = {"perceptron": {"weights", "bias"}, "mlp": {"weights", "biases"},
              "autoencoder": {"weights", "biases"}, "competitive": {"centroids"}}
 
 
-def build(kind, config, seed=3):
-    return MODEL_CLASSES[kind](**{**config, "seed": seed})
-
-
-def targets(model):
-    if model.unsupervised:
-        return None
-    if model.kind == "perceptron" or model.n_outputs == 1:
-        return (LABELS == 1).astype(np.int64)
-    return LABELS
 
 
 def trained_pair(kind, config, epochs=2):

@@ -14,12 +14,10 @@ from nnplayground.core.base import ModelError, rng_from_state, rng_state
 from nnplayground.core.explain import step_sample
 from nnplayground.core.registry import MODEL_CLASSES, model_from_dict, model_to_dict
 from nnplayground.core.session import Session, load_session, save_session
+from tests.core.model_cases import LABELS, X, build, targets
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 
-_rng = np.random.default_rng(11)
-X = np.vstack([_rng.normal(loc, 0.7, size=(20, 2)) for loc in ((-2, 0), (2, 0), (0, 2.5))])
-LABELS = np.repeat(np.arange(3), 20)
 
 #: (id, kind, config): every model, every optimizer, shuffled mini-batches.
 CASES = [
@@ -41,16 +39,6 @@ CASES = [
 IDS = [case[0] for case in CASES]
 
 
-def build(kind: str, config: dict, seed: int):
-    return MODEL_CLASSES[kind](**{**config, "seed": seed})
-
-
-def targets(model):
-    if model.unsupervised:
-        return None
-    if model.kind == "perceptron" or model.n_outputs == 1:
-        return (LABELS == 1).astype(np.int64)
-    return LABELS
 
 
 def assert_same(a, b, where="state"):
@@ -310,9 +298,10 @@ def test_a_file_written_before_training_states_still_loads():
 
 def test_the_public_training_extras_and_epoch_cursor_round_trip_on_an_mlp():
     # The autoencoder drives its inner MLP through these (no private calls across classes).
+    import inspect
+
     from nnplayground.core.autoencoder import Autoencoder
     from nnplayground.core.mlp import MLP
-    import inspect
 
     rng = np.random.default_rng(1)
     X, y = rng.normal(size=(10, 2)), rng.integers(0, 2, 10)

@@ -16,18 +16,8 @@ from nnplayground.core.base import ModelError
 from nnplayground.core.competitive import CompetitiveLayer
 from nnplayground.core.mlp import MLP
 from nnplayground.core.perceptron import Perceptron
-from nnplayground.training.client import TrainingController, running_processes
-
-X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y_XOR = np.array([0, 1, 1, 0])
-
-
-@pytest.fixture
-def controller(qtbot):
-    c = TrainingController()
-    c.set_arrays(X_XOR, Y_XOR)
-    yield c
-    c.shutdown()
+from nnplayground.training.client import running_processes
+from tests.training.conftest import X_XOR, Y_XOR
 
 
 def weights_equal(a, b) -> bool:

@@ -12,17 +12,7 @@ from nnplayground.core.explain import step_sample
 from nnplayground.core.mlp import MLP
 from nnplayground.core.perceptron import Perceptron
 from nnplayground.training.client import TrainingController
-
-X_XOR = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
-Y_XOR = np.array([0, 1, 1, 0])
-
-
-@pytest.fixture
-def controller(qtbot):
-    c = TrainingController()
-    c.set_arrays(X_XOR, Y_XOR)
-    yield c
-    c.shutdown()
+from tests.training.conftest import X_XOR, Y_XOR
 
 
 def test_sample_steps_make_one_epoch_and_the_copy_follows(qtbot, controller):
