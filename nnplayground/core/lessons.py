@@ -481,6 +481,16 @@ def _step_fields(value: Any, w: _Where) -> dict[str, Any]:
     return out
 
 
+def _named_source(v: dict, w: _Where, key: str, known, allowed: tuple) -> None:
+    """Data made by a named preset or generator (``key``) with a seed: the table holds
+    only what it allows, the name is one of ``known``, the seed fits 32 bits."""
+    _table(v, w, required=(key,), allowed=allowed)
+    name = v[key]
+    if not isinstance(name, str) or name not in known:
+        raise w.at(key).fail(f"unknown {key} {name!r}; the {key}s are {', '.join(known)}.")
+    _int(v.get("seed", 0), w.at("seed"), 0, 2**32 - 1)
+
+
 def _read_data(v: Any, w: _Where) -> dict[str, Any]:
     if not isinstance(v, dict):
         raise w.fail(f"expected a table, found {_kind(v)}.")
@@ -488,22 +498,12 @@ def _read_data(v: Any, w: _Where) -> dict[str, Any]:
     if len(sources) != 1:
         raise w.fail("give exactly one of 'preset', 'generator' or 'points'.")
     if sources[0] == "preset":
-        _table(v, w, required=("preset",), allowed=("seed", "noise"))
-        name = v["preset"]
-        if not isinstance(name, str) or name not in datasets.PRESETS:
-            raise w.at("preset").fail(f"unknown preset {name!r}; the presets are "
-                                      f"{', '.join(datasets.PRESETS)}.")
-        _int(v.get("seed", 0), w.at("seed"), 0, 2**32 - 1)
+        _named_source(v, w, "preset", datasets.PRESETS, allowed=("seed", "noise"))
         noise = _number(v.get("noise", 0.0), w.at("noise"))
         if not 0.0 <= noise <= 0.5:
             raise w.at("noise").fail(f"the noise must lie between 0 and 0.5, not {noise}.")
     elif sources[0] == "generator":
-        _table(v, w, required=("generator",), allowed=("seed", "params"))
-        name = v["generator"]
-        if not isinstance(name, str) or name not in datasets.LESSON_GENERATORS:
-            raise w.at("generator").fail(f"unknown generator {name!r}; the generators are "
-                                         f"{', '.join(datasets.LESSON_GENERATORS)}.")
-        _int(v.get("seed", 0), w.at("seed"), 0, 2**32 - 1)
+        _named_source(v, w, "generator", datasets.LESSON_GENERATORS, allowed=("seed", "params"))
         params = v.get("params", {})
         _table(params, w.at("params"), allowed=tuple(params) if isinstance(params, dict) else ())
         if "seed" in params:
