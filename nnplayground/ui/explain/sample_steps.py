@@ -67,14 +67,7 @@ class SampleSteps(QtCore.QObject):
     def _on_trainer_sample_stepped(self, trace, snapshot, view) -> None:
         w = self.w
         model = w.trainer.model
-        live = w.live
-        if view is not None and view.trails is not None:
-            live.trails.clear()
-            for centroids in view.trails:
-                live.trails.push(centroids)
-        w.error_view.append(snapshot.new_train_errors, snapshot.new_test_errors)
-        live.last_state, live.last_epoch = snapshot.state, snapshot.epoch
-        live.draw(snapshot.state, view, model)
+        w.live.take(snapshot, view)
         if trace.epoch_closed:
             w.actions_.update_readout(snapshot.epoch, snapshot.train_error, snapshot.test_error)
         else:

@@ -128,6 +128,13 @@ class LiveViews(QtCore.QObject):
         self.draw(model.get_state(), vd, model)
 
     def on_snapshot(self, snapshot, vd) -> None:
+        self.take(snapshot, vd)
+        self.w.actions_.update_readout(snapshot.epoch, snapshot.train_error,
+                                       snapshot.test_error, snapshot.epochs_per_second)
+
+    def take(self, snapshot, vd) -> None:
+        """Show what the trainer sent (a run's snapshot, or a sample step's): its new
+        errors on the curve, its weights in every view, its trails kept."""
         w = self.w
         if vd is not None and vd.trails is not None:
             # The trainer keeps the trails while it runs; the idle views go on from them.
@@ -138,8 +145,6 @@ class LiveViews(QtCore.QObject):
         self.last_state = snapshot.state
         self.last_epoch = snapshot.epoch
         self.draw(snapshot.state, vd, w.trainer.model)
-        w.actions_.update_readout(snapshot.epoch, snapshot.train_error, snapshot.test_error,
-                                  snapshot.epochs_per_second)
 
     def draw(self, state, vd, model) -> None:
         w = self.w
