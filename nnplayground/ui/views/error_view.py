@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import math
+import time
 from collections.abc import Callable
 from typing import Sequence
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QAction
 
 from nnplayground.core.palette import OKABE_ITO
@@ -73,6 +74,8 @@ class ErrorCurveView(pg.PlotWidget):
 
     #: curve updates per second at most (None: every ``append`` redraws at once)
     max_rate: float | None = 10.0
+    #: the share of the GUI thread's time updating and painting the curves may take
+    time_budget = 0.05
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent, background="w", axisItems={"bottom": _EpochAxis("bottom")})
@@ -102,7 +105,8 @@ class ErrorCurveView(pg.PlotWidget):
             # points: an antialiased, dashed path of thousands of points cost ~10 ms.
             curve.opts["autoDownsampleFactor"] = 1.0
             pi.addItem(curve)
-        self._throttle = RedrawThrottle(self, self._draw, lambda: self.max_rate)
+        self._throttle = RedrawThrottle(self, self._draw, lambda: self.max_rate,
+                                        budget=self.time_budget)
         self._cap = 0
         self._n = 0
         self._train = np.empty(0)
@@ -193,6 +197,14 @@ class ErrorCurveView(pg.PlotWidget):
     def flush(self) -> None:
         """Draw data that are waiting (throttled or hidden) now."""
         self._throttle.flush()
+
+    def viewportEvent(self, event) -> bool:
+        if event.type() != QEvent.Type.Paint:
+            return super().viewportEvent(event)
+        t0 = time.perf_counter()
+        handled = super().viewportEvent(event)
+        self._throttle.painted(time.perf_counter() - t0)
+        return handled
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -11,6 +11,7 @@ shrinking with a scaled scene).
 
 from __future__ import annotations
 
+import time
 from itertools import pairwise
 
 import numpy as np
@@ -80,6 +81,10 @@ class NetworkView(QGraphicsView):
 
     #: restyles per second at most (None: every ``set_network`` restyles at once)
     max_rate: float | None = 10.0
+    #: the share of the GUI thread's time restyling and painting may take while training:
+    #: the 2,000 lines of [2, 32, 32, 32, 1] cost ~25 ms a frame, and at 10 frames a
+    #: second they took a quarter of it, so the canvas stuttered
+    time_budget = 0.05
 
     #: A value typed into the inline editor: (layer, i, j, value) sets ``weights[layer][i, j]``;
     #: (layer, j, None, value) sets bias ``biases[layer][j]``.
@@ -129,7 +134,8 @@ class NetworkView(QGraphicsView):
         for item in self._legend:
             self.scene().addItem(item)
         self._text_scale = 1.0
-        self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate)
+        self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate,
+                                        budget=self.time_budget)
         #: Non-empty while typing values is refused (training runs): the reason shown.
         self.edit_block = ""
         self._whole_neuron = False  # a neuron click edits all its numbers (perceptron)
@@ -380,6 +386,11 @@ class NetworkView(QGraphicsView):
         super().mousePressEvent(event)
 
     def viewportEvent(self, event) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            t0 = time.perf_counter()
+            handled = super().viewportEvent(event)
+            self._throttle.painted(time.perf_counter() - t0)
+            return handled
         if event.type() == QEvent.Type.ToolTip:
             self.flush()
             self._write_tips(self.items(event.pos()))  # Qt shows a neuron's own tooltip
