@@ -6,22 +6,28 @@ weights, split, view, locked and hidden controls); a step that names none keeps 
 previous one and its trained model. Play trains the step's epochs. Reset returns to the
 step's weights (they are the model spec's ``initial_state``). Leave lesson gives back the
 work from before the lesson, kept as a session (also what the autosave writes meanwhile).
+
+The lesson panel (and its dock) is built when the first lesson starts, and the lesson
+files are read then or when the Lessons menu first opens: none of it delays the launch.
 """
 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from PySide6 import QtCore, QtWidgets
 from PySide6.QtCore import Qt
 
-from nnplayground.core.lessons import Lesson, LessonError, load_lesson
 from nnplayground.core.state import DatasetSpec, SplitSpec, axis_name
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE
 from nnplayground.ui.lessons import hand_weights
 from nnplayground.ui.lessons.control_locks import ControlLocks
-from nnplayground.ui.lessons.lesson_panel import LessonPanel
 from nnplayground.ui.lessons.lessons_menu import LessonsMenu
+
+if TYPE_CHECKING:
+    from nnplayground.core.lessons import Lesson
+    from nnplayground.ui.lessons.lesson_panel import LessonPanel
 
 #: Words by which a step asks for a prediction before its answer is shown.
 _PROMPT_WORDS = ("predict", "decide")
@@ -34,7 +40,8 @@ def is_prompt(text: str) -> bool:
 
 class LessonController(QtCore.QObject):
     """The window's lessons; ``window.lessons``. ``lesson`` and ``index`` say where the
-    window is (None when it is in no lesson)."""
+    window is (None when it is in no lesson). ``panel`` and ``dock`` are None until the
+    first lesson starts."""
 
     started = QtCore.Signal(str)
     step_shown = QtCore.Signal(int)
@@ -51,39 +58,51 @@ class LessonController(QtCore.QObject):
         self._training_reveal = False  # the reveal is the run going on
         self._weight_paths: list[tuple] = []
         self.locks = ControlLocks(window)
-        self.panel = LessonPanel()
-        self.dock = QtWidgets.QDockWidget("Lesson", window)
-        self.dock.setObjectName("lesson_dock")
-        self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
-        self.dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
-                                  | Qt.DockWidgetArea.RightDockWidgetArea)
-        self.dock.setWidget(self.panel)
-        for button in self.dock.findChildren(QtWidgets.QAbstractButton):
-            if not button.toolTip():  # the title bar's own float and close buttons
-                name = button.accessibleName() or "Close"
-                button.setToolTip(f"{name} the lesson panel")
-                button.setAccessibleName(f"{name} the lesson panel")
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
+        self.panel: LessonPanel | None = None
+        self.dock: QtWidgets.QDockWidget | None = None
         self.menus = LessonsMenu(window, self.start, self.next, self.back, self.leave)
         # Its parts by their short names (the tests and the Help menu's list use them).
-        self.menu, self.lesson_actions = self.menus.menu, self.menus.lesson_actions
+        self.menu = self.menus.menu
         self.next_action, self.back_action = self.menus.next_action, self.menus.back_action
         self.leave_action = self.menus.leave_action
         self._enable_actions()
-        p, c = self.panel, window.controller
-        p.next_requested.connect(self.next)
-        p.back_requested.connect(self.back)
-        p.leave_requested.connect(self.leave)
-        p.reveal_requested.connect(self.reveal)
-        p.input_edited.connect(self._on_panel_input_edited)
-        p.weight_edited.connect(self._on_panel_weight_edited)
+        c = window.controller
         # After the window's own slots: the panels have shown the new state by then.
         c.state_changed.connect(self._on_controller_state_changed)
         c.applied.connect(self._on_controller_applied)
         window.points.changed.connect(self._on_points_changed)
         window.trainer.finished.connect(self._on_trainer_finished)
         window.trainer.running_changed.connect(self._on_trainer_running_changed)
+
+    @property
+    def lesson_actions(self) -> dict:
+        """Each lesson's entry in the Lessons menu, by lesson id."""
+        return self.menus.lesson_actions
+
+    def _build_panel(self) -> None:
+        window = self.w
+        from nnplayground.ui.lessons.lesson_panel import LessonPanel
+
+        self.panel = p = LessonPanel()
+        self.dock = QtWidgets.QDockWidget("Lesson", window)
+        self.dock.setObjectName("lesson_dock")
+        self.dock.setFeatures(QtWidgets.QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.dock.setAllowedAreas(Qt.DockWidgetArea.LeftDockWidgetArea
+                                  | Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock.setWidget(p)
+        for button in self.dock.findChildren(QtWidgets.QAbstractButton):
+            if not button.toolTip():  # the title bar's own float and close buttons
+                name = button.accessibleName() or "Close"
+                button.setToolTip(f"{name} the lesson panel")
+                button.setAccessibleName(f"{name} the lesson panel")
+        self.dock.hide()
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        p.next_requested.connect(self.next)
+        p.back_requested.connect(self.back)
+        p.leave_requested.connect(self.leave)
+        p.reveal_requested.connect(self.reveal)
+        p.input_edited.connect(self._on_panel_input_edited)
+        p.weight_edited.connect(self._on_panel_weight_edited)
 
     def _enable_actions(self) -> None:
         on = self.lesson is not None
@@ -93,12 +112,16 @@ class LessonController(QtCore.QObject):
     def start(self, lesson_id: str) -> bool:
         """Open lesson ``lesson_id`` at its first step; False (with a message) when it
         cannot be loaded."""
+        from nnplayground.core.lessons import LessonError, load_lesson
+
         try:
             lesson = load_lesson(lesson_id)
         except LessonError as exc:
             self.w.show_banner(f"Could not open the lesson: {exc}")
             return False
         w = self.w
+        if self.panel is None:
+            self._build_panel()
         if self.lesson is None:
             w.trainer.stop_and_wait()
             files = w.actions_.files
