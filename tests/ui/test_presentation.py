@@ -125,3 +125,22 @@ def test_digit_page_built_in_presentation_mode_gets_large_axes(qtbot, window):
     finally:
         normal.shutdown()
         normal.deleteLater()
+
+
+def test_latent_view_built_in_presentation_mode_gets_large_axes(qtbot, window):
+    w = window
+    assert w.latent_view is None  # built for the first autoencoder
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    qtbot.waitUntil(w.isFullScreen)
+    app_points = QtWidgets.QApplication.instance().font().pointSizeF()
+    w.load_preset("Two blobs (autoencoder)")
+    combo = w.model_panel.kind_combo
+    combo.setCurrentIndex(combo.findData("autoencoder"))
+    qtbot.waitUntil(lambda: w.trainer.model.kind == "autoencoder")
+    axis = w.latent_view.getPlotItem().getAxis("bottom")
+    assert w.tabs.currentWidget() is w.latent_view
+    assert axis.style["tickFont"].pointSizeF() == app_points
+    assert axis.labelStyle["font-size"] == f"{app_points:.1f}pt"
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not w.isFullScreen())
+    assert axis.style["tickFont"] is None  # as a latent view built outside presentation mode

@@ -62,8 +62,12 @@ class ExportError(Exception):
     """An export that wrote nothing; the message says why in plain words."""
 
 
+#: Why a view may not be there yet (it is built on first need).
+NOT_BUILT = {"view3d": "no 3-D data", "latent": "no autoencoder"}
+
+
 def target_widget(window, key: str) -> QtWidgets.QWidget | None:
-    """The widget ``key`` exports, None where there is none (no 3-D data yet)."""
+    """The widget ``key`` exports, None where there is none yet (``NOT_BUILT``)."""
     return {"canvas": lambda: window.canvas, "error": lambda: window.error_view,
             "network": lambda: window.network_view, "latent": lambda: window.latent_view,
             "view3d": lambda: window.view3d, "window": lambda: window}[key]()
@@ -242,7 +246,7 @@ class Exports(QtCore.QObject):
     def available(self, key: str) -> bool:
         widget = target_widget(self.w, key)
         if widget is None:
-            return False  # the 3-D view, before any 3-D data
+            return False  # not built yet
         if key in ("network", "latent", "view3d"):  # offered while its tab is shown
             tabs = self.w.tabs
             return tabs.isTabVisible(tabs.indexOf(widget))
@@ -269,7 +273,7 @@ class Exports(QtCore.QObject):
         widget = target_widget(self.w, key)
         try:
             if widget is None:
-                raise ExportError(f"{target.noun} is not there (no 3-D data)")
+                raise ExportError(f"{target.noun} is not there ({NOT_BUILT[key]})")
             write_figure(widget, key, path)
         except OSError as exc:
             return self._failed(f"Could not export {target.noun}", f"{path}: {exc.strerror or exc}")

@@ -163,7 +163,7 @@ class LiveViews(QtCore.QObject):
             pass
         if vd is not None and vd.codes is not None:
             _, labels = w.points.point_set.arrays()
-            w.latent_view.set_codes(vd.codes, labels if len(labels) == len(vd.codes) else None)
+            w.ensure_latent_view().set_codes(vd.codes, labels if len(labels) == len(vd.codes) else None)
         if w.points.n_dims == 3:
             self._update_3d(state, vd, model)
         w.views_updated.emit()

@@ -29,6 +29,7 @@ from nnplayground.ui.window.autosave import Autosave
 from nnplayground.ui.window.controller import Applied, PlaygroundController
 from nnplayground.ui.window.help import HelpMenu
 from nnplayground.ui.window.hint_banner import HintBanner
+from nnplayground.ui.window import presentation
 from nnplayground.ui.window.live_views import LiveViews
 from nnplayground.ui.window.replay import Replay
 from nnplayground.ui.window.weight_drags import WeightDrags
@@ -115,14 +116,12 @@ class MainWindow(QtWidgets.QMainWindow):
         self.error_view = ErrorCurveView()
         self.error_view.setMinimumHeight(160)
         self.network_view = NetworkView()
-        self.latent_view = LatentView()
+        self.latent_view: LatentView | None = None  # built for the first autoencoder
         self.tabs = QtWidgets.QTabWidget()
         self.tabs.setAccessibleName("Views")
         self.tabs.addTab(self.network_view, "Network")
         self.tabs.setTabToolTip(0, "The network: blue weights are positive, vermillion "
                                    "negative; thicker means larger")
-        self.tabs.addTab(self.latent_view, "Latent space")
-        self.tabs.setTabToolTip(1, "The autoencoder's 2-D code of every point")
         self.curve_box = QtWidgets.QWidget()  # the error curve and, under it, the timeline
         QtWidgets.QVBoxLayout(self.curve_box).setContentsMargins(0, 0, 0, 0)
         self.curve_box.layout().addWidget(self.error_view, 1)
@@ -162,6 +161,18 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def ensure_3d_view(self):
         return self.live.ensure_3d_view()
+
+    def ensure_latent_view(self) -> LatentView:
+        """The autoencoder's latent space, its tab added (hidden) on first need."""
+        if self.latent_view is None:
+            self.latent_view = view = LatentView()
+            index = self.tabs.addTab(view, "Latent space")
+            self.tabs.setTabToolTip(index, "The autoencoder's 2-D code of every point")
+            self.tabs.setTabVisible(index, False)
+            factor = presentation.current_scale(self)
+            if factor != 1.0:  # built in presentation mode: its axes' texts scaled too
+                presentation.apply_scale(self, factor)
+        return self.latent_view
 
     def _connect(self) -> None:
         dp, mp, c = self.data_panel, self.model_panel, self.controller
@@ -336,13 +347,15 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _show_model_tabs(self, model) -> None:
         """The latent space is the autoencoder's: shown (and emptied) for it only."""
-        latent = self.tabs.indexOf(self.latent_view)
-        self.latent_view.clear_codes()
-        self.tabs.setTabVisible(latent, model.kind == "autoencoder")
+        autoencoder = model.kind == "autoencoder"
+        latent = self.ensure_latent_view() if autoencoder else self.latent_view
+        if latent is not None:
+            latent.clear_codes()
+            self.tabs.setTabVisible(self.tabs.indexOf(latent), autoencoder)
         if self.view3d is not None:
             self.tabs.setTabVisible(self.tabs.indexOf(self.view3d), self.points.n_dims == 3)
-        if model.kind == "autoencoder":
-            self.tabs.setCurrentWidget(self.latent_view)
+        if autoencoder:
+            self.tabs.setCurrentWidget(latent)
         elif self.points.n_dims != 3:
             self.tabs.setCurrentWidget(self.network_view)
 
