@@ -114,8 +114,8 @@ class CanvasWidget(pg.PlotWidget):
         self._view_box.setToolTip(self._help)
         self.undo_action, self.redo_action = install_undo_actions(self, model.undo_stack)
 
+        # (classes_changed is always followed by changed: one redraw, on changed)
         model.changed.connect(self._on_model_changed)
-        model.classes_changed.connect(self._on_model_changed)
         model.dim_changed.connect(self._on_model_dim_changed)
         model.current_class_changed.connect(self._on_model_current_class_changed)
         self.scene().sigMouseMoved.connect(self._on_scene_mouse_moved)
