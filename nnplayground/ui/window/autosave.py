@@ -31,13 +31,11 @@ once more, from the model the finished run handed back.
 
 from __future__ import annotations
 
-import concurrent.futures
 import copy
 import json
 import os
 import tempfile
 import time
-import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import datetime
@@ -156,7 +154,7 @@ class Autosave(QtCore.QObject):
         super().__init__(window)
         self.w, self.files = window, files
         self.folder = autosave_folder()
-        self.path = self.folder / f"{PREFIX}{uuid.uuid4().hex[:12]}{SUFFIX}"
+        self.path = self.folder / f"{PREFIX}{os.urandom(6).hex()}{SUFFIX}"
         self._lock = _lock(self.path)
         self._active = False
         self.offer: Offer | None = None
@@ -164,7 +162,7 @@ class Autosave(QtCore.QObject):
         self._saved_key: tuple | None = None  # what the file holds (or the start's state)
         self._written = False
         self._waiting_live = False  # asked the trainer for its model
-        self._executor = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="autosave")
+        self._executor = None  # the writer thread's, made for the first write
         self._future: concurrent.futures.Future | None = None
         self._error_shown: str | None = None
         #: GUI-thread seconds of the last autosave (taking copies), for benchmarks/autosave.py
@@ -208,7 +206,8 @@ class Autosave(QtCore.QObject):
             return
         self._timer.stop()
         self.save_now()
-        self._executor.shutdown(wait=True)
+        if self._executor is not None:
+            self._executor.shutdown(wait=True)
         if self.offer is not None:
             self.offer.lock.unlock()  # not answered: offered again next time
             self.offer = None
@@ -277,6 +276,11 @@ class Autosave(QtCore.QObject):
     def _submit(self, key: tuple, model: dict | None, start: float) -> None:
         parts = self._parts(model)
         self._saved_key = key
+        if self._executor is None:
+            import concurrent.futures  # here, not while the app starts (~5 ms)
+
+            self._executor = concurrent.futures.ThreadPoolExecutor(
+                1, thread_name_prefix="autosave")
         self._future = self._executor.submit(_write, parts, self.path)
         self._future.add_done_callback(lambda f: self._done.emit(f.result()))
         self.last_gui_seconds = time.perf_counter() - start  # the key, the copies, the hand-off

@@ -13,8 +13,6 @@ import importlib
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from xml.dom import minidom
-from xml.parsers.expat import ExpatError
 
 from PySide6 import QtCore, QtGui, QtSvg, QtWidgets
 
@@ -184,6 +182,8 @@ def install_svg_closepath_fix() -> None:
 
 
 def _reads_closepath(correct) -> bool:
+    from xml.dom import minidom
+
     doc = minidom.parseString('<svg><g><g><path d="M0,0 L1,0 L1,1 Z"/></g></g></svg>')
     try:
         correct(doc.documentElement.firstChild, [], None, {})
@@ -195,6 +195,9 @@ def _reads_closepath(correct) -> bool:
 # ---------------------------------------------------------------------------- files
 def check_svg(data: bytes) -> None:
     """Raise ExportError unless ``data`` is a well-formed SVG document."""
+    from xml.dom import minidom  # here, not while the app starts
+    from xml.parsers.expat import ExpatError
+
     try:
         root = minidom.parseString(data).documentElement
     except ExpatError as exc:
