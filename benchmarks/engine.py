@@ -4,7 +4,10 @@
 
 MLP: 500 "circle" points, layers [2, 4, 2, 1], tanh, sigmoid output, cross-entropy,
 batch 10, plain SGD, next to (a) a bare NumPy loop doing exactly the same maths on the
-same mini-batches and (b) scikit-learn's MLPClassifier.partial_fit where installed.
+same mini-batches, (b) scikit-learn's MLPClassifier.partial_fit where installed (the
+``bench`` extra; target: ours at least 5x faster) and (c) the same network in PyTorch
+(CPU, one thread, plain SGD on the same mini-batch size) where PyTorch is installed; it
+is never one of our extras.
 Then the competitive layer (online and batch) on the five 3-D clusters.
 Timing is best-of-N with time.perf_counter; figures are milliseconds per epoch.
 """
@@ -13,12 +16,17 @@ from __future__ import annotations
 
 import argparse
 import copy
+import sys
 import time
 import warnings
+from pathlib import Path
 
-import numpy as np
+# The source tree, not an installed copy (which may be older).
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from nnplayground.core.mlp import MLP
+import numpy as np  # noqa: E402
+
+from nnplayground.core.mlp import MLP  # noqa: E402
 
 LAYERS = [2, 4, 2, 1]
 LR = 0.1
@@ -119,12 +127,48 @@ def bench_mlp(repeats: int, epochs: int) -> list[tuple[str, float, str]]:
         classes = np.array([0, 1])
         warnings.simplefilter("ignore", ConvergenceWarning)
         runs["scikit-learn partial_fit"] = lambda: sk.partial_fit(X, y, classes=classes)
+    torch_epoch = torch_loop(X, T)
+    if torch_epoch is not None:
+        runs["PyTorch (CPU, 1 thread)"] = torch_epoch
     ms = best_of(runs, repeats, epochs)
     base = ms["bare NumPy loop"]
     rows = [(name, t, f"{t / base:.2f}x bare") for name, t in ms.items()]
     if sk is None:
         rows.append(("scikit-learn partial_fit", float("nan"), "not installed"))
+    if torch_epoch is None:
+        rows.append(("PyTorch (CPU, 1 thread)", float("nan"), "not installed"))
     return rows
+
+
+def torch_loop(X: np.ndarray, T: np.ndarray):
+    """One epoch of the same network in PyTorch (a callable), or None without PyTorch."""
+    try:
+        import torch
+    except ImportError:
+        return None
+    torch.set_num_threads(1)
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(
+        torch.nn.Linear(LAYERS[0], LAYERS[1]), torch.nn.Tanh(),
+        torch.nn.Linear(LAYERS[1], LAYERS[2]), torch.nn.Tanh(),
+        torch.nn.Linear(LAYERS[2], LAYERS[3])).double()
+    optimiser = torch.optim.SGD(net.parameters(), lr=LR)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    Xt, Tt = torch.from_numpy(X.astype(np.float64)), torch.from_numpy(T)
+    generator = torch.Generator().manual_seed(0)
+
+    def epoch() -> float:
+        order = torch.randperm(len(Xt), generator=generator)
+        for s in range(0, len(Xt), BATCH):
+            rows = order[s : s + BATCH]
+            optimiser.zero_grad()
+            loss = loss_fn(net(Xt[rows]), Tt[rows])
+            loss.backward()
+            optimiser.step()
+        with torch.no_grad():
+            return float(loss_fn(net(Xt), Tt))
+
+    return epoch
 
 
 def bench_competitive(repeats: int, epochs: int) -> list[tuple[str, float, str]]:
@@ -154,8 +198,17 @@ def main() -> None:
     print(f"{'':{width}}  {'ms/epoch':>9}")
     for name, ms, note in rows:
         print(f"{name:{width}}  {ms:9.3f}  {note}")
-    ratio = rows[0][1] / rows[1][1]
+    ms = {name: t for name, t, _ in rows}
+    ratio = ms["nnplayground MLP"] / ms["bare NumPy loop"]
     print(f"\nMLP / bare loop = {ratio:.2f} (target <= 1.30): {'OK' if ratio <= 1.3 else 'TOO SLOW'}")
+    sk = ms["scikit-learn partial_fit"] / ms["nnplayground MLP"]
+    if sk == sk:  # measured (not NaN)
+        print(f"scikit-learn / MLP = {sk:.1f}x (target >= 5x): {'OK' if sk >= 5 else 'TOO SLOW'}")
+    else:
+        print("scikit-learn / MLP: not measured (pip install -e '.[bench]')")
+    pt = ms["PyTorch (CPU, 1 thread)"] / ms["nnplayground MLP"]
+    if pt == pt:
+        print(f"PyTorch / MLP = {pt:.1f}x (an anchor, no target)")
 
 
 if __name__ == "__main__":
