@@ -17,8 +17,8 @@ batch 10). It measures in one run:
    data for every snapshot it sends, about 30 a second, in its own process: that cost is
    on the app's side of the ratio.) Engine and app alternate in ``--rounds`` rounds, so a
    change in the shared machine's load hits both alike.
-3. **frames/s**: paint events of the canvas that show a snapshot the previous paint had
-   not shown ("fresh frames").
+3. **frames/s**: paint events of the canvas that show a decision surface the previous
+   paint had not shown ("fresh frames"; a snapshot without view data is not one).
 4. **stalls**: a 10 ms ``QTimer`` (PreciseTimer) in the GUI thread: its worst lateness,
    and the ticks received against the measured seconds / 10 ms.
 
@@ -61,8 +61,9 @@ class FrameCounter(QtCore.QObject):
         self.pending = False
         widget.installEventFilter(self)
 
-    def on_snapshot(self, *args) -> None:
-        self.pending = True
+    def on_snapshot(self, snapshot, view) -> None:
+        if view is not None:  # a new decision surface to draw
+            self.pending = True
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QtCore.QEvent.Type.Paint:
