@@ -467,6 +467,22 @@ def test_the_window_fits_1280x800_and_starts_on_a_sensible_demo(qtbot, window):
     assert w.canvas.width() >= 400 and w.error_view.height() >= 150
 
 
+def test_a_second_start_opens_the_remembered_preset_with_the_remembered_model(
+        qtbot, isolated_settings):
+    settings = QtCore.QSettings()
+    settings.setValue("data/preset", "Spiral")
+    settings.setValue("model/panel", "perceptron")
+    settings.sync()
+    w = MainWindow()  # restores the settings
+    qtbot.addWidget(w)
+    try:
+        assert w.controller.state.dataset.preset == "Spiral" and len(w.points) > 0
+        assert w.data_panel.preset() == "Spiral"
+        assert w.trainer.model.kind == "perceptron" and w.model_panel.kind_key() == "perceptron"
+    finally:
+        w.close()
+
+
 # ---------------------------------------------------------------------------- closing
 CLOSE_WHILE_TRAINING = textwrap.dedent("""
     import sys

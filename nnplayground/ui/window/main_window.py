@@ -248,6 +248,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._apply(model=self.controller.state.model, text=self.controller.reset_text())
 
     def _on_model_panel_config_changed(self) -> None:
+        if self.trainer.model is None:
+            return  # the settings being restored: the first data set builds this model
         self.hide_banner()
         self._apply(model=self._panel_model_spec())
 
