@@ -9,9 +9,11 @@ import itertools
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRectF
-from PySide6.QtGui import QHelpEvent
-from PySide6.QtWidgets import QApplication, QGraphicsSimpleTextItem, QToolTip
+from PySide6.QtGui import QHelpEvent, QImage, QPainter
+from PySide6.QtWidgets import (QApplication, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem,
+                               QToolTip)
 
+from nnplayground.ui.views.network_connections import SMOOTH_LINES, ConnectionsItem
 from nnplayground.ui.views.network_items import NEGATIVE, POSITIVE
 from nnplayground.ui.views.network_view import MIN_WIDTH, NetworkView
 
@@ -248,3 +250,39 @@ def test_the_largest_network_stays_readable_in_the_windows_tab(shown, scale):
         rects = [view.neuron_item(layer, i).rect() for i in range(32)]
         assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))
         assert all(area.contains(r) for r in rects)
+
+
+class _PaintSpy(QPainter):
+    """A painter that notes whether each line bucket was drawn smoothed."""
+
+    def __init__(self, image):
+        super().__init__(image)
+        self.smoothed = []
+
+    def drawPath(self, path):  # noqa: N802 (Qt's name)
+        self.smoothed.append(self.testRenderHint(QPainter.RenderHint.Antialiasing))
+        super().drawPath(path)
+
+
+@pytest.mark.parametrize("sizes, on_screen_smooth", [([2, 8, 8, 8, 1], True),
+                                                      ([2, 32, 32, 32, 1], False)])
+def test_dense_meshes_are_drawn_unsmoothed_on_screen_and_smooth_in_exports(view, sizes,
+                                                                            on_screen_smooth):
+    """Smoothing 2,000 lines made each paint of the drawing 3-4 times dearer (the canvas
+    stuttered); a few hundred lines stay smooth, and so does every export."""
+    view.set_network(sizes, *random_net(sizes))
+    lines = [i for i in view.scene().items() if isinstance(i, ConnectionsItem)]
+    assert len(lines) == 1 and (len(lines[0]) > SMOOTH_LINES) != on_screen_smooth
+    image = QImage(200, 200, QImage.Format.Format_ARGB32_Premultiplied)
+    for widget, expected in ((view.viewport(), on_screen_smooth), (None, True)):
+        painter = _PaintSpy(image)
+        try:
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            lines[0].paint(painter, QStyleOptionGraphicsItem(), widget)
+            smoothed = painter.smoothed
+            # what the scene paints next (the neurons, the labels) is smooth again
+            restored = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
+        finally:
+            painter.end()
+        assert smoothed and set(smoothed) == {expected}
+        assert restored
