@@ -134,7 +134,7 @@ class RunWatch:
             self._recent.append(float(err))
         if RATE in self._given or len(self._recent) < RATE_WINDOW:
             return None
-        low = float(np.quantile(np.fromiter(self._recent, float), RATE_QUANTILE))
+        low = quantile(self._recent, RATE_QUANTILE)
         reference = self._first if self._first is not None else np.inf
         if low <= reference or low <= RATE_FACTOR * self._best_before:
             return None
@@ -159,3 +159,16 @@ class RunWatch:
                     f"or a saturated neuron, for every point passes nothing back), so it "
                     f"cannot learn any more. Re-initialise it to start again.",
                     lr)
+
+
+def quantile(values, q: float) -> float:
+    """``np.quantile(values, q)`` (linear interpolation) for a few dozen numbers, in plain
+    Python: NumPy's took ~50 us, at every snapshot of a run (1-2 % of a training epoch's
+    time for mid-sized networks)."""
+    ordered = sorted(values)
+    position = q * (len(ordered) - 1)
+    below = int(position)
+    if below + 1 >= len(ordered):
+        return float(ordered[-1])
+    low, high = ordered[below], ordered[below + 1]
+    return float(low + (high - low) * (position - below))

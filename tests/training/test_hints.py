@@ -181,3 +181,13 @@ def test_request_model_when_idle_says_the_copy_is_exact(qtbot):
         assert not controller.request_model()
     finally:
         controller.shutdown()
+
+
+def test_the_quantile_is_numpys_linear_one():
+    rng = np.random.default_rng(0)
+    for n in (1, 2, 5, hints.RATE_WINDOW):
+        for _ in range(50):
+            values = list(rng.normal(size=n) * rng.choice([1e-3, 1.0, 1e3]))
+            for q in (0.0, hints.RATE_QUANTILE, 0.5, 0.9, 1.0):
+                assert hints.quantile(values, q) == pytest.approx(
+                    float(np.quantile(values, q)), rel=1e-12, abs=1e-15)
