@@ -93,15 +93,38 @@ def test_snapshots_are_throttled_by_the_clock_and_miss_no_epoch():
     model = Line(tick=lambda: ms.__setitem__(0, ms[0] + 1))  # each epoch takes 1 ms
     result, snaps = run(model, max_epochs=100, clock=lambda: ms[0] / 1000)
     assert (result.reason, result.epoch) == ("max_epochs", 100)
-    # 1/30 s = 33.3 ms: snapshots after epochs 34 and 68, then the final one.
-    assert [s.epoch for s in snaps] == [34, 68, 100]
-    assert [len(s.new_train_errors) for s in snaps] == [34, 34, 32]
+    # 1/30 s = 33.3 ms: snapshots due at 33.3 and 66.7 ms go after epochs 34 and 67,
+    # then the final one.
+    assert [s.epoch for s in snaps] == [34, 67, 100]
+    assert [len(s.new_train_errors) for s in snaps] == [34, 33, 33]
     np.testing.assert_array_equal(np.concatenate([s.new_train_errors for s in snaps]), model.errors)
-    np.testing.assert_array_equal(snaps[1].new_epochs, np.arange(35, 69))
+    np.testing.assert_array_equal(snaps[1].new_epochs, np.arange(35, 68))
     assert all(np.isnan(s.new_test_errors).all() and math.isnan(s.test_error) for s in snaps)
     assert snaps[0].epochs_per_second == pytest.approx(1000.0)
     assert snaps[2].wall_time == pytest.approx(0.1)
     assert snaps[-1].train_error == model.errors[-1]
+
+
+def test_snapshots_keep_their_rate_when_epochs_do_not_divide_the_interval():
+    """Epochs of 12 ms for 1,008 ms: a snapshot is due every 33.3 ms and goes at the
+    end of the epoch it falls in, so 30 are sent, the last with the last epoch (an
+    interval counted from the last snapshot gave one every 36 ms: 28)."""
+    ms = [0]
+    model = Line(tick=lambda: ms.__setitem__(0, ms[0] + 12))
+    _, snaps = run(model, max_epochs=84, clock=lambda: ms[0] / 1000)
+    assert len(snaps) == 30 and snaps[-1].epoch == 84
+    assert [s.epoch for s in snaps[:4]] == [3, 6, 9, 12]  # at 36, 72, 108, 144 ms
+    assert sum(len(s.new_train_errors) for s in snaps) == 84
+
+
+def test_an_epoch_longer_than_the_interval_sends_one_snapshot_each_and_no_burst():
+    ms = [0]
+    steps = iter([100] * 3 + [1] * 40)  # three slow epochs, then fast ones
+    model = Line(tick=lambda: ms.__setitem__(0, ms[0] + next(steps)))
+    _, snaps = run(model, max_epochs=43, clock=lambda: ms[0] / 1000)
+    # After the slow epochs the next is due 33.3 ms after the third (at 333 ms), not at
+    # once for each interval missed.
+    assert [s.epoch for s in snaps] == [1, 2, 3, 37, 43]
 
 
 @pytest.mark.parametrize(("interval", "count"), [(0.0, 100), (0.010, 10), (1.0, 1)])
