@@ -57,11 +57,14 @@ BARE = FIRST_PAINT + textwrap.dedent("""
         app.processEvents()
 """)
 
-APP = FIRST_PAINT + textwrap.dedent("""
+# As ``nnplayground`` starts: make_application() first (it imports numpy before Qt, which
+# PySide6's import hook then has fewer modules to read), the probe's Qt import after it.
+APP = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from nnplayground.ui.app import make_application
     app = make_application()
+""") + FIRST_PAINT + textwrap.dedent("""
     from nnplayground.ui.window.main_window import MainWindow
     window = MainWindow()
     probe = FirstPaint(window)

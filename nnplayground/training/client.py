@@ -30,7 +30,6 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from nnplayground.core.base import Model
 from nnplayground.core.registry import model_to_dict
-from nnplayground.training import process as trainer_process
 from nnplayground.training import protocol as P
 from nnplayground.training.loop import TrainResult
 
@@ -97,6 +96,10 @@ class TrainingController(QObject):
         that needs it starts it too)."""
         if self._process is not None:
             return
+        # Imported here, after the window's first paint (the model classes and the loop
+        # the process needs; ~13 ms of the launch otherwise).
+        from nnplayground.training import process as trainer_process
+
         context = multiprocessing.get_context("spawn")
         parent_end, child_end = context.Pipe()
         process = context.Process(target=trainer_process.serve,
