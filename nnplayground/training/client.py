@@ -104,7 +104,10 @@ class TrainingController(QObject):
         parent_end, child_end = context.Pipe()
         process = context.Process(target=trainer_process.serve,
                                   args=(child_end, self.snapshot_interval),
-                                  name="nnplayground-trainer", daemon=True)
+                                  name="nnplayground-trainer",
+                                  # not a daemon: it starts its view process (shutdown
+                                  # and the pipe it watches end it)
+                                  daemon=False)
         changes = trainer_process.start_environment()
         saved = {k: os.environ.get(k) for k in changes}
         os.environ.update(changes)

@@ -2,12 +2,15 @@
 sends snapshots to the window. Imports no Qt (a layering test checks), so it starts the
 same way on Windows, macOS and Linux (``multiprocessing``, ``spawn``).
 
-Two threads, no Qt among them:
+Two threads, no Qt among them, and a process of its own for the decision view:
 
 * the **reader** receives every command as it arrives: stop, pause, live parameters,
   new points and the view request take effect at once, during a run (the loop reads them
   between epochs); model changes, runs and "quit" go to the main thread's queue;
-* the **main thread** waits for the next queued command and runs the loop.
+* the **main thread** waits for the next queued command and runs the loop;
+* the **view process** (``view_process.py``, started with the first view asked for)
+  draws each frame's decision surface from the frame's weights on another core, and the
+  trainer passes its answer on to the window; without it the trainer draws them itself.
 
 When the window's end of the pipe closes (the window quit, or the app died), the reader
 sees it and the process ends: no orphan keeps a laptop's fan running.
@@ -28,7 +31,7 @@ import numpy as np
 from nnplayground.core.explain import step_sample
 from nnplayground.core.recording import Recording
 from nnplayground.core.registry import model_from_dict, model_to_dict
-from nnplayground.core.view_model import TrailBuffer, view_data
+from nnplayground.core.view_model import TrailBuffer
 from nnplayground.training import protocol as P
 from nnplayground.training.data import TrainingData
 from nnplayground.training.hints import DEAD_ROWS, RunWatch, model_outputs
@@ -38,6 +41,7 @@ from nnplayground.training.hints import DEAD_ROWS, RunWatch, model_outputs
 #: [2, 32, 32, 1] run; the rule counts epochs, so fewer looks find the same thing
 OUTPUTS_EVERY = 0.2
 from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, copy_state, train
+from nnplayground.training.view_process import ViewBudget, ViewerLink, compute_view
 
 #: BLAS libraries read these when NumPy loads: one thread each, so that training and the
 #: window share two cores sensibly. ``start_environment`` is set before the process starts.
@@ -84,7 +88,11 @@ class Trainer:
         self.arrays = _ArraySource()
         self.source: Any = self.points
         self.view_request = None  # a ViewRequest, replaced whole by the reader
-        self.view_budget = ViewBudget()
+        self.view_budget = ViewBudget()  # when the trainer draws a view itself
+        self.viewer: ViewerLink | None = None
+        self._viewer_failed = False
+        self._model_key = 0  # changes whenever the model or its trails start afresh
+        self._clear_trails = False
         self.trails = TrailBuffer(maxlen=40)
         self.model = None
         self.generation = -1
@@ -186,9 +194,11 @@ class Trainer:
         its later epochs dropped."""
         self.control.generation = generation
         self.model = model_from_dict(model)
+        self._model_key += 1
         if generation != self.generation:
             self.recording.clear()
             self.trails.clear()
+            self._clear_trails = True
             self.generation = generation
         self._pending = None
         self.watch = RunWatch.for_model(self.model)
@@ -203,6 +213,7 @@ class Trainer:
             self.model.set_training_state(state)
             self.recording.truncate_after(recorded)
             self.trails.clear()
+            self._clear_trails = True
             self.watch.reset()
         self.send(P.MODEL, None if self.model is None else model_to_dict(self.model))
 
@@ -238,7 +249,8 @@ class Trainer:
             new_train_errors=np.array(errors[0], dtype=np.float64),
             new_test_errors=np.array(errors[1], dtype=np.float64),
             epochs_per_second=0.0, wall_time=0.0, n_train=len(X))
-        self.send(P.SAMPLE, trace, None, model_to_dict(model), snapshot, self._view())
+        self._send_with_view((P.SAMPLE, trace, None, model_to_dict(model), snapshot),
+                             snapshot.state, wait=True)
 
     def run(self, max_epochs: int | None, stepping: bool) -> None:
         model = self.model
@@ -268,6 +280,8 @@ class Trainer:
             result = replace(result, message=f"Stepped to epoch {result.epoch}.")
         # The last snapshot is sent whatever the window's credit: it closes the run.
         self._flush(force=True)
+        if self.viewer is not None:
+            self.viewer.wait_idle()  # a frame still being drawn goes before FINISHED
         self.send(P.FINISHED, result, model_to_dict(model))
 
     def _record(self, model, params=None) -> None:
@@ -288,17 +302,70 @@ class Trainer:
         self._flush(force=False)
 
     def _flush(self, force: bool) -> None:
+        """Send the pending snapshot with its view if the window took the last one (or
+        ``force``: it closes a run, and the view is waited for)."""
         snapshot = self._pending
         if snapshot is None or not (force or self._credit.is_set()):
             return
-        self._credit.clear()
-        self._pending = None
-        self.send(P.SNAPSHOT, snapshot, self._view())
+        after = []
         if self._model_wanted.is_set() and self.model is not None:
             # Between epochs, so the model is at the snapshot's epoch: the window gets
             # the state it would have if the run had stopped here.
+            after = [(P.LIVE_MODEL, model_to_dict(self.model))]
+        self._credit.clear()  # first: the view process's answer may be taken at once
+        if not self._send_with_view((P.SNAPSHOT, snapshot), snapshot.state, wait=force,
+                                    after=after):
+            self._credit.set()  # the view process is drawing the last frame: this waits
+            return
+        self._pending = None
+        if after:
             self._model_wanted.clear()
-            self.send(P.LIVE_MODEL, model_to_dict(self.model))
+
+    def _send_with_view(self, message: tuple, state, wait: bool, after=()) -> bool:
+        """Send ``message`` with the view of the weights ``state`` appended: through the
+        view process (``wait``: until it answered), or drawn here when there is none.
+        False: the view process is busy and ``wait`` is False (nothing sent)."""
+        viewer = self._viewer()
+        if viewer is not None:
+            if wait:
+                viewer.wait_idle()
+            key = self._model_key
+            model = model_to_dict(self.model) if viewer.wants_model(key) else None
+            if viewer.submit(message, state, (key, model), self._view_points(),
+                             self.view_request, self._clear_trails, list(after)):
+                self._clear_trails = False
+                if wait:
+                    viewer.wait_idle()
+                return True
+            if not wait and viewer.alive:
+                return False
+        self.send(*message, self._view())
+        for extra in after:
+            self.send(*extra)
+        return True
+
+    def _viewer(self) -> ViewerLink | None:
+        """The view process, started with the first view asked for (None: no view wanted,
+        or it could not start or died: the trainer draws)."""
+        if self.view_request is None or self._view_points() is None or self._viewer_failed:
+            return None
+        if self.viewer is None or not self.viewer.alive:
+            if self.viewer is not None:  # it died: draw here from now on
+                self._viewer_failed = True
+                return None
+            try:
+                self.viewer = ViewerLink(self._forward)
+            except Exception:  # e.g. no processes allowed: draw here
+                self._viewer_failed = True
+                return None
+            self._clear_trails = True
+        return self.viewer
+
+    def _forward(self, raw: bytes, after: list) -> None:
+        with self._send_lock:
+            self.conn.send_bytes(raw)
+        for extra in after:
+            self.send(*extra)
 
     def _current_error(self) -> float | None:
         """The model's error on the training data now (None: none to measure)."""
@@ -332,52 +399,22 @@ class Trainer:
         if hint is not None:
             self.send(P.HINT, hint)
 
-    def _view(self):
-        request = self.view_request
-        if request is None or self.source is not self.points:
+    def _view_points(self):
+        """The points a view is drawn over (None: none, e.g. the digit pad's data)."""
+        if self.source is not self.points:
             return None
         points = self.points.points
-        if len(points.X) == 0:
+        return points if len(points.X) else None
+
+    def _view(self):
+        """The view of the trainer's model now, drawn here (None: none asked for)."""
+        request, points = self.view_request, self._view_points()
+        if request is None or points is None:
             return None
-        resolution = self.view_budget.resolution(request.resolution)
-        start = time.perf_counter()
         try:
-            view = view_data(self.model, points.X, request.bounds, resolution,
-                             axes=request.axes, trails=self.trails, labels=points.labels)
+            return compute_view(self.model, request, points, self.trails, self.view_budget)
         except Exception:  # a view that cannot be computed must not stop training
             return None
-        self.view_budget.spent(time.perf_counter() - start, resolution)
-        return view
-
-
-class ViewBudget:
-    """Keeps the decision surface's cost to about a tenth of the trainer's time: about
-    30 frames a second at up to ``share`` / 30 seconds each. A surface that costs more
-    (a large network) is computed on a coarser grid while training runs (never below
-    ``floor`` cells a side); when it costs less, the grid grows back to the one asked
-    for. The window draws the idle model at full resolution itself."""
-
-    def __init__(self, share: float = 0.1, frames: float = 30.0, floor: int = 64) -> None:
-        self.per_frame = share / frames
-        self.floor = floor
-        self.current: int | None = None
-        self.cost = 0.0  # smoothed seconds per frame at the current resolution
-
-    def resolution(self, asked: int) -> int:
-        if self.current is None or self.current > asked:
-            self.current = asked
-        return self.current
-
-    def spent(self, seconds: float, resolution: int) -> None:
-        self.cost = seconds if self.cost == 0.0 else 0.7 * self.cost + 0.3 * seconds
-        if self.cost > self.per_frame and resolution > self.floor:
-            # The cost grows with the number of cells: shrink the side by the square root.
-            scale = (self.per_frame / self.cost) ** 0.5
-            self.current = max(self.floor, int(resolution * max(scale, 0.7)))
-            self.cost *= (self.current / resolution) ** 2
-        elif self.cost < 0.5 * self.per_frame:
-            self.current = resolution + max(1, resolution // 8)  # capped at the asked size
-            self.cost *= (self.current / resolution) ** 2
 
 
 def serve(conn, snapshot_interval: float = 1 / 30) -> None:
@@ -390,6 +427,8 @@ def serve(conn, snapshot_interval: float = 1 / 30) -> None:
     except (EOFError, OSError, BrokenPipeError):
         pass  # the window went away while we were sending
     finally:
+        if trainer.viewer is not None:
+            trainer.viewer.close()
         conn.close()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from nnplayground.training.process import ViewBudget
+from nnplayground.training.view_process import ViewBudget
 
 
 def test_a_costly_surface_gets_a_coarser_grid_and_a_cheap_one_grows_back():

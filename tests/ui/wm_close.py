@@ -61,7 +61,8 @@ class CloseRun:
     seconds: float  # from the message sent to the process's exit
     stdout: str
     stderr: str
-    trainer_left: bool = False  # the training process outlived the app
+    trainer_left: bool = False  # the training process (or its view process) outlived the app
+    trainer_children: int = 0  # processes the trainer had started (its view process)
 
 
 def send_wm_delete(window_id: int, sync: bool = True) -> None:
@@ -112,9 +113,12 @@ def close_during_training(home: Path, delay: float = 0.0, extra_env: dict | None
             proc.kill()
             out, err = proc.communicate()
             return CloseRun(proc.returncode, 0.0, line + out, err)
+        parts = line.split()
+        # The trainer's own processes (the view process), known while they run.
+        watched = _children(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else []
         if delay:
             time.sleep(delay)
-        send_wm_delete(int(line.split()[1]), sync=sync)
+        send_wm_delete(int(parts[1]), sync=sync)
         sent = time.perf_counter()
         try:
             out, err = proc.communicate(timeout=exit_timeout)
@@ -123,13 +127,28 @@ def close_during_training(home: Path, delay: float = 0.0, extra_env: dict | None
             proc.kill()
             out, err = proc.communicate()
             code = None
-        parts = line.split()
-        left = len(parts) > 2 and parts[2].isdigit() and _alive(int(parts[2]))
-        return CloseRun(code, time.perf_counter() - sent, line + out, err, left)
+        seconds = time.perf_counter() - sent
+        left = False
+        if len(parts) > 2 and parts[2].isdigit():
+            left = any(_alive(pid) for pid in [int(parts[2])] + watched)
+        return CloseRun(code, seconds, line + out, err, left, len(watched))
     finally:
         if proc.poll() is None:
             proc.kill()
             proc.communicate()
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` (Linux: /proc)."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
 
 
 def _alive(pid: int, grace: float = 5.0) -> bool:

@@ -1,0 +1,104 @@
+"""The decision view drawn in a process of its own, beside training: each view is the
+surface of the weights it arrives with, no error and no frame is lost or comes after the
+run's end, and training goes on (drawn by the trainer) if that process dies."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from nnplayground.core.datasets import circle
+from nnplayground.core.mlp import MLP
+from nnplayground.core.points import PointState
+from nnplayground.core.state import SplitSpec, ViewRequest
+from nnplayground.core.view_model import view_data
+
+CONFIG = dict(activation="tanh", learning_rate=0.03, batch_size=10, seed=0)
+SIZES = [2, 16, 16, 1]
+
+
+@pytest.fixture
+def circle_controller(controller):
+    data = circle(n=200, seed=0)
+    controller.set_points(PointState(data.X, data.y, np.arange(len(data.y)), None, len(data.y)))
+    controller.configure("mlp", 2, SplitSpec(0.0, 0))
+    controller.set_view_request(ViewRequest(bounds=(-6.0, 6.0, -6.0, 6.0), resolution=40))
+    controller.set_model(MLP(SIZES, **CONFIG))
+    controller.data = data
+    return controller
+
+
+def collect(controller):
+    frames = []
+    controller.snapshot_ready.connect(lambda snap, view: frames.append((snap, view)))
+    return frames
+
+
+def test_each_view_is_the_surface_of_the_weights_it_arrives_with(qtbot, circle_controller):
+    c = circle_controller
+    frames = collect(c)
+    assert c.play()
+    qtbot.waitUntil(lambda: sum(v is not None for _, v in frames) >= 5, timeout=30000)
+    with qtbot.waitSignal(c.finished, timeout=20000):
+        c.pause()
+    shown = [(s, v) for s, v in frames if v is not None]
+    epochs = [s.epoch for s, _ in shown]
+    assert len(shown) >= 5 and epochs == sorted(epochs) and epochs[-1] > epochs[0]
+    for snapshot, view in shown:
+        model = MLP(SIZES, **CONFIG)
+        model.set_state(snapshot.state)
+        again = view_data(model, c.data.X, view.bounds, view.resolution, axes=view.axes)
+        assert np.array_equal(view.surface, again.surface), f"epoch {snapshot.epoch}"
+
+
+def test_every_error_arrives_before_the_run_ends(qtbot, circle_controller):
+    """The run's last frame may still be drawn when it stops: it comes before FINISHED,
+    so a window that stops (closing, autosaving) has the error of every epoch."""
+    c = circle_controller
+    frames = collect(c)
+    c.set_speed(60.0)
+    for _ in range(3):
+        start = c.model.epoch
+        assert c.play()
+        qtbot.waitUntil(lambda: bool(frames) and frames[-1][0].epoch >= start + 3,
+                        timeout=20000)
+        c.stop_and_wait(show_last=True)
+        errors = sum(len(s.new_train_errors) for s, _ in frames)
+        assert errors == c.model.epoch
+        assert frames[-1][0].epoch == c.model.epoch and frames[-1][1] is not None
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[1] == str(pid):
+            found.append(int(stat.parent.name))
+    return found
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the process in /proc")
+def test_if_the_view_process_dies_the_trainer_draws_and_training_goes_on(qtbot,
+                                                                          circle_controller):
+    c = circle_controller
+    frames = collect(c)
+    assert c.play()
+    qtbot.waitUntil(lambda: len(frames) >= 3, timeout=30000)
+    (viewer,) = _children(c.pid)
+    os.kill(viewer, signal.SIGKILL)
+    count = len(frames)
+    qtbot.waitUntil(lambda: len(frames) >= count + 5, timeout=30000)
+    with qtbot.waitSignal(c.finished, timeout=20000):
+        c.pause()
+    assert c.process_alive()
+    late = frames[count + 1:]
+    assert late and all(view is not None for _, view in late)  # drawn by the trainer now
+    assert frames[-1][0].epoch == c.model.epoch
