@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import multiprocessing
+import multiprocessing.util  # noqa: F401 (its exit handler first: see atexit below)
 import os
 import weakref
 from typing import Any
@@ -50,6 +51,9 @@ def shutdown_all() -> None:
         controller.shutdown()
 
 
+# multiprocessing's own exit handler (registered when multiprocessing.util is imported,
+# above) joins the processes it started, with no time limit, and the trainer is not a
+# daemon; handlers run last registered first, so ours ends the trainer before it.
 atexit.register(shutdown_all)
 
 

@@ -35,13 +35,13 @@ from nnplayground.core.view_model import TrailBuffer
 from nnplayground.training import protocol as P
 from nnplayground.training.data import TrainingData
 from nnplayground.training.hints import DEAD_ROWS, RunWatch, model_outputs
+from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, copy_state, train
+from nnplayground.training.view_process import ViewBudget, ViewerLink, compute_view
 
 #: seconds between two looks at the network's outputs for the "dead" hint during a run:
 #: a forward pass over 256 points at every snapshot (~40 a second) was 2 % of a
 #: [2, 32, 32, 1] run; the rule counts epochs, so fewer looks find the same thing
 OUTPUTS_EVERY = 0.2
-from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, copy_state, train
-from nnplayground.training.view_process import ViewBudget, ViewerLink, compute_view
 
 #: BLAS libraries read these when NumPy loads: one thread each, so that training and the
 #: window share two cores sensibly. ``start_environment`` is set before the process starts.
@@ -339,6 +339,8 @@ class Trainer:
                 return True
             if not wait and viewer.alive:
                 return False
+        elif self.viewer is not None:
+            self.viewer.wait_idle()  # a frame it is drawing goes first
         self.send(*message, self._view())
         for extra in after:
             self.send(*extra)
@@ -354,7 +356,7 @@ class Trainer:
                 self._viewer_failed = True
                 return None
             try:
-                self.viewer = ViewerLink(self._forward)
+                self.viewer = ViewerLink(self._forward, self._send_without_view)
             except Exception:  # e.g. no processes allowed: draw here
                 self._viewer_failed = True
                 return None
@@ -364,6 +366,12 @@ class Trainer:
     def _forward(self, raw: bytes, after: list) -> None:
         with self._send_lock:
             self.conn.send_bytes(raw)
+        for extra in after:
+            self.send(*extra)
+
+    def _send_without_view(self, message: tuple, after: list) -> None:
+        """A frame the view process will not draw (it died or hung): sent as it is."""
+        self.send(*message, None)
         for extra in after:
             self.send(*extra)
 

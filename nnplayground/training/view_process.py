@@ -36,8 +36,10 @@ from nnplayground.core.view_model import TrailBuffer, view_data
 #: the share of its core the view process may use for the surface (it shares a laptop's
 #: cores with the window and the trainer)
 VIEW_SHARE = 0.25
-#: seconds a job may take before the view process is given up on (the trainer draws)
+#: seconds a job may take before the view process is given up on (the trainer draws);
+#: the first job waits for the process to start (imports, a cold disk, a virus scan)
 JOB_TIMEOUT = 10.0
+FIRST_JOB_TIMEOUT = 60.0
 
 
 class ViewBudget:
@@ -119,9 +121,12 @@ def serve_views(conn) -> None:
 class ViewerLink:
     """The training process's end of its view process (see the module docstring)."""
 
-    def __init__(self, forward: Callable[[bytes, list], None]) -> None:
-        """``forward(raw, after)``: send the pickled answer ``raw`` to the window, then
-        the messages ``after`` (a live model asked for with the snapshot)."""
+    def __init__(self, forward: Callable[[bytes, list], None],
+                 fallback: Callable[[tuple, list], None]) -> None:
+        """``forward(raw, after)`` sends the pickled answer ``raw`` to the window, then
+        the messages ``after`` (a live model asked for with the snapshot);
+        ``fallback(message, after)`` sends a job's message without its view, for a job
+        the view process will not answer (it died or hung): no frame is ever lost."""
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
         self._process = context.Process(target=serve_views, args=(child,),
@@ -129,9 +134,13 @@ class ViewerLink:
         self._process.start()
         child.close()
         self._forward = forward
+        self._fallback = fallback
+        self._lock = threading.Lock()
         self._idle = threading.Event()
         self._idle.set()
-        self._after: list = []
+        self._job: tuple | None = None  # (message, after) being drawn
+        self._since = 0.0  # monotonic time the job in hand was sent
+        self._answered = False  # the view process has answered once (it is up)
         self.alive = True
         self._sent: dict[str, Any] = {}  # what the view process holds: model, points, request
         self._thread = threading.Thread(target=self._forward_answers, name="views", daemon=True)
@@ -146,29 +155,53 @@ class ViewerLink:
         """Send a job unless one is being drawn (False: nothing sent). ``model`` is
         (a key that changes with the model, its dict); the dict, the points and the
         request travel only when they differ from the last sent."""
-        if not self.alive or not self._idle.is_set():
+        if not self.alive or self.busy():
             return False
         key, model_dict = model
         new_model = model_dict if self._sent.get("model") != key else None
         new_points = points if self._sent.get("points") is not points else None
         new_request = request if self._sent.get("request") != request else None
-        self._idle.clear()
-        self._after = after
+        with self._lock:
+            self._job, self._since = (message, list(after)), time.monotonic()
+            self._idle.clear()
         try:
             self._conn.send((message, state, new_model, new_points, new_request, clear_trails))
         except (OSError, EOFError, ValueError):
-            self._give_up()
-            return False
+            self.give_up()
+            return True  # give_up sent the message without its view
         self._sent.update(model=key, points=points, request=request)
         return True
 
+    def busy(self) -> bool:
+        """A job is being drawn; one that takes too long gives the view process up."""
+        if self._idle.is_set():
+            return False
+        if time.monotonic() - self._since > self._timeout():
+            self.give_up()
+            return False
+        return True
+
     def wait_idle(self) -> bool:
-        """Wait until the job in hand is answered; False (and the link given up) if the
-        view process died or took longer than ``JOB_TIMEOUT``."""
-        if self._idle.wait(JOB_TIMEOUT) and self.alive:
+        """Wait until the job in hand is answered; False (and the link given up, the job
+        sent without its view) if the view process died or took too long."""
+        if self._idle.wait(max(self._since + self._timeout() - time.monotonic(), 0.0)) \
+                and self.alive:
             return True
-        self._give_up()
+        self.give_up()
         return False
+
+    def give_up(self) -> None:
+        """Stop using the view process; a job it had is sent without its view."""
+        with self._lock:
+            job, self._job = self._job, None
+            self.alive = False
+        if self._process.is_alive():  # hung: a process (not a thread) can be ended
+            self._process.terminate()
+        try:
+            if job is not None:
+                self._fallback(*job)
+        finally:
+            self._idle.set()
 
     def close(self) -> None:
         self.alive = False
@@ -177,26 +210,30 @@ class ViewerLink:
         except (OSError, EOFError, ValueError):
             pass
         self._process.join(2.0)
+        if self._process.is_alive():
+            self._process.terminate()
+            self._process.join(2.0)
+        self._thread.join(2.0)  # it reads the end of the pipe and stops
         self._conn.close()
 
-    def _give_up(self) -> None:
-        if self.alive:
-            self.alive = False
-            if self._process.is_alive():  # hung: a process (not a thread) can be ended
-                self._process.terminate()
-        self._idle.set()
+    def _timeout(self) -> float:
+        return JOB_TIMEOUT if self._answered else FIRST_JOB_TIMEOUT
 
     def _forward_answers(self) -> None:
         while True:
             try:
                 raw = self._conn.recv_bytes()
             except (EOFError, OSError):
-                self.alive = False
-                self._idle.set()
+                if self.alive:
+                    self.give_up()  # died: the job in hand goes without its view
                 return
-            after, self._after = self._after, []
+            with self._lock:
+                job, self._job = self._job, None
+                self._answered = True
+            if job is None:
+                continue  # the answer to a job given up on: it was sent already
             try:
-                self._forward(raw, after)
+                self._forward(raw, job[1])
             except (OSError, EOFError):
                 pass  # the window went away: the trainer's reader ends the process
             finally:

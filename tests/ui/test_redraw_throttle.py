@@ -77,6 +77,24 @@ def test_a_costly_view_is_spaced_by_its_cost_over_the_budget(widget):
     assert drawn[-1] == start + 0.5 and not throttle.pending
 
 
+def test_paints_that_are_not_a_redraws_do_not_count_and_the_gap_is_capped(widget):
+    """A resize or a splitter drag repaints many times: only the paint that shows a
+    redraw is its cost, and however dear a redraw, the next comes within a second."""
+    clock = FakeClock()
+    throttle, drawn = make(widget, clock, cost=0.004, budget=0.05)
+    for _ in range(12):
+        throttle.request()
+        for _ in range(40):  # a drag: 40 paints of 25 ms
+            throttle.painted(0.025)
+        clock.now += 1.0
+    throttle.request()
+    assert throttle.cost == pytest.approx(0.029, rel=1e-3)  # 4 + one paint of 25 ms
+    throttle.painted(10.0)  # the paint of the redraw just made: a very slow one
+    clock.now += 1.0
+    throttle.request()
+    assert throttle.cost > 1.0 and throttle.interval() == pytest.approx(1.0)
+
+
 def test_without_a_budget_the_cost_does_not_slow_the_rate(widget):
     clock = FakeClock()
     throttle, drawn = make(widget, clock, cost=0.050)

@@ -115,7 +115,7 @@ def close_during_training(home: Path, delay: float = 0.0, extra_env: dict | None
             return CloseRun(proc.returncode, 0.0, line + out, err)
         parts = line.split()
         # The trainer's own processes (the view process), known while they run.
-        watched = _children(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else []
+        watched = children(int(parts[2])) if len(parts) > 2 and parts[2].isdigit() else []
         if delay:
             time.sleep(delay)
         send_wm_delete(int(parts[1]), sync=sync)
@@ -138,7 +138,7 @@ def close_during_training(home: Path, delay: float = 0.0, extra_env: dict | None
             proc.communicate()
 
 
-def _children(pid: int) -> list[int]:
+def children(pid: int) -> list[int]:
     """The processes whose parent is ``pid`` (Linux: /proc)."""
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):

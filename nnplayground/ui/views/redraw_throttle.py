@@ -20,6 +20,8 @@ from PySide6.QtWidgets import QWidget
 
 #: how much of the newest cost the running estimate takes (the rest is the old estimate)
 COST_WEIGHT = 0.5
+#: seconds between two redraws at most, whatever the budget says
+MAX_GAP = 1.0
 
 
 class RedrawThrottle(QObject):
@@ -30,8 +32,10 @@ class RedrawThrottle(QObject):
     a single-shot timer; requests meanwhile merge into that one redraw.
 
     ``budget`` (a fraction of wall time, e.g. 0.05) also spaces redraws by their cost: the
-    time ``redraw()`` takes plus the paint time the widget reports through ``painted()``,
-    as a running estimate (``cost``). ``clock`` is for tests.
+    time ``redraw()`` takes plus that of the first paint after it, which the widget
+    reports through ``painted()`` (other paints, of a resize or a drag, are not the
+    redraw's), as a running estimate (``cost``); never more than ``MAX_GAP`` apart.
+    ``clock`` is for tests.
     """
 
     def __init__(self, widget: QWidget, redraw: Callable[[], None],
@@ -47,7 +51,8 @@ class RedrawThrottle(QObject):
         self._clock = clock
         self.pending = False
         self._last = -math.inf
-        self._spent = 0.0  # the last redraw's time and the paints since it
+        self._spent = 0.0  # the last redraw's time and that of the paint after it
+        self._paint_due = False  # the next paint shows the last redraw
         self.cost = 0.0  # running estimate of one redraw with its paints, in seconds
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -60,7 +65,7 @@ class RedrawThrottle(QObject):
             return None
         gap = 1.0 / rate
         if self._budget is not None:
-            gap = max(gap, self.cost / self._budget)
+            gap = max(gap, min(self.cost / self._budget, MAX_GAP))
         return gap
 
     def request(self) -> None:
@@ -79,8 +84,11 @@ class RedrawThrottle(QObject):
             self._timer.start(max(1, math.ceil(wait * 1000)))
 
     def painted(self, seconds: float) -> None:
-        """The widget spent ``seconds`` painting (counted towards the last redraw's cost)."""
-        self._spent += max(seconds, 0.0)
+        """The widget spent ``seconds`` painting: the first paint after a redraw counts
+        towards its cost."""
+        if self._paint_due:
+            self._paint_due = False
+            self._spent += max(seconds, 0.0)
 
     def redraw_now(self) -> None:
         self._timer.stop()
@@ -90,6 +98,7 @@ class RedrawThrottle(QObject):
         t0 = self._last = self._clock()
         self._redraw()
         self._spent = self._clock() - t0
+        self._paint_due = True
 
     def flush(self) -> None:
         """Apply a redraw that is waiting (throttled or hidden) now."""
