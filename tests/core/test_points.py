@@ -219,3 +219,14 @@ def test_snapshots_stay_consistent_while_another_thread_edits():
         thread.join(5)
         sys.setswitchinterval(interval)
     assert not errors and last_version >= 1500 and reads >= 200
+
+
+def test_replace_all_needs_one_distinct_id_per_point():
+    ps = PointSet(dim=2)
+    X = np.zeros((4, 2))
+    with pytest.raises(ValueError, match="distinct id"):
+        ps.replace_all(X, [0, 0, 1, 1], ids=[3, 7, 3, 9])
+    with pytest.raises(ValueError, match="distinct id"):
+        ps.replace_all(X, [0, 0, 1, 1], ids=[3, 7, 9])
+    ps.replace_all(X, [0, 0, 1, 1], ids=[9, 3, 7, 4])
+    assert ps.state().ids.tolist() == [9, 3, 7, 4]
