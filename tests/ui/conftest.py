@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from PySide6 import QtCore
+
+from nnplayground.ui.window.main_window import MainWindow
 
 
 @pytest.fixture
@@ -18,3 +23,35 @@ def shown(qtbot):
         return widget
 
     return show
+
+
+@pytest.fixture
+def isolated_settings(tmp_path):
+    """QSettings() in the window reads and writes an INI file under tmp_path only, and
+    the autosaves (the generic data folder: XDG_DATA_HOME) go there too."""
+    Fmt, Scope = QtCore.QSettings.Format, QtCore.QSettings.Scope
+    old_format = QtCore.QSettings.defaultFormat()
+    old_data = os.environ.get("XDG_DATA_HOME")
+    QtCore.QSettings.setDefaultFormat(Fmt.IniFormat)
+    QtCore.QSettings.setPath(Fmt.IniFormat, Scope.UserScope, str(tmp_path / "user"))
+    QtCore.QSettings.setPath(Fmt.IniFormat, Scope.SystemScope, str(tmp_path / "system"))
+    os.environ["XDG_DATA_HOME"] = str(tmp_path / "data")
+    yield tmp_path
+    QtCore.QSettings.setDefaultFormat(old_format)
+    if old_data is None:
+        os.environ.pop("XDG_DATA_HOME", None)
+    else:
+        os.environ["XDG_DATA_HOME"] = old_data
+
+
+@pytest.fixture
+def window(qtbot, isolated_settings):
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    yield w
+    w.close()

@@ -22,7 +22,6 @@ from nnplayground.core.session import load_session, save_session
 from nnplayground.ui.window import autosave as autosave_module
 from nnplayground.ui.window import recent_files
 from nnplayground.ui.window.main_window import MainWindow
-from tests.ui.test_main_window import isolated_settings  # noqa: F401 (fixture)
 from tests.ui.wm_close import ROOT, app_env
 
 Qt = QtCore.Qt
@@ -291,6 +290,8 @@ def test_an_autosave_during_training_holds_the_full_training_state_of_its_epoch(
 # ---------------------------------------------------------------------------- a crash
 KILLED_CHILD = textwrap.dedent("""
     import sys
+    from types import SimpleNamespace
+
     from nnplayground.ui.app import make_application, run
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
@@ -312,15 +313,11 @@ KILLED_CHILD = textwrap.dedent("""
         w.trainer.set_speed(60)
         w.actions_.play.trigger()
 
-    class Args:
-        session = None
-        digits = False
-        lesson = None
 
     if __name__ == "__main__":
         make_application([])
         QTimer.singleShot(0, play)
-        sys.exit(run(Args()))
+        sys.exit(run(SimpleNamespace()))  # no command-line options
 """)
 
 

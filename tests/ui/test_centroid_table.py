@@ -6,7 +6,6 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QLineEdit
 
-from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
 
 
 def type_into(qtbot, table, row, col, text):

@@ -40,6 +40,8 @@ def test_a_window_manager_close_during_training_ends_the_app(tmp_path, delay):
 
 CLOSED_WHILE_STARTING = textwrap.dedent("""
     import sys
+    from types import SimpleNamespace
+
     from PySide6.QtCore import QTimer
     from PySide6.QtWidgets import QApplication
     from nnplayground.ui.app import make_application, run
@@ -49,15 +51,11 @@ CLOSED_WHILE_STARTING = textwrap.dedent("""
             if w.isVisible():
                 w.close()
 
-    class Args:
-        session = None
-        digits = False
-        lesson = None
 
     if __name__ == "__main__":
         make_application([])
         QTimer.singleShot(0, close)  # runs in the start-up's processEvents(), before exec()
-        sys.exit(run(Args()))
+        sys.exit(run(SimpleNamespace()))  # no command-line options
 """)
 
 

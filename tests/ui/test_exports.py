@@ -14,12 +14,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nnplayground.core.datasets import PRESETS
 from nnplayground.core.session import SUFFIX
 from nnplayground.ui.window import recent_files
-from tests.ui.test_main_window import (  # noqa: F401  (fixtures used by name)
-    isolated_settings,
-    load,
-    play_until,
-    window,
-)
+from tests.ui.window_helpers import load, play_until
 
 Qt = QtCore.Qt
 SVG_NS = "{http://www.w3.org/2000/svg}"

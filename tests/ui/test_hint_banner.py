@@ -5,16 +5,7 @@ from __future__ import annotations
 
 from PySide6 import QtCore
 
-from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
-    choose,
-    focus_canvas,
-    isolated_settings,
-    key,
-    load,
-    type_learning_rate,
-    wait_idle,
-    window,
-)
+from tests.ui.window_helpers import choose, focus_canvas, key, load, type_learning_rate, wait_idle
 
 Qt = QtCore.Qt
 

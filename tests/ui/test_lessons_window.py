@@ -15,15 +15,7 @@ from nnplayground.core.state import LESSON
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE
 from nnplayground.ui.lessons.lesson_controller import is_prompt
 from tests.ui.conftest_canvas_helpers import click
-from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
-    focus_canvas,
-    isolated_settings,
-    key,
-    state_equal,
-    unlabelled_controls,
-    wait_idle,
-    window,
-)
+from tests.ui.window_helpers import focus_canvas, key, state_equal, unlabelled_controls, wait_idle
 
 Qt = QtCore.Qt
 #: Lessons whose data has three columns: the window makes its OpenGL view for them.

@@ -22,124 +22,21 @@ from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.core.session import SUFFIX
 from nnplayground.ui.window.main_window import MainWindow
 from tests.ui.conftest_canvas_helpers import click, points_near
+from tests.ui.window_helpers import (
+    choose,
+    epoch_shown,
+    focus_canvas,
+    key,
+    load,
+    play_until,
+    state_equal,
+    type_learning_rate,
+    unlabelled_controls,
+    wait_idle,
+)
 
 Qt = QtCore.Qt
 ROOT = Path(__file__).resolve().parents[2]
-
-
-# ---------------------------------------------------------------------------- helpers
-@pytest.fixture
-def isolated_settings(tmp_path):
-    """QSettings() in the window reads and writes an INI file under tmp_path only, and
-    the autosaves (the generic data folder: XDG_DATA_HOME) go there too."""
-    Fmt, Scope = QtCore.QSettings.Format, QtCore.QSettings.Scope
-    old_format = QtCore.QSettings.defaultFormat()
-    old_data = os.environ.get("XDG_DATA_HOME")
-    QtCore.QSettings.setDefaultFormat(Fmt.IniFormat)
-    QtCore.QSettings.setPath(Fmt.IniFormat, Scope.UserScope, str(tmp_path / "user"))
-    QtCore.QSettings.setPath(Fmt.IniFormat, Scope.SystemScope, str(tmp_path / "system"))
-    os.environ["XDG_DATA_HOME"] = str(tmp_path / "data")
-    yield tmp_path
-    QtCore.QSettings.setDefaultFormat(old_format)
-    if old_data is None:
-        os.environ.pop("XDG_DATA_HOME", None)
-    else:
-        os.environ["XDG_DATA_HOME"] = old_data
-
-
-@pytest.fixture
-def window(qtbot, isolated_settings):
-    w = MainWindow(restore_settings=False)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitExposed(w)
-    w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
-    yield w
-    w.close()
-
-
-def choose(qtbot, combo: QtWidgets.QComboBox, text: str) -> None:
-    """Pick the item showing ``text`` (leading spaces ignored) from the open popup."""
-    index = next((i for i in range(combo.count()) if combo.itemText(i).strip() == text), -1)
-    assert index >= 0, f"{text!r} not offered by {combo.accessibleName()!r}"
-    combo.showPopup()
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    model_index = combo.model().index(index, 0)
-    view.scrollTo(model_index)
-    rect = view.visualRect(model_index)
-    # The item's rect can be wider than a narrow combo's popup: click where it shows.
-    pos = QtCore.QPoint(min(rect.center().x(), view.viewport().width() // 2), rect.center().y())
-    with qtbot.waitSignal(combo.activated, timeout=2000):
-        qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=pos)
-    qtbot.waitUntil(lambda: not view.isVisible())
-    assert combo.currentIndex() == index
-
-
-def load(qtbot, w: MainWindow, preset: str, model: str | None = None) -> None:
-    """Choose a preset and a model type in the side panels, as a user does."""
-    choose(qtbot, w.data_panel.preset_combo, preset)
-    if model is not None:
-        choose(qtbot, w.model_panel.kind_combo, model)
-    focus_canvas(qtbot, w)
-
-
-def focus_canvas(qtbot, w: MainWindow) -> None:
-    w.canvas.setFocus()
-    qtbot.waitUntil(w.canvas.hasFocus)
-
-
-def key(qtbot, w: MainWindow, k, modifier=Qt.KeyboardModifier.NoModifier, widget=None):
-    qtbot.keyClick(widget or QtWidgets.QApplication.focusWidget() or w, k, modifier)
-
-
-def epoch_shown(w: MainWindow) -> int:
-    text = w.epoch_label.text()
-    assert text.startswith("Epoch "), text
-    return int(text.split()[1])
-
-
-def wait_idle(qtbot, w: MainWindow, timeout=5000) -> None:
-    qtbot.waitUntil(lambda: not w.trainer.is_running(), timeout=timeout)
-
-
-def play_until(qtbot, w: MainWindow, epochs: int, timeout=8000) -> None:
-    """Space to play, wait for ``epochs`` epochs on the counter, Space to pause."""
-    key(qtbot, w, Qt.Key.Key_Space)
-    assert w.trainer.is_running()
-    qtbot.waitUntil(lambda: epoch_shown(w) >= epochs, timeout=timeout)
-    key(qtbot, w, Qt.Key.Key_Space)
-    wait_idle(qtbot, w)
-
-
-def type_learning_rate(qtbot, edit, text: str) -> None:
-    line = edit.combo.lineEdit()
-    line.setFocus()
-    qtbot.keyClick(line, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
-    qtbot.keyClicks(line, text)
-    qtbot.keyClick(line, Qt.Key.Key_Return)
-
-
-def state_equal(a: dict, b: dict) -> bool:
-    """Bit-for-bit equality of two get_state() dicts (arrays, lists of arrays, scalars)."""
-    if a.keys() != b.keys():
-        return False
-    for k in a:
-        x, y = a[k], b[k]
-        if isinstance(x, (list, tuple)):
-            if len(x) != len(y) or not all(
-                    (u is None and v is None) or (u is not None and v is not None and
-                                                  np.asarray(u).tobytes() == np.asarray(v).tobytes())
-                    for u, v in zip(x, y)):
-                return False
-        elif x is None or y is None:
-            if x is not y:
-                return False
-        elif np.asarray(x).tobytes() != np.asarray(y).tobytes():
-            return False
-    return True
 
 
 # ---------------------------------------------------------------------------- canvas
@@ -430,28 +327,6 @@ def test_model_type_combo_builds_each_model_kind(qtbot, window):
 
 
 # ---------------------------------------------------------------------------- polish
-CONTROL_TYPES = (QtWidgets.QAbstractButton, QtWidgets.QComboBox, QtWidgets.QAbstractSpinBox,
-                 QtWidgets.QSlider, QtWidgets.QLineEdit)
-
-
-#: Qt's own overflow arrows (tab bar, tool bar, menu bar): Qt makes and names them.
-QT_INTERNAL = ("ScrollLeftButton", "ScrollRightButton", "qt_toolbar_ext_button",
-               "qt_menubar_ext_button")
-
-
-def unlabelled_controls(root: QtWidgets.QWidget) -> list[str]:
-    missing = []
-    for cls in CONTROL_TYPES:
-        for widget in root.findChildren(cls):
-            if widget.objectName() in QT_INTERNAL:
-                continue
-            if not widget.toolTip().strip() or not widget.accessibleName().strip():
-                missing.append(f"{type(widget).__name__} {widget.objectName()!r} "
-                               f"text={getattr(widget, 'text', lambda: '')()!r} "
-                               f"tip={widget.toolTip()!r} name={widget.accessibleName()!r}")
-    return missing
-
-
 def test_every_control_has_a_tooltip_and_an_accessible_name(qtbot, window):
     w = window
     for text in ("MLP", "Competitive layer", "Autoencoder", "Perceptron"):

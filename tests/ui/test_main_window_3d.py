@@ -8,15 +8,13 @@ import pytest
 from PySide6 import QtCore
 
 from nnplayground.core.palette import OKABE_ITO
-from tests.ui.test_main_window import (  # noqa: F401  (fixtures used by name)
+from tests.ui.window_helpers import (
     choose,
     epoch_shown,
-    isolated_settings,
     key,
     load,
     play_until,
     unlabelled_controls,
-    window,
 )
 
 Qt = QtCore.Qt

@@ -4,7 +4,6 @@ and editing points never moves other points between the two sets."""
 from __future__ import annotations
 
 
-from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
 
 
 def hollow_count(canvas) -> int:

@@ -7,7 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from nnplayground.core.datasets import digit_patterns
-from tests.ui.test_main_window import isolated_settings, key, window  # noqa: F401 (fixtures)
+from tests.ui.window_helpers import key
 
 LEFT = Qt.MouseButton.LeftButton
 

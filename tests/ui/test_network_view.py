@@ -4,18 +4,18 @@ batches, readable, each weight found on hover."""
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pytest
 from PySide6.QtCore import QEvent, QPoint, QRectF
 from PySide6.QtGui import QHelpEvent, QImage, QPainter
-from PySide6.QtWidgets import (QApplication, QGraphicsSimpleTextItem, QStyleOptionGraphicsItem,
+from PySide6.QtWidgets import (QApplication, QStyleOptionGraphicsItem,
                                QToolTip)
 
 from nnplayground.ui.views.network_connections import SMOOTH_LINES, ConnectionsItem
 from nnplayground.ui.views.network_items import NEGATIVE, POSITIVE
 from nnplayground.ui.views.network_view import MIN_WIDTH, NetworkView
+from tests.ui.window_helpers import assert_readable
 
 
 def random_net(sizes, seed=0):
@@ -234,18 +234,10 @@ def test_the_largest_network_stays_readable_in_the_windows_tab(shown, scale):
     view = shown(NetworkView(), 400, 330)  # the window's network tab at 1280x800
     view.set_text_scale(scale)  # 1.5: presentation mode
     view.set_network(BIG, *big_net())
-    view.flush()
-    texts = [item for item in view.scene().items()
-             if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and item.text()]
+    texts = assert_readable(view)
     titles = {item.text() for item in texts}
     assert {"in\n2", "h1\n32", "h6\n32", "out\n1"} <= titles  # short where "hidden 1" won't fit
     area = QRectF(view.viewport().rect())
-    for item in texts:
-        assert area.contains(item.sceneBoundingRect()), f"{item.text()!r} is cut off"
-        assert item.font().pointSizeF() >= 7.0, f"{item.text()!r} too small to read"
-    for a, b in itertools.combinations(texts, 2):
-        assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), \
-            f"{a.text()!r} and {b.text()!r} overlap"
     for layer in range(1, 7):
         rects = [view.neuron_item(layer, i).rect() for i in range(32)]
         assert all(not a.intersects(b) for a, b in zip(rects, rects[1:]))

@@ -5,23 +5,21 @@ drag, the error legend after F11, and number keys against the classes' names."""
 
 from __future__ import annotations
 
-import itertools
 
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui, QtWidgets
-from PySide6.QtWidgets import QGraphicsSimpleTextItem
 
 from nnplayground.ui.views.network_view import NetworkView
 from tests.ui.conftest_canvas_helpers import drag, hover, to_widget
-from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
+from tests.ui.window_helpers import (
+    assert_readable,
     choose,
     focus_canvas,
-    isolated_settings,
     key,
     load,
+    visible_texts,
     wait_idle,
-    window,
 )
 
 Qt = QtCore.Qt
@@ -138,23 +136,6 @@ def test_the_play_tooltip_names_space_once_and_says_where_it_plays(window):
 
 
 # ------------------------------------------------------------------ item 11
-def _visible_texts(view: NetworkView):
-    view.flush()
-    return [item for item in view.scene().items()
-            if isinstance(item, QGraphicsSimpleTextItem) and item.isVisible() and item.text()]
-
-
-def _assert_readable(view: NetworkView) -> None:
-    texts = _visible_texts(view)
-    area = QtCore.QRectF(view.viewport().rect())
-    for item in texts:
-        assert area.contains(item.sceneBoundingRect()), f"{item.text()!r} is cut off"
-        assert item.font().pointSizeF() >= 7.0, f"{item.text()!r} too small to read"
-    for a, b in itertools.combinations(texts, 2):
-        assert not a.sceneBoundingRect().intersects(b.sceneBoundingRect()), \
-            f"{a.text()!r} and {b.text()!r} overlap"
-
-
 def test_the_competitive_layers_drawing_is_readable(qtbot, window):
     w = window
     load(qtbot, w, "Five 3-D clusters", "Competitive layer")
@@ -164,8 +145,8 @@ def test_the_competitive_layers_drawing_is_readable(qtbot, window):
     w.tabs.setCurrentWidget(w.network_view)
     view = w.network_view
     qtbot.waitUntil(lambda: view.layer_sizes == (3, 5))
-    _assert_readable(view)
-    names = {item.text() for item in _visible_texts(view)}
+    assert_readable(view)
+    names = {item.text() for item in visible_texts(view)}
     assert {"x", "y", "z"} <= names  # the inputs are the data's axes
     centroids = w.trainer.model.centroids
     assert "(" + ", ".join(f"{v:.2f}" for v in centroids[4]) + ")" in names
@@ -177,7 +158,7 @@ def test_competitive_drawing_has_no_overlapping_texts(shown, inputs, neurons, sc
     view = shown(NetworkView(), 400, 330)  # the window's network tab at 1280x800
     view.set_text_scale(scale)  # 1.5: presentation mode
     view.set_competitive(np.random.default_rng(1).normal(0.0, 3.0, (neurons, inputs)))
-    _assert_readable(view)
+    assert_readable(view)
 
 
 def _tick_labels(axis):

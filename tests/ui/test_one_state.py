@@ -8,15 +8,7 @@ from PySide6 import QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core.csv_io import write_points_csv
-from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
-    choose,
-    isolated_settings,
-    key,
-    load,
-    state_equal,
-    wait_idle,
-    window,
-)
+from tests.ui.window_helpers import choose, key, load, state_equal, wait_idle
 
 
 def write_csv(tmp_path, name="my points.csv", n=30, dims=2, seed=3):

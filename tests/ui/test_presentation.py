@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 import pyqtgraph as pg  # isort: skip
 
 from nnplayground.ui.window.window_actions import PRESENTATION_SCALE
-from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
 
 
 def sizes_of(w) -> dict:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.ui.test_main_window import isolated_settings, window  # noqa: F401 (fixtures)
 
 
 def shown_state(w):

@@ -7,13 +7,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 
 from nnplayground.core.registry import model_from_config
-from tests.ui.test_main_window import (  # noqa: F401 (fixtures)
-    isolated_settings,
-    load,
-    state_equal,
-    wait_idle,
-    window,
-)
+from tests.ui.window_helpers import load, state_equal, wait_idle
 
 
 def run_epochs(qtbot, w, n: int) -> None:

@@ -12,8 +12,7 @@ from PySide6 import QtCore
 from nnplayground.core.explain import step_sample
 from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.ui.explain.sample_html import PRECISION
-from tests.ui.test_main_window import (  # noqa: F401  (fixtures)
-    epoch_shown, focus_canvas, isolated_settings, key, load, state_equal, wait_idle, window)
+from tests.ui.window_helpers import epoch_shown, key, load, state_equal, wait_idle
 
 Qt = QtCore.Qt
 

@@ -5,16 +5,7 @@ from __future__ import annotations
 import numpy as np
 from PySide6.QtCore import QPoint, Qt
 
-from tests.ui.test_main_window import (  # noqa: F401 - the fixtures are used by name
-    epoch_shown,
-    focus_canvas,
-    isolated_settings,
-    key,
-    load,
-    wait_idle,
-    window,
-)
-from tests.ui.test_main_window import choose
+from tests.ui.window_helpers import epoch_shown, focus_canvas, key, load, wait_idle, choose
 
 
 def test_one_step_draws_one_dot_and_says_it_stepped(qtbot, window):

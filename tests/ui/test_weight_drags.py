@@ -11,14 +11,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.ui.window.weight_drags import LINE_TIP_NO_BIAS
 from tests.ui.conftest_canvas_helpers import click, drag, pixel_tolerance, points_near, to_widget
-from tests.ui.test_main_window import (  # noqa: F401  (fixtures)
-    focus_canvas,
-    isolated_settings,
-    key,
-    load,
-    wait_idle,
-    window,
-)
+from tests.ui.window_helpers import focus_canvas, key, load, wait_idle
 
 Qt = QtCore.Qt
 

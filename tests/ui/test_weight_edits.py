@@ -10,14 +10,7 @@ from PySide6 import QtCore
 from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.ui.views.weight_editor import parse_values
 from nnplayground.ui.window.weight_edits import PAUSE_FIRST
-from tests.ui.test_main_window import (  # noqa: F401  (fixtures)
-    focus_canvas,
-    isolated_settings,
-    key,
-    load,
-    wait_idle,
-    window,
-)
+from tests.ui.window_helpers import focus_canvas, key, load, wait_idle
 
 Qt = QtCore.Qt
 

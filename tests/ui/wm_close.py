@@ -21,6 +21,8 @@ ROOT = Path(__file__).resolve().parents[2]
 #: up; it prints its X window id once the first snapshot of the run has been drawn.
 CHILD = textwrap.dedent("""
     import sys
+    from types import SimpleNamespace
+
     from nnplayground.ui.app import make_application, run
     app = make_application([])
     from PySide6.QtCore import QTimer
@@ -47,11 +49,7 @@ CHILD = textwrap.dedent("""
 
     QTimer.singleShot(0, play)
 
-    class Args:
-        session = None
-        digits = False
-        lesson = None
-    sys.exit(run(Args()))
+    sys.exit(run(SimpleNamespace()))  # no command-line options
 """)
 
 
