@@ -307,24 +307,22 @@ class Trainer:
         snapshot = self._pending
         if snapshot is None or not (force or self._credit.is_set()):
             return
+        if not force and self.viewer is not None and self.viewer.alive and self.viewer.busy():
+            return  # the view process is drawing the last frame: this one waits
         after = []
         if self._model_wanted.is_set() and self.model is not None:
             # Between epochs, so the model is at the snapshot's epoch: the window gets
             # the state it would have if the run had stopped here.
+            self._model_wanted.clear()
             after = [(P.LIVE_MODEL, model_to_dict(self.model))]
         self._credit.clear()  # first: the view process's answer may be taken at once
-        if not self._send_with_view((P.SNAPSHOT, snapshot), snapshot.state, wait=force,
-                                    after=after):
-            self._credit.set()  # the view process is drawing the last frame: this waits
-            return
         self._pending = None
-        if after:
-            self._model_wanted.clear()
+        self._send_with_view((P.SNAPSHOT, snapshot), snapshot.state, wait=force, after=after)
 
-    def _send_with_view(self, message: tuple, state, wait: bool, after=()) -> bool:
+    def _send_with_view(self, message: tuple, state, wait: bool, after=()) -> None:
         """Send ``message`` with the view of the weights ``state`` appended: through the
-        view process (``wait``: until it answered), or drawn here when there is none.
-        False: the view process is busy and ``wait`` is False (nothing sent)."""
+        view process (``wait``: until it answered; the caller made sure it is idle
+        otherwise), or drawn here when there is none."""
         viewer = self._viewer()
         if viewer is not None:
             if wait:
@@ -336,15 +334,12 @@ class Trainer:
                 self._clear_trails = False
                 if wait:
                     viewer.wait_idle()
-                return True
-            if not wait and viewer.alive:
-                return False
+                return
         elif self.viewer is not None:
             self.viewer.wait_idle()  # a frame it is drawing goes first
         self.send(*message, self._view())
         for extra in after:
             self.send(*extra)
-        return True
 
     def _viewer(self) -> ViewerLink | None:
         """The view process, started with the first view asked for (None: no view wanted,
