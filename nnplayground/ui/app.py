@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import gc
-import os
 import sys
 
-os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its binding at import
+from nnplayground.ui.pyqtgraph_import import import_pyqtgraph
 
 
 def make_application(argv: list[str] | None = None):
@@ -38,8 +37,7 @@ def make_application(argv: list[str] | None = None):
         gc.enable()  # not a start-up
     app.setOrganizationName("nnplayground")
     app.setApplicationName("nnplayground")
-    import pyqtgraph as pg
-
+    pg = import_pyqtgraph()
     pg.setConfigOptions(antialias=True, background="w", foreground="k")
     return app
 

@@ -1,0 +1,93 @@
+"""Import pyqtgraph without creating every PySide6 class at launch.
+
+pyqtgraph keeps its own mirrors of QtCore, QtGui and QtWidgets (the empty packages
+``pyqtgraph/Qt/QtCore`` and so on) and fills them at import by copying every name of
+PySide6's modules into them (``_copy_attrs`` in ``pyqtgraph/Qt/__init__.py``). PySide6
+creates its classes lazily, on first access; the copy asks for all of them, about 1,000
+classes with their enums: some 0.2 s of every launch, for classes the app never uses.
+
+``import_pyqtgraph`` puts mirrors in place before pyqtgraph imports, modules that look a
+name up in PySide6 on first use (PEP 562 ``__getattr__``) and keep it, and lets
+pyqtgraph's copy see no names while it imports. What pyqtgraph then sets on its mirrors
+(``QtWidgets.QOpenGLWidget``, ``QtGui.QFileSystemModel``) lands on ours as before, and
+every other name resolves to PySide6's own object, as the copy would have made it.
+
+It does this only where it knows the layout: PySide6 is the binding, pyqtgraph is not
+imported yet and its three mirror packages are the empty files they are in 0.13.7-0.14.
+Anything else gets pyqtgraph's plain import. The test suite imports pyqtgraph the same
+way (``tests/conftest.py``), so every test runs on the app's path.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import types
+from pathlib import Path
+
+os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its binding at import
+
+MIRRORED = ("QtCore", "QtGui", "QtWidgets")
+
+
+def import_pyqtgraph() -> types.ModuleType:
+    """pyqtgraph, imported with lazy Qt mirrors where that is known to be safe."""
+    if "pyqtgraph" not in sys.modules and _mirrors_are_empty():
+        _import_with_lazy_mirrors()
+    import pyqtgraph
+
+    return pyqtgraph
+
+
+def _mirrors_are_empty() -> bool:
+    if os.environ.get("PYQTGRAPH_QT_LIB") != "PySide6":
+        return False
+    spec = importlib.util.find_spec("pyqtgraph")  # finds, does not import
+    if spec is None or spec.origin is None:
+        return False
+    qt = Path(spec.origin).parent / "Qt"
+    try:
+        return all((qt / name / "__init__.py").stat().st_size == 0 for name in MIRRORED)
+    except OSError:
+        return False
+
+
+def _lazy_mirror(name: str, source: types.ModuleType) -> types.ModuleType:
+    mirror = types.ModuleType(f"pyqtgraph.Qt.{name}")
+
+    def __getattr__(attr: str):
+        value = getattr(source, attr)  # AttributeError for a name Qt does not have
+        setattr(mirror, attr, value)
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(dir(source)) | set(vars(mirror)))
+
+    mirror.__getattr__ = __getattr__
+    mirror.__dir__ = __dir__
+    return mirror
+
+
+def _import_with_lazy_mirrors() -> None:
+    import PySide6.QtCore
+    import PySide6.QtGui
+    import PySide6.QtWidgets
+
+    sources = {"QtCore": PySide6.QtCore, "QtGui": PySide6.QtGui,
+               "QtWidgets": PySide6.QtWidgets}
+    saved = {}
+    for name, source in sources.items():
+        sys.modules[f"pyqtgraph.Qt.{name}"] = _lazy_mirror(name, source)
+        # PySide6 lists its lazily created classes through a module __dir__; while
+        # pyqtgraph imports, its copy loop sees none of them.
+        saved[name] = source.__dict__.get("__dir__")
+        source.__dir__ = list
+    try:
+        import pyqtgraph  # noqa: F401
+    finally:
+        for name, source in sources.items():
+            if saved[name] is None:
+                del source.__dir__
+            else:
+                source.__dir__ = saved[name]
