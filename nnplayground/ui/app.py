@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import linecache
 import sys
 
 from nnplayground.ui.pyqtgraph_import import import_pyqtgraph
@@ -12,7 +13,7 @@ def make_application(argv: list[str] | None = None):
     """The QApplication. Creating it pauses Python's cycle collector until the event loop
     first runs (``_collect_after_start_up``)."""
     collecting = gc.isenabled()
-    # Start-up (Qt's and pyqtgraph's modules with their ~600 enum classes, the window)
+    # Start-up (Qt's and pyqtgraph's modules, the Qt classes and enums they use, the window)
     # creates some 10^5 objects that live as long as the app, and almost no garbage: the
     # collector went over them ~180 times before the first paint (0.1-0.15 s of the
     # launch) and found ~900 objects to free.
@@ -48,6 +49,9 @@ def _collect_after_start_up() -> None:
     training goes over it again), and collecting resumes."""
     gc.freeze()
     gc.enable()
+    # PySide6's import hook read the source of every module imported after Qt into
+    # linecache (~270 files, 4.4 MB of text); a traceback reads what it needs again.
+    linecache.clearcache()
 
 
 def run(args) -> int:
