@@ -18,10 +18,10 @@ SCRIPT = textwrap.dedent("""
     window.show()
     read = sum("pyqtgraph" in name for name in linecache.cache)
     print("while starting:", gc.isenabled(), read > 50)
-    from PySide6.QtCore import QEventLoop, QTimer
-    loop = QEventLoop()
-    QTimer.singleShot(50, loop.quit)
-    loop.exec()
+    import time
+    deadline = time.monotonic() + 30
+    while not gc.isenabled() and time.monotonic() < deadline:
+        app.processEvents()
     read = sum("pyqtgraph" in name for name in linecache.cache)
     print("started:", gc.isenabled(), gc.get_freeze_count() > 10000, read)
     window.close()
