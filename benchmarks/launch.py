@@ -4,9 +4,11 @@
 
 1. **Launch to a drawn window**: a new Python process is started and the clock stops
    when the window's first paint has happened (an event filter reports it on stdout).
-   The app (``MainWindow`` as ``nnplayground`` builds it, with empty settings) and a bare
-   ``QMainWindow`` alternate ``--runs`` times each; the median of each and their
-   difference are printed. Target: app <= bare + 0.8 s.
+   The app (``MainWindow`` as ``nnplayground`` builds it, with empty settings), a bare
+   ``QMainWindow`` and, for reference, a window with one empty pyqtgraph plot (numpy and
+   pyqtgraph imported as the app does: the floor of any window drawn with pyqtgraph)
+   alternate ``--runs`` times each; the medians and differences are printed. Target:
+   app <= bare + 0.8 s.
 2. **Peak memory, all our processes together**: the app with the five 3-D clusters in the
    3-D view (competitive layer) training for 3 s; the peak resident size (VmHWM) of the
    window's process plus those of every process below it (the trainer, its view process,
@@ -54,6 +56,25 @@ BARE = FIRST_PAINT + textwrap.dedent("""
     probe = FirstPaint(window)
     window.show()
     QtCore.QTimer.singleShot(200, app.quit)
+    while not probe.done:
+        app.processEvents()
+""")
+
+# The floor of any pyqtgraph window: the bare window with one empty plot, numpy and
+# pyqtgraph imported as the app imports them. The app's own part is app - plot window.
+PLOT = textwrap.dedent("""
+    import sys
+    sys.path.insert(0, {root!r})
+    from nnplayground.ui.app import make_application
+    app = make_application()
+    import pyqtgraph as pg
+""") + FIRST_PAINT + textwrap.dedent("""
+    from PySide6.QtWidgets import QMainWindow
+    window = QMainWindow()
+    window.setCentralWidget(pg.PlotWidget())
+    window.resize(1280, 800)
+    probe = FirstPaint(window)
+    window.show()
     while not probe.done:
         app.processEvents()
 """)
@@ -139,11 +160,13 @@ def main(argv=None) -> int:
     # As an installed app runs: with byte code cached (the first, warming launch writes it).
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     app_launch = APP.format(root=str(ROOT), after="")
-    bare, app = [], []
-    timed_launch(BARE, env)  # warm the disk cache for both
-    timed_launch(app_launch, env)
+    plot_launch = PLOT.format(root=str(ROOT))
+    bare, plot, app = [], [], []
+    for source in (BARE, plot_launch, app_launch):  # warm the disk cache for each
+        timed_launch(source, env)
     for _ in range(args.runs):
         bare.append(timed_launch(BARE, env))
+        plot.append(timed_launch(plot_launch, env))
         app.append(timed_launch(app_launch, env))
     out = subprocess.run([sys.executable, "-c", APP.format(root=str(ROOT), after=MEMORY)],
                          capture_output=True, text=True, env=env, timeout=120)
@@ -151,11 +174,14 @@ def main(argv=None) -> int:
     if not memory:
         raise SystemExit(f"the memory run failed:\n{out.stderr[-2000:]}")
     peaks = [float(v) for v in memory[0].split()[1:]]
-    b, a = statistics.median(bare), statistics.median(app)
+    b, p, a = statistics.median(bare), statistics.median(plot), statistics.median(app)
     print(f"{args.runs} launches each, alternating; {os.cpu_count()} CPUs; "
           f"load average {os.getloadavg()[0]:.2f}")
     print("bare window, s: " + " ".join(f"{t:.2f}" for t in bare))
+    print("one-plot pyqtgraph window, s: " + " ".join(f"{t:.2f}" for t in plot))
     print("nnplayground, s: " + " ".join(f"{t:.2f}" for t in app))
+    print(f"of which numpy, pyqtgraph and one plot: {p - b:+.2f} s; the app's own part: "
+          f"{a - p:+.2f} s")
     print(f"launch to a drawn window: bare {b:.2f} s, app {a:.2f} s, "
           f"app - bare {a - b:+.2f} s (target <= +0.80 s) {'PASS' if a - b <= 0.8 else 'FAIL'}")
     print("peak memory (VmHWM), MB: window " + f"{peaks[0]:.0f}" + ", its processes "
