@@ -332,6 +332,7 @@ class Trainer:
             if viewer.submit(message, state, (key, model), self._view_points(),
                              self.view_request, self._clear_trails, list(after)):
                 self._clear_trails = False
+                self._follow_trails(state)
                 if wait:
                     viewer.wait_idle()
                 return
@@ -340,6 +341,13 @@ class Trainer:
         self.send(*message, self._view())
         for extra in after:
             self.send(*extra)
+
+    def _follow_trails(self, state) -> None:
+        """The trails the view process draws, pushed here too (as ``view_data`` pushes
+        them there), so that if it dies the trainer's own drawing goes on from them."""
+        centroids = state.get("centroids") if isinstance(state, dict) else None
+        if centroids is not None:
+            self.trails.push(centroids)
 
     def _viewer(self) -> ViewerLink | None:
         """The view process, started with the first view asked for (None: no view wanted,
@@ -355,7 +363,8 @@ class Trainer:
             except Exception:  # e.g. no processes allowed: draw here
                 self._viewer_failed = True
                 return None
-            self._clear_trails = True
+            self._clear_trails = True  # both start their trails afresh
+            self.trails.clear()
         return self.viewer
 
     def _forward(self, raw: bytes, after: list) -> None:

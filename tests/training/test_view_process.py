@@ -11,7 +11,8 @@ import sys
 import numpy as np
 import pytest
 
-from nnplayground.core.datasets import circle
+from nnplayground.core.competitive import CompetitiveLayer
+from nnplayground.core.datasets import blobs, circle
 from nnplayground.core.mlp import MLP
 from nnplayground.core.points import PointState
 from nnplayground.core.state import SplitSpec, ViewRequest
@@ -96,3 +97,35 @@ def test_if_the_view_process_dies_the_trainer_draws_and_no_frame_is_lost(qtbot,
     assert late and all(view is not None for _, view in late)  # drawn by the trainer now
     assert frames[-1][0].epoch == c.model.epoch
     assert sum(len(s.new_train_errors) for s, _ in frames) == c.model.epoch
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the process in /proc")
+def test_after_the_view_process_dies_the_trails_go_on_from_its_last_frame(qtbot, controller):
+    """The competitive layer's trails: the trainer's own drawing, after the view process
+    died, continues the trail that process drew (it started afresh before)."""
+    data = blobs([(-3.0, -3.0), (3.0, -3.0), (0.0, 3.0)], n_per_cluster=60, seed=1)
+    controller.set_points(PointState(data.X, data.y, np.arange(len(data.y)), None,
+                                     len(data.y)))
+    controller.configure("competitive", 3, SplitSpec(0.0, 0))
+    controller.set_view_request(ViewRequest(bounds=(-6.0, 6.0, -6.0, 6.0), resolution=40))
+    controller.set_model(CompetitiveLayer(2, 3, learning_rate=0.02, init="corner", seed=0))
+    frames = collect(controller)
+    controller.set_speed(30.0)
+    assert controller.play()
+    qtbot.waitUntil(lambda: sum(v is not None and v.trails is not None and len(v.trails) >= 5
+                                for _, v in frames) >= 1, timeout=30000)
+    (viewer,) = children(controller.pid)
+    os.kill(viewer, signal.SIGKILL)
+    count = len(frames)
+    qtbot.waitUntil(lambda: len(frames) >= count + 5, timeout=30000)
+    controller.stop_and_wait(show_last=True)
+    before = [v.trails for _, v in frames[:count] if v is not None]
+    after = [v.trails for _, v in frames[count + 2:] if v is not None]  # the trainer's
+    assert before and after
+    last, first = before[-1], after[0]
+    # The viewer's last trail, whole, is where the trainer's first trail begins.
+    at = [j for j in range(len(first)) if np.array_equal(first[j], last[-1])]
+    assert at, "the trainer's trail does not contain the view process's last position"
+    j = at[0]
+    assert np.array_equal(first[:j + 1], last[-(j + 1):])
+    assert j >= 4
