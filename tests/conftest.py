@@ -15,10 +15,9 @@ import sys
 
 import pytest
 
-os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")
 # pyqtgraph as the app imports it (lazy Qt mirrors), before any test module imports it, so
 # every test runs on the app's path.
-from nnplayground.ui.pyqtgraph_import import import_pyqtgraph  # noqa: E402
+from nnplayground.ui.pyqtgraph_import import import_pyqtgraph  # sets PYQTGRAPH_QT_LIB
 
 import_pyqtgraph()
 

@@ -20,6 +20,8 @@ way (``tests/conftest.py``), so every test runs on the app's path.
 
 from __future__ import annotations
 
+import importlib
+import importlib.machinery
 import importlib.util
 import os
 import sys
@@ -33,31 +35,47 @@ MIRRORED = ("QtCore", "QtGui", "QtWidgets")
 
 def import_pyqtgraph() -> types.ModuleType:
     """pyqtgraph, imported with lazy Qt mirrors where that is known to be safe."""
-    if "pyqtgraph" not in sys.modules and _mirrors_are_empty():
+    if not any(name.split(".")[0] == "pyqtgraph" for name in sys.modules) \
+            and _mirrors_are_empty():
         _import_with_lazy_mirrors()
     import pyqtgraph
 
     return pyqtgraph
 
 
-def _mirrors_are_empty() -> bool:
+def _mirrors_are_empty(package: Path | None = None) -> bool:
+    """PySide6 is the binding and pyqtgraph's mirror packages (under ``package``: the
+    installed pyqtgraph's folder by default) are the empty files we know."""
     if os.environ.get("PYQTGRAPH_QT_LIB") != "PySide6":
         return False
-    spec = importlib.util.find_spec("pyqtgraph")  # finds, does not import
-    if spec is None or spec.origin is None:
-        return False
-    qt = Path(spec.origin).parent / "Qt"
+    if package is None:
+        spec = importlib.util.find_spec("pyqtgraph")  # finds, does not import
+        if spec is None or spec.origin is None:
+            return False
+        package = Path(spec.origin).parent
     try:
-        return all((qt / name / "__init__.py").stat().st_size == 0 for name in MIRRORED)
+        return all((package / "Qt" / name / "__init__.py").stat().st_size == 0
+                   for name in MIRRORED)
     except OSError:
         return False
 
 
+#: module attributes a mirror has of its own, never PySide6's
+OWN = frozenset({"__file__", "__path__", "__cached__", "__loader__", "__package__"})
+
+
 def _lazy_mirror(name: str, source: types.ModuleType) -> types.ModuleType:
-    mirror = types.ModuleType(f"pyqtgraph.Qt.{name}")
+    full = f"pyqtgraph.Qt.{name}"
+    mirror = types.ModuleType(full)
+    mirror.__spec__ = importlib.machinery.ModuleSpec(full, None)
 
     def __getattr__(attr: str):
-        value = getattr(source, attr)  # AttributeError for a name Qt does not have
+        if attr in OWN:
+            raise AttributeError(f"module {full!r} has no attribute {attr!r}")
+        if attr == "__all__":  # a star import: every public name, as the copy gave
+            value = [n for n in dir(source) if not n.startswith("_")]
+        else:
+            value = getattr(source, attr)  # AttributeError for a name Qt does not have
         setattr(mirror, attr, value)
         return value
 
@@ -70,24 +88,23 @@ def _lazy_mirror(name: str, source: types.ModuleType) -> types.ModuleType:
 
 
 def _import_with_lazy_mirrors() -> None:
-    import PySide6.QtCore
-    import PySide6.QtGui
-    import PySide6.QtWidgets
-
-    sources = {"QtCore": PySide6.QtCore, "QtGui": PySide6.QtGui,
-               "QtWidgets": PySide6.QtWidgets}
-    saved = {}
-    for name, source in sources.items():
-        sys.modules[f"pyqtgraph.Qt.{name}"] = _lazy_mirror(name, source)
-        # PySide6 lists its lazily created classes through a module __dir__; while
-        # pyqtgraph imports, its copy loop sees none of them.
-        saved[name] = source.__dict__.get("__dir__")
-        source.__dir__ = list
+    sources = {name: importlib.import_module(f"PySide6.{name}") for name in MIRRORED}
+    saved = {name: source.__dict__.get("__dir__") for name, source in sources.items()}
     try:
+        for name, source in sources.items():
+            sys.modules[f"pyqtgraph.Qt.{name}"] = _lazy_mirror(name, source)
+            # PySide6 lists its lazily created classes through a module __dir__; while
+            # pyqtgraph imports, its copy loop sees none of them.
+            source.__dir__ = list
         import pyqtgraph  # noqa: F401
+    except BaseException:
+        # Nothing half-imported stays behind: a second try starts from scratch.
+        for module in [m for m in sys.modules if m.split(".")[0] == "pyqtgraph"]:
+            del sys.modules[module]
+        raise
     finally:
         for name, source in sources.items():
             if saved[name] is None:
-                del source.__dir__
+                source.__dict__.pop("__dir__", None)
             else:
                 source.__dir__ = saved[name]

@@ -3,19 +3,23 @@ pyqtgraph's own copy gives, without creating every PySide6 class at launch."""
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import subprocess
 import sys
 import textwrap
 import types
+from pathlib import Path
 
+import pyqtgraph as pg
 import PySide6.QtCore
 import PySide6.QtGui
 import PySide6.QtOpenGLWidgets
 import PySide6.QtWidgets
-import pyqtgraph as pg
 
 from nnplayground.ui import pyqtgraph_import
+
+ROOT = Path(__file__).resolve().parents[2]
 
 SOURCES = {"QtCore": PySide6.QtCore, "QtGui": PySide6.QtGui, "QtWidgets": PySide6.QtWidgets}
 
@@ -56,10 +60,74 @@ def test_a_name_qt_does_not_have_is_an_attribute_error():
         raise AssertionError("no AttributeError")
 
 
+def test_a_mirror_is_a_module_of_its_own_not_pysides_file():
+    mirror = pg.QtCore
+    assert mirror.__spec__.name == "pyqtgraph.Qt.QtCore"
+    assert importlib.util.find_spec("pyqtgraph.Qt.QtCore") is mirror.__spec__
+    assert not hasattr(mirror, "__file__")  # PySide6's .so is not pyqtgraph's module
+    assert mirror.__version__ == PySide6.QtCore.__version__  # pyqtgraph reads this
+    public = [n for n in dir(PySide6.QtCore) if not n.startswith("_")]
+    assert sorted(mirror.__all__) == sorted(public)  # a star import gets them all
+
+
 def test_only_a_known_layout_gets_lazy_mirrors(monkeypatch, tmp_path):
     assert pyqtgraph_import._mirrors_are_empty()  # pyqtgraph as installed here
+    for name in pyqtgraph_import.MIRRORED:
+        (tmp_path / "Qt" / name).mkdir(parents=True)
+        (tmp_path / "Qt" / name / "__init__.py").write_text("")
+    assert pyqtgraph_import._mirrors_are_empty(tmp_path)
+    (tmp_path / "Qt" / "QtGui" / "__init__.py").write_text("from PySide6.QtGui import *\n")
+    assert not pyqtgraph_import._mirrors_are_empty(tmp_path)  # a pyqtgraph we do not know
+    assert not pyqtgraph_import._mirrors_are_empty(tmp_path / "missing")
     monkeypatch.setenv("PYQTGRAPH_QT_LIB", "PyQt6")
     assert not pyqtgraph_import._mirrors_are_empty()
+
+
+def _run(script: str) -> str:
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            timeout=120, cwd=ROOT,  # this source tree, not an installed copy
+                            env={**os.environ, "PYQTGRAPH_QT_LIB": "PySide6"})
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+RETRY = textwrap.dedent("""
+    import importlib.abc, sys
+    class Block(importlib.abc.MetaPathFinder):
+        def find_spec(self, name, path=None, target=None):
+            if name == "pyqtgraph.colormap":
+                raise ImportError("blocked once")
+    sys.meta_path.insert(0, Block())
+    from nnplayground.ui.pyqtgraph_import import import_pyqtgraph
+    import PySide6.QtCore as QtCore
+    try:
+        import_pyqtgraph()
+    except ImportError as exc:
+        print("first:", exc)
+    print("left:", [m for m in sys.modules if m.startswith("pyqtgraph")])
+    print("dir restored:", "QCborMap" in dir(QtCore))
+    sys.meta_path.pop(0)
+    pg = import_pyqtgraph()
+    mirror = sys.modules["pyqtgraph.Qt.QtCore"]
+    print("second:", pg.QtCore is mirror, "__getattr__" in vars(mirror),
+          pg.QtWidgets.QOpenGLWidget.__name__)
+""")
+
+
+def test_an_import_that_fails_leaves_nothing_half_done():
+    out = _run(RETRY)
+    assert "first: blocked once" in out
+    assert "left: []" in out
+    assert "dir restored: True" in out
+    assert "second: True True QOpenGLWidget" in out
+
+
+def test_pyqtgraph_already_imported_is_left_as_it_is():
+    out = _run("import pyqtgraph.Qt, sys\n"
+               "from nnplayground.ui.pyqtgraph_import import import_pyqtgraph\n"
+               "import_pyqtgraph()\n"
+               "print('lazy:', '__getattr__' in vars(sys.modules['pyqtgraph.Qt.QtCore']))")
+    assert "lazy: False" in out
 
 
 LAUNCH = textwrap.dedent("""
@@ -75,11 +143,7 @@ LAUNCH = textwrap.dedent("""
 
 
 def _launch(how: str) -> str:
-    result = subprocess.run([sys.executable, "-c", LAUNCH.format(how=how)],
-                            capture_output=True, text=True, timeout=120,
-                            env={**os.environ, "PYQTGRAPH_QT_LIB": "PySide6"})
-    assert result.returncode == 0, result.stderr
-    return result.stdout
+    return _run(LAUNCH.format(how=how))
 
 
 def test_classes_nobody_uses_are_not_created_at_import():
