@@ -195,11 +195,28 @@ def test_xor_the_perceptron_stays_wrong_the_hand_set_network_is_right(qtbot, win
     assert accuracy(net, X, y) == 1.0
     assert np.all(np.abs(net.predict_proba(X).ravel() - y) < 1e-4)
     assert w.overlay.hidden_item.isVisible()  # the OR and the AND neuron's lines
-    # Nothing to train: Space says so and trains nothing.
+    # Nothing to train: Space says so and trains nothing; so do one sample (Shift+S),
+    # Run N epochs (Ctrl+R) and Play at a sample speed: the weights are the lesson.
+    weights = [a.copy() for a in net.get_state()["weights"]]
     focus_canvas(qtbot, w)
     key(qtbot, w, Qt.Key.Key_Space)
     assert not w.trainer.is_running() and net.epoch == 0
     assert "Nothing to train" in w.statusBar().currentMessage()
+    combo = w.replay.speed_combo
+    for keys, speed in ((("S", Qt.KeyboardModifier.ShiftModifier), None),
+                        (("R", Qt.KeyboardModifier.ControlModifier), None),
+                        (("Space", Qt.KeyboardModifier.NoModifier), "sample")):
+        if speed is not None:
+            combo.setCurrentIndex(next(i for i in range(combo.count())
+                                       if isinstance(combo.itemData(i), tuple)))
+        w.statusBar().clearMessage()
+        focus_canvas(qtbot, w)
+        key(qtbot, w, getattr(Qt.Key, f"Key_{keys[0]}"), keys[1])
+        assert "Nothing to train" in w.statusBar().currentMessage(), keys
+        assert not w.trainer.is_running() and not w.replay.sample_playing, keys
+        assert w.trainer.model.epoch == 0, keys
+        state = w.trainer.model.get_state()["weights"]
+        assert all(np.array_equal(a, b) for a, b in zip(state, weights)), keys
 
 
 def test_forward_relu_shows_32_for_inputs_2_and_3_after_the_reveal(qtbot, window):

@@ -57,6 +57,8 @@ class SampleSteps(QtCore.QObject):
         if not (self.action.isEnabled() and not w.actions_.toolbar.isHidden()):
             return None  # during a run, or on the digit pad's page
         w.replay.before_training()  # looking back: go on from that epoch
+        if not w.actions_.may_train():
+            return None  # a lesson's step whose weights are the lesson
         try:
             return w.trainer.step_sample()
         except (ValueError, TrainerLost) as exc:

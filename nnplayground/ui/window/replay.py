@@ -217,6 +217,8 @@ class Replay(QtCore.QObject):
         if model is None or self.trainer.is_running():
             return
         self.before_training()
+        if not self.w.actions_.may_train():
+            return
         model = self.trainer.model
         self.w.hide_banner()
         if not self.trainer.play(max_epochs=model.epoch + self.run_spin.value()):

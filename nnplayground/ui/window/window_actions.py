@@ -206,10 +206,9 @@ class WindowActions(QtCore.QObject):
         else:
             self.w.hide_banner()
             self.w.replay.before_training()  # looking back: go on from that epoch
-            limit, note = self._limit()
-            if limit is not None and limit <= trainer.model.epoch:
-                self.w.statusBar().showMessage(note, 6000)
+            if not self.may_train():
                 return
+            limit, note = self._limit()
             if not trainer.play(max_epochs=limit):
                 self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
             elif note:
@@ -220,11 +219,19 @@ class WindowActions(QtCore.QObject):
             self.w.trainer.pause()
             return
         self.w.replay.before_training()
+        if self.may_train():
+            self.w.trainer.step(1)
+
+    def may_train(self) -> bool:
+        """False, with the lesson's note in the status bar, when a lesson's step allows no
+        training now (its weights are the lesson). Play, Step, Run N epochs and the
+        sample steps all ask."""
         limit, note = self._limit()
-        if limit is not None and limit <= self.w.trainer.model.epoch:
+        model = self.w.trainer.model
+        if limit is not None and model is not None and limit <= model.epoch:
             self.w.statusBar().showMessage(note, 6000)
-            return
-        self.w.trainer.step(1)
+            return False
+        return True
 
     def _limit(self) -> tuple:
         model = self.w.trainer.model
