@@ -467,3 +467,38 @@ def test_an_empty_canvas_says_how_to_add_a_point_until_there_is_one(qtbot, windo
     assert len(w.points) == 1 and not hint.isVisible()
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert len(w.points) == 0 and hint.isVisible()
+
+
+@pytest.mark.gl
+def test_leave_gives_back_the_projection_the_3d_view_and_the_digit_pad(qtbot, window):
+    """What a lesson changes beyond the session: the canvas's pair of axes, the 3-D view's
+    tab (hidden by a lesson whose third input is constant) and the digit pad's task and
+    seed. Leaving gives each back as the student had it."""
+    w = window
+    w.load_preset("Five 3-D clusters")
+    combo = w.axes_combo
+    combo.setCurrentIndex(next(i for i in range(combo.count())
+                               if tuple(combo.itemData(i)) == (0, 2)))
+    assert tuple(w.canvas.projection_axes) == (0, 2)
+    spin = w.model_panel.seed_box.spin  # the pad takes the model's seed when first built
+    qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(spin, "3")
+    qtbot.keyClick(spin, Qt.Key.Key_Return)
+    w.pages.setCurrentIndex(DIGIT_PAGE)  # the pad is built on its first visit
+    qtbot.waitUntil(lambda: w.digit_panel is not None and not w.digit_panel.is_training(),
+                    timeout=30000)
+    pad = w.digit_panel
+    pad_before = (pad.mode, pad.seed)
+    assert pad.seed == 3
+    w.pages.setCurrentIndex(0)
+    open_lesson(qtbot, w, "single-layer")  # its third input is constant: no 3-D tab
+    assert not w.tabs.isTabVisible(w.tabs.indexOf(w.view3d))
+    open_lesson(qtbot, w, "digits")  # another task and seed on the pad
+    assert (pad.mode, pad.seed) != pad_before
+    qtbot.mouseClick(w.lessons.panel.leave_button, Qt.MouseButton.LeftButton)
+    assert tuple(w.canvas.projection_axes) == (0, 2)
+    assert tuple(combo.itemData(combo.currentIndex())) == (0, 2)
+    assert w.axes_row.isVisibleTo(w)
+    assert w.tabs.isTabVisible(w.tabs.indexOf(w.view3d))
+    assert (pad.mode, pad.seed) == pad_before
+    assert w.pages.currentIndex() == 0

@@ -36,6 +36,9 @@ from nnplayground.ui.views.error_view import ErrorCurveView
 PUSH_MAP = pg.ColorMap([0.0, 0.5, 1.0], [OKABE_ITO[4], "#FFFFFF", OKABE_ITO[5]])
 
 
+#: the task a new panel starts with
+DEFAULT_TASK = dg.TEN_DIGITS
+
 class DigitPanel(QWidget):
     """Pad + answer + probabilities + training + teaching + look inside.
 
@@ -48,7 +51,7 @@ class DigitPanel(QWidget):
                  auto_train: bool = True) -> None:
         super().__init__(parent)
         self.seed = int(seed)
-        self._task: dg.DigitTask = dg.TEN_DIGITS
+        self._task: dg.DigitTask = DEFAULT_TASK
         self._extra: list[tuple[list[float], int]] = []
         self._data: tuple = (None, None, None, None)  # what the trainer was sent
         self.predictor = self._task.model(self.seed)
