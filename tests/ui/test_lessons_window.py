@@ -15,7 +15,14 @@ from nnplayground.core.state import LESSON
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE
 from nnplayground.ui.lessons.lesson_controller import is_prompt
 from tests.ui.conftest_canvas_helpers import click
-from tests.ui.window_helpers import focus_canvas, key, state_equal, unlabelled_controls, wait_idle
+from tests.ui.window_helpers import (
+    assert_readable,
+    focus_canvas,
+    key,
+    state_equal,
+    unlabelled_controls,
+    wait_idle,
+)
 
 Qt = QtCore.Qt
 #: Lessons whose data has three columns: the window makes its OpenGL view for them.
@@ -195,6 +202,10 @@ def test_xor_the_perceptron_stays_wrong_the_hand_set_network_is_right(qtbot, win
     assert accuracy(net, X, y) == 1.0
     assert np.all(np.abs(net.predict_proba(X).ravel() - y) < 1e-4)
     assert w.overlay.hidden_item.isVisible()  # the OR and the AND neuron's lines
+    # The hand-set numbers can be read in the drawing, beside the lesson's dock.
+    shown = [t.text() for t in assert_readable(w.network_view)]
+    weights = np.concatenate([W.ravel() for W in net.get_state()["weights"]])
+    assert sorted(t for t in shown if t.endswith("20.00")) == sorted(f"{v:.2f}" for v in weights)
     # Nothing to train: Space says so and trains nothing; so do one sample (Shift+S),
     # Run N epochs (Ctrl+R) and Play at a sample speed: the weights are the lesson.
     weights = [a.copy() for a in net.get_state()["weights"]]

@@ -43,6 +43,12 @@ SMOOTH_LINES = 400
 WEAK_ALPHA, MIN_ALPHA = 0.45, 0.12
 _ZERO, _POSITIVE, _NEGATIVE = 0, 1, 2  # sign codes; bucket = sign * LEVELS + level
 
+#: where a weight's label may stand, in order of preference: (how far along its line,
+#: above it). A third of the way along first: lines fan out from their source, so
+#: neighbouring lines' labels stand apart there.
+LABEL_SPOTS = tuple((f, above) for f in (0.3, 0.5, 0.7, 0.2, 0.4, 0.6, 0.8)
+                    for above in (True, False))
+
 
 def weak_alpha(sizes) -> float:
     """Opacity of the weakest lines for layers of ``sizes``."""
@@ -79,6 +85,9 @@ class ConnectionsItem(QGraphicsItem):
         self._pens: dict[int, QPen] = {}
         self._rect = QRectF()
         self.labels: list[QGraphicsSimpleTextItem] = []
+        self._spots: list[tuple[float, bool]] = []  # each label's, from ``fit_labels``
+        self._avoid: list[QRectF] = []
+        self._area: QRectF | None = None
         if labelled:
             for _ in range(n):
                 label = QGraphicsSimpleTextItem(self)
@@ -153,12 +162,17 @@ class ConnectionsItem(QGraphicsItem):
             for bucket in touched:
                 self._build_path(int(bucket))
             self.update()
+        longer = False
         for label, value in zip(self.labels, values):
             text = f"{value:.2f}"
             if label.text() != text:
+                longer |= len(text) != len(label.text())
                 label.setText(text)
                 label.setBrush(QBrush(sign_color(value).darker(130)))
-        self._place_labels()
+        if longer and self._area is not None:
+            self.fit_labels(self._avoid, self._area)  # a wider text may need another spot
+        else:
+            self._place_labels()
 
     def _build_path(self, bucket: int) -> None:
         rows = np.flatnonzero(self.buckets == bucket)
@@ -249,15 +263,39 @@ class ConnectionsItem(QGraphicsItem):
                 painter.drawPath(self._paths[bucket])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
-    def _place_labels(self) -> None:
-        # A third of the way along, just above the line: lines fan out from their
-        # source, so labels of neighbouring lines do not sit on top of each other.
+    def fit_labels(self, avoid: list[QRectF], area: QRectF) -> None:
+        """Each weight's label where it covers no other text, neuron or label and stays in
+        ``area``: the first free spot along its line, above it or below (a third of the
+        way along, above, when there is none). Run after a layout; the spots are kept
+        while the weights change, and sought again when a label's length changes."""
+        self._avoid, self._area = list(avoid), QRectF(area)
+        placed: list[QRectF] = []
+        self._spots = []
         for k, label in enumerate(self.labels):
-            line = self.line(k)
-            at = line.pointAt(0.3)
-            br = label.boundingRect()
-            lift = br.height() + 2.0 + self._style(int(self.buckets[k]))[1] / 2
-            label.setPos(at.x() - br.width() / 2, at.y() - lift)
+            spot = next((s for s in LABEL_SPOTS
+                         if self._free(self._label_rect(k, label, s), placed)), LABEL_SPOTS[0])
+            self._spots.append(spot)
+            placed.append(self._label_rect(k, label, spot))
+        self._place_labels()
+
+    def _free(self, rect: QRectF, placed: list[QRectF]) -> bool:
+        return self._area.contains(rect) and not any(
+            rect.intersects(other) for other in (*self._avoid, *placed))
+
+    def _label_rect(self, k: int, label, spot) -> QRectF:
+        fraction, above = spot
+        at = self.line(k).pointAt(fraction)
+        br = label.boundingRect()
+        gap = 2.0 + self._style(int(self.buckets[k]))[1] / 2
+        top = at.y() - gap - br.height() if above else at.y() + gap
+        return QRectF(at.x() - br.width() / 2, top, br.width(), br.height())
+
+    def _place_labels(self) -> None:
+        spots = self._spots if len(self._spots) == len(self.labels) else None
+        for k, label in enumerate(self.labels):
+            rect = self._label_rect(k, label, spots[k] if spots else LABEL_SPOTS[0])
+            label.setPos(rect.topLeft())
+
 
 
 def _distinct(buckets: np.ndarray) -> np.ndarray:

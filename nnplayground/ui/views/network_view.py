@@ -15,12 +15,13 @@ import time
 from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
+    QGraphicsTextItem,
     QGraphicsView,
     QToolTip,
     QWidget,
@@ -509,6 +510,23 @@ class NetworkView(QGraphicsView):
             x -= _LEGEND_GAP
         self._place_side_texts()
         self._columns.place_texts()
+        self._fit_weight_labels()
+
+    def _fit_weight_labels(self) -> None:
+        """A small network's weight labels where they cover no other text, neuron or bias
+        square (a narrow view, the lesson dock beside it, put them on top of each other)."""
+        lines = self._lines
+        if not lines.labels:
+            return
+        own = set(lines.labels)
+        avoid = [item.sceneBoundingRect() for item in self.scene().items()
+                 if item.isVisible() and item not in own and (
+                     (isinstance(item, QGraphicsSimpleTextItem) and item.text())
+                     or (isinstance(item, QGraphicsTextItem) and item.toPlainText()))]
+        columns = self._columns
+        avoid += [n.sceneBoundingRect() for column in columns.neurons for n in column]
+        avoid += [mark.sceneBoundingRect() for mark in columns.bias_labels]
+        lines.fit_labels(avoid, QRectF(self.viewport().rect()))
 
     def _column_gap(self, default: float) -> float:
         """Pixels between two neighbouring columns (``default`` for one column)."""
