@@ -23,6 +23,7 @@ from nnplayground.core.state import DatasetSpec, SplitSpec, axis_name
 from nnplayground.ui.digits.digit_page import DIGIT_PAGE
 from nnplayground.ui.lessons import hand_weights
 from nnplayground.ui.lessons.control_locks import ControlLocks
+from nnplayground.ui.lessons.kept_work import KeptWork
 from nnplayground.ui.lessons.lessons_menu import LessonsMenu
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class LessonController(QtCore.QObject):
         self.lesson: Lesson | None = None
         self.index = 0
         self._anchor = -1  # the step whose setup the playground shows
-        self._kept = None  # the work from before the lesson: (session, name, path, view)
+        self._kept: KeptWork | None = None  # the work from before the lesson
         self._revealed = True
         self._training_reveal = False  # the reveal is the run going on
         self._weight_paths: list[tuple] = []
@@ -124,13 +125,8 @@ class LessonController(QtCore.QObject):
             self._build_panel()
         if self.lesson is None:
             w.trainer.stop_and_wait()
-            files = w.actions_.files
-            pad = w.digit_panel
-            self._kept = (files.session(), w.session_name, w.session_path, w.pages.currentIndex(),
-                          w.model_panel.mlp_hidden_lines.isChecked(), w.error_view.is_log_scale(),
-                          tuple(w.canvas.projection_axes),
-                          None if pad is None else (pad.mode, pad.seed))
-            files.autosave_source = lambda: self._kept[0]
+            self._kept = KeptWork.of(w)
+            w.actions_.files.autosave_source = lambda: self._kept.session
             w.actions_.play_limit = self._play_limit
         self.lesson, self._anchor = lesson, -1
         self.panel.show_lesson(lesson.title, lesson.summary)
@@ -190,7 +186,7 @@ class LessonController(QtCore.QObject):
         if self.lesson is None:
             return
         w = self.w
-        session, name, path, page, hidden_lines, log_scale, axes, pad = self._kept
+        kept = self._kept
         self.lesson, self._kept, self._revealed = None, None, True
         w.trainer.stop_and_wait()
         self.locks.release()
@@ -199,43 +195,11 @@ class LessonController(QtCore.QObject):
         w.canvas.set_note("")
         w.actions_.play_limit = None
         w.actions_.files.autosave_source = None
-        w.model_panel.mlp_hidden_lines.setChecked(hidden_lines)
-        w.error_view.set_log_scale(log_scale)
-        w.pages.setCurrentIndex(page)
         self.dock.hide()
-        if w.actions_.files.apply_session(session, "Before the lesson"):
-            w.session_name, w.session_path = name, path
-            w.update_title()
-            self._give_back_axes(axes)
+        if kept.give_back(w):
             w.statusBar().showMessage("You left the lesson: your work is back as it was.", 6000)
-        self._give_back_digit_pad(pad)
         self._enable_actions()
         self.left.emit()
-
-    def _give_back_axes(self, axes) -> None:
-        """The pair of axes the canvas showed before the lesson (3-D and 4-D data)."""
-        combo = self.w.axes_combo
-        for i in range(combo.count()):
-            if tuple(combo.itemData(i)) == axes and i != combo.currentIndex():
-                combo.setCurrentIndex(i)  # the window sets the canvas and the view up
-
-    def _give_back_digit_pad(self, kept) -> None:
-        """The digit pad's task and seed from before the lesson (its default ones, if the
-        lesson built it), its network trained again when the lesson changed them."""
-        pad = self.w.digit_panel
-        if pad is None:
-            return
-        from nnplayground.ui.digits.digit_panel import DEFAULT_TASK  # loaded with the pad
-
-        mode, seed = kept if kept is not None else (DEFAULT_TASK.key,
-                                                    self.w.model_panel.seed())
-        if (pad.mode, pad.seed) == (mode, seed):
-            return
-        pad.seed = seed
-        if pad.mode != mode:
-            pad.set_mode(mode)  # trains that network
-        else:
-            pad.retrain()
 
     @property
     def setup(self):
