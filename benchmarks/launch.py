@@ -59,6 +59,10 @@ FIRST_FRAME = textwrap.dedent("""
                 app.processEvents(QtCore.QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
             if self.exposed:
                 print("drawn", flush=True)
+    def show_drawn(window, app):
+        probe = FirstFrame(window)
+        window.show()
+        probe.wait(app)
 """)
 
 BARE = FIRST_FRAME + textwrap.dedent("""
@@ -68,42 +72,33 @@ BARE = FIRST_FRAME + textwrap.dedent("""
     window = QMainWindow()
     window.setCentralWidget(QLabel("bare"))
     window.resize(1280, 800)
-    probe = FirstFrame(window)
-    window.show()
-    probe.wait(app)
-""")
-
-# The floor of any pyqtgraph window: the bare window with one empty plot, numpy and
-# pyqtgraph imported as the app imports them. The app's own part is app - plot window.
-PLOT = textwrap.dedent("""
-    import sys
-    sys.path.insert(0, {root!r})
-    from nnplayground.ui.app import make_application
-    app = make_application()
-    import pyqtgraph as pg
-""") + FIRST_FRAME + textwrap.dedent("""
-    from PySide6.QtWidgets import QMainWindow
-    window = QMainWindow()
-    window.setCentralWidget(pg.PlotWidget())
-    window.resize(1280, 800)
-    probe = FirstFrame(window)
-    window.show()
-    probe.wait(app)
+    show_drawn(window, app)
 """)
 
 # As ``nnplayground`` starts: make_application() first (it imports numpy before Qt, which
 # PySide6's import hook then has fewer modules to read), the probe's Qt import after it.
-APP = textwrap.dedent("""
+START = textwrap.dedent("""
     import sys
     sys.path.insert(0, {root!r})
     from nnplayground.ui.app import make_application
     app = make_application()
-""") + FIRST_FRAME + textwrap.dedent("""
+""")
+
+# The floor of any pyqtgraph window: the bare window with one empty plot, numpy and
+# pyqtgraph imported as the app imports them. The app's own part is app - plot window.
+PLOT = START + FIRST_FRAME + textwrap.dedent("""
+    import pyqtgraph as pg
+    from PySide6.QtWidgets import QMainWindow
+    window = QMainWindow()
+    window.setCentralWidget(pg.PlotWidget())
+    window.resize(1280, 800)
+    show_drawn(window, app)
+""")
+
+APP = START + FIRST_FRAME + textwrap.dedent("""
     from nnplayground.ui.window.main_window import MainWindow
     window = MainWindow()
-    probe = FirstFrame(window)
-    window.show()
-    probe.wait(app)
+    show_drawn(window, app)
     window.start_background_work()
     {after}
     window.close()
