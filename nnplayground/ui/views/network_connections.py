@@ -265,22 +265,41 @@ class ConnectionsItem(QGraphicsItem):
 
     def fit_labels(self, avoid: list[QRectF], area: QRectF) -> None:
         """Each weight's label where it covers no other text, neuron or label and stays in
-        ``area``: the first free spot along its line, above it or below (a third of the
-        way along, above, when there is none). Run after a layout; the spots are kept
-        while the weights change, and sought again when a label's length changes."""
+        ``area``: its spot so far while that is free, else the first free spot along its
+        line, above it or below; where none is free, the spot covering the fewest. The
+        view runs this when its other texts moved (``moved_since_fit``); ``show`` runs it
+        again when a label's length changes."""
         self._avoid, self._area = list(avoid), QRectF(area)
+        before = self._spots if len(self._spots) == len(self.labels) else []
         placed: list[QRectF] = []
-        self._spots = []
+        spots = []
         for k, label in enumerate(self.labels):
-            spot = next((s for s in LABEL_SPOTS
-                         if self._free(self._label_rect(k, label, s), placed)), LABEL_SPOTS[0])
-            self._spots.append(spot)
-            placed.append(self._label_rect(k, label, spot))
+            best, fewest = LABEL_SPOTS[0], None
+            for spot in ([before[k]] if before else []) + list(LABEL_SPOTS):
+                covered = self._covered(self._label_rect(k, label, spot), placed)
+                if fewest is None or covered < fewest:
+                    best, fewest = spot, covered
+                if covered == 0:
+                    break
+            spots.append(best)
+            placed.append(self._label_rect(k, label, best))
+        self._spots = spots
         self._place_labels()
 
-    def _free(self, rect: QRectF, placed: list[QRectF]) -> bool:
-        return self._area.contains(rect) and not any(
-            rect.intersects(other) for other in (*self._avoid, *placed))
+    def moved_since_fit(self, avoid: list[QRectF], area: QRectF, slack: float = 3.0) -> bool:
+        """True unless ``avoid`` and ``area`` are those of the last fit, each rectangle
+        within ``slack`` pixels (a frame of training changes a value's last digits)."""
+        if self._area is None or area != self._area or len(avoid) != len(self._avoid):
+            return True
+        return any(abs(a.left() - b.left()) > slack or abs(a.top() - b.top()) > slack
+                   or abs(a.right() - b.right()) > slack or abs(a.bottom() - b.bottom()) > slack
+                   for a, b in zip(avoid, self._avoid))
+
+    def _covered(self, rect: QRectF, placed: list[QRectF]) -> int:
+        """How many texts, neurons and labels ``rect`` covers; outside the area counts as
+        more than any of that."""
+        hits = sum(rect.intersects(other) for other in (*self._avoid, *placed))
+        return hits + (0 if self._area.contains(rect) else 1000)
 
     def _label_rect(self, k: int, label, spot) -> QRectF:
         fraction, above = spot
