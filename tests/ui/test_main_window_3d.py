@@ -88,3 +88,17 @@ def test_switching_between_2d_and_3d_data_rebuilds_the_model(qtbot, window, mode
     assert w.axes_combo.currentData() == tuple(w.canvas.projection_axes)
     # the autoencoder's own view is its latent space; every other model's is the 3-D one
     assert w.tabs.currentWidget() is (w.latent_view if model == "Autoencoder" else w.view3d)
+
+
+def test_a_saved_3d_session_opens_on_the_pair_of_axes_it_was_saved_with(qtbot, window,
+                                                                          tmp_path):
+    w = window
+    load(qtbot, w, "Five 3-D clusters")
+    choose(qtbot, w.axes_combo, "x – z")
+    path = tmp_path / "clusters.nnp"
+    assert w.actions_.save_to(str(path))
+    choose(qtbot, w.axes_combo, "y – z")
+    assert w.open_session(str(path)) is not None
+    assert tuple(w.canvas.projection_axes) == (0, 2)
+    assert w.axes_combo.currentData() == (0, 2)
+    assert w.controller.state.view.axes == (0, 2)

@@ -229,6 +229,14 @@ class DigitPanel(QWidget):
         """The current task's key (``core.digits.TASKS``)."""
         return self._task.key
 
+    def set_task(self, mode: str, seed: int) -> None:
+        """The task whose key is ``mode`` with its network from ``seed``, trained."""
+        self.seed = int(seed)
+        if self.mode != mode:
+            self.set_mode(mode)  # trains that network
+        else:
+            self.retrain()
+
     def set_mode(self, mode: str) -> None:
         """Switch to the task whose key is ``mode`` (retrains it)."""
         self.mode_combo.setCurrentIndex([task.key for task in dg.TASKS].index(mode))

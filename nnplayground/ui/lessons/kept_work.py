@@ -1,8 +1,8 @@
 """The student's work from before a lesson, kept while it runs and given back on Leave.
 
-The session (points, model, its training state) is what a file holds; the rest is what
-the window shows beside it and a lesson changes: the page, the hidden-neuron lines and
-the error curve's log scale, the canvas's pair of axes, the digit pad's task and seed.
+The session (points, model, its training state, the canvas's pair of axes) is what a
+file holds; the rest is what the window shows beside it and a lesson changes: the page,
+the hidden-neuron lines and the error curve's log scale, the digit pad's task and seed.
 """
 
 from __future__ import annotations
@@ -23,7 +23,6 @@ class KeptWork:
     page: int
     hidden_lines: bool
     log_scale: bool
-    axes: tuple[int, ...]
     digit_pad: tuple[str, int] | None  # (task, seed); None: the pad was not built yet
 
     @classmethod
@@ -31,8 +30,7 @@ class KeptWork:
         pad = w.digit_panel
         return cls(w.actions_.files.session(), w.session_name, w.session_path,
                    w.pages.currentIndex(), w.model_panel.mlp_hidden_lines.isChecked(),
-                   w.error_view.is_log_scale(), tuple(w.canvas.projection_axes),
-                   None if pad is None else (pad.mode, pad.seed))
+                   w.error_view.is_log_scale(), None if pad is None else (pad.mode, pad.seed))
 
     def give_back(self, w: MainWindow) -> bool:
         """Everything as it was; False when the session could not be applied (the
@@ -44,15 +42,8 @@ class KeptWork:
         if applied:
             w.session_name, w.session_path = self.name, self.path
             w.update_title()
-            self._give_back_axes(w)
         self._give_back_digit_pad(w)
         return applied
-
-    def _give_back_axes(self, w: MainWindow) -> None:
-        combo = w.axes_combo
-        for i in range(combo.count()):
-            if tuple(combo.itemData(i)) == self.axes and i != combo.currentIndex():
-                combo.setCurrentIndex(i)  # the window sets the canvas and the view up
 
     def _give_back_digit_pad(self, w: MainWindow) -> None:
         """The pad's task and seed (its defaults if the lesson built it), its network
@@ -64,10 +55,5 @@ class KeptWork:
         from nnplayground.ui.digits.digit_panel import DEFAULT_TASK
 
         mode, seed = self.digit_pad or (DEFAULT_TASK.key, w.model_panel.seed())
-        if (pad.mode, pad.seed) == (mode, seed):
-            return
-        pad.seed = seed
-        if pad.mode != mode:
-            pad.set_mode(mode)  # trains that network
-        else:
-            pad.retrain()
+        if (pad.mode, pad.seed) != (mode, seed):
+            pad.set_task(mode, seed)

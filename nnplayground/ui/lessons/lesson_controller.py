@@ -232,10 +232,7 @@ class LessonController(QtCore.QObject):
             w.canvas.set_note(f"Not shown: {axis_name(ci.column)} = {ci.value:g}, the {ci.label}")
         else:
             w.canvas.set_note("")
-        combo = w.axes_combo
-        for i in range(combo.count()):
-            if tuple(combo.itemData(i)) == tuple(axes) and i != combo.currentIndex():
-                combo.setCurrentIndex(i)  # the window sets the canvas and the view up
+        w.show_axes(axes)
         w.controller.set_view(replace(w.controller.state.view, axes=tuple(axes),
                                       hidden_lines=view.hidden_lines, log_scale=view.log_scale))
         self._hide_flat_3d_view()
@@ -254,12 +251,7 @@ class LessonController(QtCore.QObject):
     def _show_digit_pad(self, setup) -> None:
         w = self.w
         w.pages.setCurrentIndex(DIGIT_PAGE)
-        panel = w.digit_panel
-        panel.seed = setup.digit_pad.seed
-        if panel.mode != setup.digit_task.key:
-            panel.set_mode(setup.digit_task.key)  # trains that network
-        else:
-            panel.retrain()
+        w.digit_panel.set_task(setup.digit_task.key, setup.digit_pad.seed)
 
     def _note(self, setup) -> str:
         if setup.digit_pad is not None:

@@ -16,7 +16,7 @@ from nnplayground.core.datasets import PRESETS
 from nnplayground.core.state import DatasetSpec, ModelSpec, SplitSpec
 from nnplayground.training.data import bounds_for
 from nnplayground.ui.canvas.canvas_area import CanvasAreaWidget
-from nnplayground.ui.digits.digit_page import DIGIT_PAGE, DigitPage
+from nnplayground.ui.digits.digit_page import DigitPage
 from nnplayground.ui.lessons.lesson_controller import LessonController
 from nnplayground.ui.panels.data_panel import DataPanel
 from nnplayground.ui.panels.model_panel import ModelPanel
@@ -279,6 +279,14 @@ class MainWindow(QtWidgets.QMainWindow):
                 "class and its points? (Ctrl+Z brings them back.)") != QtWidgets.QMessageBox.StandardButton.Yes:
             return
         self.controller.remove_class(index)
+
+    def show_axes(self, axes) -> None:
+        """The canvas shows the data's pair ``axes`` (as choosing it in the projection
+        menu does); a pair the data does not have is left alone."""
+        combo = self.axes_combo
+        for i in range(combo.count()):
+            if tuple(combo.itemData(i)) == tuple(axes) and i != combo.currentIndex():
+                combo.setCurrentIndex(i)  # _on_axes_combo_changed sets everything up
 
     def _on_axes_combo_changed(self, index: int) -> None:
         axes = tuple(self.axes_combo.itemData(index))

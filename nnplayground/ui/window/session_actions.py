@@ -174,6 +174,8 @@ class SessionActions(QtCore.QObject):
                        undo_text=undo_text):
             return False
         w.set_digit_examples(ui["digit_examples"])
+        if ui["axes"] is not None:
+            w.show_axes(ui["axes"])
         if recording is not None:
             w.trainer.set_recording(recording)
             w.replay.timeline.show_live(model.epoch)
@@ -268,6 +270,12 @@ def _ui_settings(s: Session) -> dict:
                               true_centroids=true_c, bounds=bounds,
                               lesson_name=str(ds.get("lesson_name") or ""))
         split = SplitSpec(ratio, int(ds.get("split_seed", seed)))
-        return {"dataset": dataset, "split": split, "digit_examples": examples}
+        axes = ex.get("axes")
+        if axes is not None:
+            axes = tuple(int(a) for a in axes)
+            if len(axes) != 2 or axes[0] == axes[1] \
+                    or not all(0 <= a < s.points.shape[1] for a in axes):
+                raise ValueError("the canvas's axes are not two of the data's columns")
+        return {"dataset": dataset, "split": split, "digit_examples": examples, "axes": axes}
     except (TypeError, ValueError, AttributeError) as exc:
         raise SessionError(f"The session's window settings are damaged: {exc}.") from exc
