@@ -40,6 +40,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6 import QtCore
@@ -51,6 +52,9 @@ from nnplayground.core.session import (
     load_session,
     session_to_dict,
 )
+
+if TYPE_CHECKING:
+    import concurrent.futures
 
 AUTOSAVE_INTERVAL_MS = 5000
 PREFIX = "autosave-"

@@ -61,9 +61,10 @@ class WindowActions(QtCore.QObject):
         # export_figure_*: the canvas, as before File > Export offered the other views
         self.export_figure_to = lambda path: self.exports.export_to("canvas", path)
         self.export_figure_dialog = lambda: self.exports.export_dialog("canvas")
-        #: A lesson's rule for Play and Step, when set: ``play_limit(epoch) -> (max_epochs
-        #: or None, note)``. Play trains to max_epochs; when that is not above the model's
-        #: epoch, neither Play nor Step trains and the status bar shows the note.
+        #: A lesson's rule for training, when set: ``play_limit(epoch) -> (max_epochs or
+        #: None, note)``. Play trains to max_epochs; when that is not above the model's
+        #: epoch, nothing trains (Play, Step, Run N, the sample steps: ``may_train``) and
+        #: the status bar shows the note.
         self.play_limit = None
         style = window.style()
         SP = QtWidgets.QStyle.StandardPixmap
