@@ -68,6 +68,18 @@ def neuron_texts(w) -> list[list[str]]:
             for l, n in enumerate(view.layer_sizes)]
 
 
+def count_calls(obj, name: str, monkeypatch) -> list:
+    """Every call of ``obj.name`` from now on (the call itself goes through)."""
+    calls, original = [], getattr(obj, name)
+
+    def spy(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(obj, name, spy)
+    return calls
+
+
 def accuracy(model, X, y) -> float:
     return float(np.mean(np.asarray(model.predict(X)).ravel() == y))
 
@@ -483,7 +495,8 @@ def test_an_empty_canvas_says_how_to_add_a_point_until_there_is_one(qtbot, windo
 
 
 @pytest.mark.gl
-def test_leave_gives_back_the_projection_the_3d_view_and_the_digit_pad(qtbot, window):
+def test_leave_gives_back_the_projection_the_3d_view_and_the_digit_pad(qtbot, window,
+                                                                       monkeypatch):
     """What a lesson changes beyond the session: the canvas's pair of axes, the 3-D view's
     tab (hidden by a lesson whose third input is constant) and the digit pad's task and
     seed. Leaving gives each back as the student had it."""
@@ -508,7 +521,12 @@ def test_leave_gives_back_the_projection_the_3d_view_and_the_digit_pad(qtbot, wi
     assert not w.tabs.isTabVisible(w.tabs.indexOf(w.view3d))
     open_lesson(qtbot, w, "digits")  # another task and seed on the pad
     assert (pad.mode, pad.seed) != pad_before
+    while w.lessons.setup.digit_task.key != pad_before[0]:  # the student's task, seed 0
+        press_next(qtbot, w)
+    assert pad.mode == pad_before[0] and pad.seed != pad_before[1]
+    trainings = count_calls(pad.controller, "set_model", monkeypatch)
     qtbot.mouseClick(w.lessons.panel.leave_button, Qt.MouseButton.LeftButton)
+    assert len(trainings) == 1  # the student's network, trained once
     assert tuple(w.canvas.projection_axes) == (0, 2)
     assert tuple(combo.itemData(combo.currentIndex())) == (0, 2)
     assert w.axes_row.isVisibleTo(w)

@@ -247,8 +247,12 @@ class DigitPanel(QWidget):
         return [(list(p), d) for p, d in self._extra]
 
     def set_extra_examples(self, examples, retrain: bool = True) -> None:
-        self._extra = [([float(v) for v in dg.as_pattern(p)], int(d)) for p, d in examples]
-        self._after_teaching(retrain)
+        """The drawings taught to the network; it is trained again only when they are
+        not the ones it has (a session or Leave lesson giving back the same ones)."""
+        extra = [([float(v) for v in dg.as_pattern(p)], int(d)) for p, d in examples]
+        changed = extra != self._extra
+        self._extra = extra
+        self._after_teaching(retrain and changed)
 
     def add_example(self, pattern, digit: int, retrain: bool = True) -> None:
         self._extra.append(([float(v) for v in dg.as_pattern(pattern)], int(digit)))
