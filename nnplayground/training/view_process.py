@@ -154,11 +154,11 @@ class ViewerLink:
                clear_trails: bool, after: list) -> bool:
         """Send a job unless one is being drawn (False: nothing sent). ``model`` is
         (a key that changes with the model, its dict); the dict, the points and the
-        request travel only when they differ from the last sent."""
+        request travel only when they differ from the last sent (the caller builds the
+        dict only when ``wants_model``)."""
         if not self.alive or self.busy():
             return False
-        key, model_dict = model
-        new_model = model_dict if self._sent.get("model") != key else None
+        key, new_model = model  # the dict only when ``wants_model(key)`` said so
         new_points = points if self._sent.get("points") is not points else None
         new_request = request if self._sent.get("request") != request else None
         with self._lock:

@@ -125,11 +125,15 @@ class CanvasAreaWidget(QtWidgets.QWidget):
         # 4-D data too (the autoencoder's blobs): every pair of axes can be looked at.
         self.axes_row.setVisible(n_dims >= 3)
         self._set_axis_choices(max(n_dims, 2))
-        axes = self.canvas.projection_axes
+        index = self.axes_index(self.canvas.projection_axes)
         with QtCore.QSignalBlocker(self.axes_combo):  # the canvas may have reset its axes
-            self.axes_combo.setCurrentIndex(next(
-                (i for i in range(self.axes_combo.count())
-                 if tuple(self.axes_combo.itemData(i)) == tuple(axes)), 0))
+            self.axes_combo.setCurrentIndex(max(index, 0))
+
+    def axes_index(self, axes) -> int:
+        """The projection menu's entry for the pair ``axes``; -1 when it has none."""
+        combo = self.axes_combo
+        return next((i for i in range(combo.count())
+                     if tuple(combo.itemData(i)) == tuple(axes)), -1)
 
     def show_banner(self, text: str, warning: bool = True, actions=()) -> None:
         """``text`` over the top of the canvas (amber for a warning, green otherwise),

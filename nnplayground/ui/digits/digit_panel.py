@@ -39,6 +39,7 @@ PUSH_MAP = pg.ColorMap([0.0, 0.5, 1.0], [OKABE_ITO[4], "#FFFFFF", OKABE_ITO[5]])
 #: the task a new panel starts with
 DEFAULT_TASK = dg.TEN_DIGITS
 
+
 class DigitPanel(QWidget):
     """Pad + answer + probabilities + training + teaching + look inside.
 

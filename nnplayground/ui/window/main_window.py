@@ -283,10 +283,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def show_axes(self, axes) -> None:
         """The canvas shows the data's pair ``axes`` (as choosing it in the projection
         menu does); a pair the data does not have is left alone."""
-        combo = self.axes_combo
-        for i in range(combo.count()):
-            if tuple(combo.itemData(i)) == tuple(axes) and i != combo.currentIndex():
-                combo.setCurrentIndex(i)  # _on_axes_combo_changed sets everything up
+        index = self.centre.axes_index(axes)
+        if index >= 0:
+            self.axes_combo.setCurrentIndex(index)  # _on_axes_combo_changed, if another
 
     def _on_axes_combo_changed(self, index: int) -> None:
         axes = tuple(self.axes_combo.itemData(index))
