@@ -256,7 +256,7 @@ def main(argv=None) -> int:
     from nnplayground.core.state import DatasetSpec, ModelSpec
     from nnplayground.ui.app import make_application
 
-    app = make_application()
+    app = make_application()  # noqa: F841 (the QApplication lives while this reference does)
     from nnplayground.ui.window.main_window import MainWindow
 
     window = MainWindow(restore_settings=False)
