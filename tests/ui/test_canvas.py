@@ -218,6 +218,24 @@ def test_points_are_drawn_in_their_class_colour(qtbot):
             + abs(got.blue() - want.blue()) < 40
 
 
+def test_a_point_dragged_after_the_canvas_was_drawn_is_drawn_at_its_new_place(qtbot):
+    # The points are kept as a picture of their own, drawn again only when they change.
+    canvas, model = make_canvas(qtbot)
+    model.add_point((0.0, 0.0), 1)
+    want = QtGui.QColor(class_color(1))
+
+    def shows_point(image, x, y) -> bool:
+        p = to_widget(canvas, x, y)
+        got = image.pixelColor(p.x(), p.y())
+        return abs(got.red() - want.red()) + abs(got.green() - want.green()) \
+            + abs(got.blue() - want.blue()) < 40
+
+    assert shows_point(canvas.grab().toImage(), 0.0, 0.0)
+    drag(qtbot, canvas, (0.0, 0.0), (3.0, -2.0))
+    image = canvas.grab().toImage()
+    assert shows_point(image, 3.0, -2.0) and not shows_point(image, 0.0, 0.0)
+
+
 def test_hover_reports_the_point_under_the_mouse(qtbot):
     canvas, model = make_canvas(qtbot)
     model.add_point((1.25, -0.5), 1)
