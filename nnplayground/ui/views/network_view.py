@@ -4,30 +4,28 @@ Graphics items are created only when the architecture (``layer_sizes``) changes;
 weights only restyle them, so the drawing can follow training live. The connections
 (5,216 of them for [2, 32 x 6, 1]) are one item drawing a few batched paths
 (``network_connections``); hovering finds the line under the mouse by geometry. The
-neurons and their bias squares are ``network_neurons``.
-Positions are laid out in pixels from the widget's size (fonts stay readable instead of
-shrinking with a scaled scene).
+neurons and their bias squares are ``network_neurons``; where everything stands, and the
+titles, caption, legend, side texts and rings around the neurons, ``network_layout``.
+This module owns the numbers shown: it checks them, restyles the items when they change
+(throttled), writes the tooltips, answers item lookups and hit tests, and lets a click
+type a value.
 """
 
 from __future__ import annotations
 
 import time
-from itertools import pairwise
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QRectF, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFontMetricsF, QPainter
+from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QPainter
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsScene,
     QGraphicsSimpleTextItem,
-    QGraphicsTextItem,
     QGraphicsView,
     QToolTip,
     QWidget,
 )
-
-from nnplayground.ui.views.weight_editor import InlineValueEditor
 
 from nnplayground.core.state import axis_name
 from nnplayground.ui.views.network_connections import (
@@ -35,34 +33,16 @@ from nnplayground.ui.views.network_connections import (
     Connection,
     ConnectionsItem,
 )
-from nnplayground.ui.views.network_items import (
-    INK,
-    fit_font,
-    make_legend,
-    make_text,
-    set_text,
-    set_tip,
-)
+from nnplayground.ui.views.network_items import set_text, set_tip
+from nnplayground.ui.views.network_layout import NetworkLayout, default_layer_names
 from nnplayground.ui.views.network_neurons import NeuronColumns
 from nnplayground.ui.views.redraw_throttle import RedrawThrottle
+from nnplayground.ui.views.weight_editor import InlineValueEditor
 
 __all__ = ["MIN_WIDTH", "NetworkView", "default_layer_names"]
 
-_MARGIN = dict(left=60.0, right=60.0, top=56.0, bottom=34.0)
-_CAPTION_PT, _LABEL_PT = 10.0, 11.0  # point sizes at text scale 1 (the legend's too)
 #: Up to this many connections (a perceptron, a tiny MLP) each weight is written on its line.
 MAX_LABELLED_CONNECTIONS = 10
-#: Gap in pixels between the legend's entries, and between the caption and the legend.
-_LEGEND_GAP = 12.0
-#: The smallest point size the caption and the legend shrink to in a narrow view.
-_MIN_CAPTION_PT = 7.0
-
-
-def default_layer_names(n_layers: int) -> list[str]:
-    """["input", "hidden 1", ..., "output"] for ``n_layers`` columns."""
-    if n_layers == 1:
-        return ["input"]
-    return ["input"] + [f"hidden {i}" for i in range(1, n_layers - 1)] + ["output"]
 
 
 class NetworkView(QGraphicsView):
@@ -117,23 +97,11 @@ class NetworkView(QGraphicsView):
         self._caption_text = ""
         self._centroid_mode = False
         self._built_centroid_mode = False
-        # A competitive layer writes its centroids beside its neurons (and the axis names
-        # beside the inputs) instead of a number on every line, which piled up.
-        self._input_names: list[str] = []
-        self._side_texts: list[QGraphicsSimpleTextItem] = []
-        self._side_width = 0.0  # pixels kept free right of the last column for them
-        self._stacked = False  # the caption on its own row above the legend
+        self._input_names: list[str] = []  # a competitive layer's, written beside the inputs
         self._columns = NeuronColumns()
         self._lines: ConnectionsItem | None = None
         self._records: dict[int, Connection] = {}  # handed out by the accessors
-        self._short_titles = False
-        self._labels: list[QGraphicsSimpleTextItem] = []
-        self._caption = make_text(10, italic=True, color=INK)
-        self.scene().addItem(self._caption)
-        # A key in the corner: the colours mean nothing to a class until someone says so.
-        self._legend = make_legend()
-        for item in self._legend:
-            self.scene().addItem(item)
+        self._drawing_layout = NetworkLayout(self.scene())
         self._text_scale = 1.0
         self._throttle = RedrawThrottle(self, self._restyle, lambda: self.max_rate,
                                         budget=self.time_budget)
@@ -212,64 +180,20 @@ class NetworkView(QGraphicsView):
     def set_highlight(self, cells=()) -> None:
         """Ring the neurons ``cells`` ((layer, index) pairs): what the one-sample panel
         refers to (issue 11); () removes the rings."""
-        from PySide6.QtGui import QPen
-        from PySide6.QtWidgets import QGraphicsEllipseItem
-
-        for ring in getattr(self, "_highlight_rings", []):
-            self.scene().removeItem(ring)
-        self._highlight_cells = [(int(l), int(i)) for l, i in cells]
-        self._highlight_rings = []
-        for _ in self._highlight_cells:
-            ring = QGraphicsEllipseItem()
-            ring.setPen(QPen(QColor("#e69f00"), 3.0))
-            ring.setZValue(50)
-            self.scene().addItem(ring)
-            self._highlight_rings.append(ring)
         self.flush()
-        self._place_highlight()
+        self._drawing_layout.set_highlight(self.scene(), cells, self._columns.neurons)
 
     def highlighted(self) -> list[tuple[int, int]]:
         """The ringed neurons shown (after a rebuild: those that still exist)."""
-        return [c for c, ring in zip(getattr(self, "_highlight_cells", []),
-                                     getattr(self, "_highlight_rings", [])) if ring.isVisible()]
-
-    def _place_highlight(self) -> None:
-        neurons = self._columns.neurons
-        for (l, i), ring in zip(getattr(self, "_highlight_cells", []),
-                                getattr(self, "_highlight_rings", [])):
-            ok = l < len(neurons) and i < len(neurons[l])
-            ring.setVisible(ok)
-            if ok:
-                ring.setRect(neurons[l][i].rect().adjusted(-5, -5, 5, 5))
+        return self._drawing_layout.highlighted()
 
     def set_text_scale(self, factor: float) -> None:
         """Draw every label, caption and the legend ``factor`` times their normal size
         (presentation mode on a projector); 1.0 gives back the normal sizes."""
         self._text_scale = float(factor)
-        self._apply_text_scale()
-        self._side_width = 0.0  # measured again in the new size
+        self._drawing_layout.set_text_scale(self._text_scale, self._columns, self._lines)
+        self._drawing_layout.remeasure()  # the side texts in the new size
         self._layout()
-
-    def _apply_text_scale(self) -> None:
-        s = self._text_scale
-        items = [(self._caption, _CAPTION_PT)] + [(t, _CAPTION_PT) for t in self._legend]
-        items += [(t, _LABEL_PT) for t in self._labels + list(self._columns.bias_labels.values())]
-        items += [(t, _LABEL_PT) for t in self._side_texts]
-        items += [(t, _LABEL_PT) for t in (self._lines.labels if self._lines else [])]
-        for item, points in items:
-            font = item.font()
-            font.setPointSizeF(points * s)
-            item.setFont(font)
-
-    def _margin(self) -> dict:
-        """Room above and below the neurons grows with the texts drawn there, and to
-        the right with the centroids written beside a competitive layer's neurons."""
-        s = self._text_scale
-        bottom = _MARGIN["bottom"] * s
-        if self._stacked:
-            bottom += self._caption.boundingRect().height() + 2.0
-        right = max(_MARGIN["right"], 24.0 * s + 10.0 + self._side_width)
-        return dict(_MARGIN, top=_MARGIN["top"] * s, bottom=bottom, right=right)
 
     def neuron_item(self, layer: int, index: int) -> QGraphicsEllipseItem:
         self.flush()
@@ -415,161 +339,39 @@ class NetworkView(QGraphicsView):
         if self._lines is not None:
             scene.removeItem(self._lines)  # its weight labels go with it
         self._columns.remove(scene)
-        for item in self._labels + self._side_texts:
-            scene.removeItem(item)
         self._sizes = sizes
         self._built_centroid_mode = self._centroid_mode
-        self._labels, self._records = [], {}
-        self._side_texts, self._side_width = [], 0.0
+        self._records = {}
         n_connections = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
         labelled = n_connections <= MAX_LABELLED_CONNECTIONS and not self._centroid_mode
-        if self._centroid_mode:
-            # Inputs' axis names first, then one centroid per neuron.
-            for _ in range(sum(sizes)):
-                text = make_text(11, bold=True, color=INK)
-                scene.addItem(text)
-                self._side_texts.append(text)
         self._columns = NeuronColumns(scene, sizes, labelled)
-        for _ in sizes:
-            self._labels.append(make_text(11, bold=True, color=INK))
-            scene.addItem(self._labels[-1])
+        self._drawing_layout.rebuild(scene, sizes, side_texts=self._centroid_mode)
         self._lines = ConnectionsItem(sizes, labelled, self._centroid_mode)
         scene.addItem(self._lines)
         if self._text_scale != 1.0:
-            self._apply_text_scale()
+            self._drawing_layout.set_text_scale(self._text_scale, self._columns, self._lines)
         self._layout()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        self._side_width = 0.0  # measured again for the new width
+        self._drawing_layout.remeasure()  # the side texts for the new width
         self._layout()
 
     def _layout(self) -> None:
         w, h = float(self.viewport().width()), float(self.viewport().height())
         self.setSceneRect(0, 0, w, h)
-        sizes = self._sizes
-        if not sizes:
+        if not self._sizes:
             return
-        if self._side_texts:
-            # The centroids take at most under half the width; smaller type beyond.
-            fit_font(self._side_texts[sizes[0]:], max(0.45 * w, 60.0), _MIN_CAPTION_PT,
-                     _LABEL_PT * self._text_scale)
-            self._side_width = max(self._side_width, self._side_text_width())
-        m = self._margin()
-        inner_h = max(h - m["top"] - m["bottom"], 10.0)
-        inner_w = max(w - m["left"] - m["right"], 10.0)
-        gap = inner_w / max(len(sizes) - 1, 1)
-        spacing = inner_h / max(sizes)
-        # Wide layers (the digit pad's 20 inputs, 32 hidden neurons) get smaller circles,
-        # never overlapping.
-        r = min(float(np.clip(min(0.38 * spacing, 0.18 * gap), 3.0, 24.0)), 0.45 * spacing)
-        xs = [m["left"] + inner_w / 2] if len(sizes) == 1 else [
-            m["left"] + gap * l for l in range(len(sizes))]
-        centres = self._columns.place(xs, m["top"] + inner_h / 2, spacing, r)
-        self._lines.set_width(float(np.clip(0.45 * r, 2.5, 9.0)))
-        self._lines.place(centres)
-        self._short_titles = None  # chosen again for the new column gap
-        self._set_titles()
+        self._drawing_layout.place(w, h, self._text_scale, self._columns, self._lines)
+        self._drawing_layout.set_titles(self._names, self._columns.neurons)
         self._place_texts()
-        self._place_highlight()
 
     def _place_texts(self) -> None:
-        """Texts whose size depends on their content are centred after every restyle."""
+        """Texts whose size depends on their content are placed after every restyle."""
         w, h = float(self.viewport().width()), float(self.viewport().height())
-        s = self._text_scale
-        if s > 1.0 and self._labels:
-            # Larger texts give way where the view is too narrow for them to stand apart.
-            room = self._column_gap(default=w) - 8.0
-            fit_font(self._labels, room, _LABEL_PT, _LABEL_PT * s)
-        if self._sizes:
-            # The key and the caption shrink rather than run off a narrow view (with a
-            # few pixels to spare: text width is not exactly proportional to its size).
-            fit_font(self._legend, w - 24.0, _MIN_CAPTION_PT, _CAPTION_PT * s, gap=_LEGEND_GAP)
-            if self._caption.text():
-                fit_font([self._caption], w - 24.0, _MIN_CAPTION_PT, _CAPTION_PT * s)
-        if self._want_stacked() != self._stacked:
-            self._stacked = not self._stacked
-            self._layout()  # the neurons make room for the second row; places the texts
-            return
-        for l, label in enumerate(self._labels):
-            x_mid = self._columns.neurons[l][0].rect().center().x()
-            br = label.boundingRect()
-            x = float(np.clip(x_mid - br.width() / 2, 2.0, max(w - br.width() - 2.0, 2.0)))
-            label.setPos(x, 6.0)
-        m = self._margin()
-        y = h - m["bottom"] + 8.0
-        caption_w = self._caption.boundingRect().width()
-        self._caption.setPos(min(m["left"], max(w - 8.0 - caption_w, 8.0)), y)
-        if self._stacked:  # the legend on the row below the caption
-            y += self._caption.boundingRect().height() + 2.0
-        x = max(w - 8.0, 8.0 + self._legend_width())
-        for item in reversed(self._legend):
-            item.setVisible(bool(self._sizes))
-            x -= item.boundingRect().width()
-            item.setPos(x, y)
-            x -= _LEGEND_GAP
-        self._place_side_texts()
-        self._columns.place_texts()
-        self._fit_weight_labels()
-
-    def _fit_weight_labels(self) -> None:
-        """A small network's weight labels where they cover no other text, neuron or bias
-        square (a narrow view, the lesson dock beside it, put them on top of each other).
-        Sought again only when those moved: fitting at every frame of training tripled
-        the frame's cost (2 -> 6 ms for [2, 3, 1])."""
-        lines = self._lines
-        if not lines.labels:
-            return
-        own = set(lines.labels)
-        avoid = [item.sceneBoundingRect() for item in self.scene().items()
-                 if item.isVisible() and item not in own and (
-                     (isinstance(item, QGraphicsSimpleTextItem) and item.text())
-                     or (isinstance(item, QGraphicsTextItem) and item.toPlainText()))]
-        columns = self._columns
-        avoid += [n.sceneBoundingRect() for column in columns.neurons for n in column]
-        avoid += [mark.sceneBoundingRect() for mark in columns.bias_labels]
-        area = QRectF(self.viewport().rect())
-        if not lines.moved_since_fit(avoid, area):
-            return  # a frame of training: the same texts, within a few pixels
-        lines.fit_labels(avoid, area)
-
-    def _column_gap(self, default: float) -> float:
-        """Pixels between two neighbouring columns (``default`` for one column)."""
-        xs = [column[0].rect().center().x() for column in self._columns.neurons]
-        return min((b - a for a, b in pairwise(xs)), default=default)
-
-    def _legend_width(self) -> float:
-        return (sum(item.boundingRect().width() for item in self._legend)
-                + _LEGEND_GAP * (len(self._legend) - 1))
-
-    def _want_stacked(self) -> bool:
-        """True when the caption and the legend do not fit side by side."""
-        caption_w = self._caption.boundingRect().width() if self._caption.text() else 0.0
-        w = float(self.viewport().width())
-        return caption_w > 0 and _MARGIN["left"] + caption_w + _LEGEND_GAP + self._legend_width() > w - 8.0
-
-    def _side_text_width(self) -> float:
-        """The widest centroid written beside a competitive layer's neurons."""
-        n_in = self._sizes[0] if self._side_texts else 0
-        return max((t.boundingRect().width() for t in self._side_texts[n_in:]), default=0.0)
-
-    def _place_side_texts(self) -> None:
-        """Axis names left of the inputs, centroids right of the neurons; hidden where the
-        circles stand too close for a line of text (the tooltips still have them)."""
-        if not self._side_texts:
-            return
-        k = 0
-        for l, column in enumerate(self._columns.neurons):
-            rects = [n.rect() for n in column]
-            room = min((b.center().y() - a.center().y() for a, b in zip(rects, rects[1:])),
-                       default=float("inf"))
-            for rect in rects:
-                text = self._side_texts[k]
-                k += 1
-                br = text.boundingRect()
-                text.setVisible(br.height() <= room)
-                x = rect.left() - 6.0 - br.width() if l == 0 else rect.right() + 6.0
-                text.setPos(x, rect.center().y() - br.height() / 2)
+        layout = self._drawing_layout
+        if not layout.place_texts(w, h, self._text_scale, self._columns, self._lines):
+            self._layout()  # the neurons make room for the caption's row; places the texts
 
     def _restyle(self) -> None:
         """Lines, brushes and texts from the current numbers; Qt calls are made only for
@@ -580,17 +382,15 @@ class NetworkView(QGraphicsView):
             self._lines.show(np.concatenate([W.reshape(-1) for W in self._weights]))
         b_all = [np.abs(b[np.isfinite(b)]) for b in self._biases if b is not None]
         b_max = max((float(a.max()) for a in b_all if a.size), default=0.0)
-        columns = self._columns
+        columns, layout = self._columns, self._drawing_layout
         for l in range(len(self._sizes)):
             texts_changed |= columns.style_activations(l, self._activations[l])
             if l > 0:
                 texts_changed |= columns.style_biases(l, self._biases[l - 1], b_max)
-            if self._side_texts:
-                for i in range(self._sizes[l]):
-                    texts_changed |= self._set_side_text(l, i)
-        texts_changed |= self._set_titles()
-        texts_changed |= set_text(self._caption, self._caption_text)
-        if self._side_texts and self._side_text_width() > self._side_width:
+        texts_changed |= layout.set_side_texts(self._input_names, self._weights)
+        texts_changed |= layout.set_titles(self._names, columns.neurons)
+        texts_changed |= set_text(layout.caption, self._caption_text)
+        if layout.side_texts_grew():
             # Room for the widest centroid yet (it only grows, so the drawing stays still).
             self._layout()
         elif texts_changed:
@@ -611,8 +411,8 @@ class NetworkView(QGraphicsView):
             lines.append(f"bias b[{l - 1}][{i}] = {float(bias[i]):.3f}")
         elif l > 0 and not self._centroid_mode:
             lines.append("no bias")
-        if self._side_texts:
-            side = self._side_texts[self._side_index(l, i)].text()
+        if self._drawing_layout.side_texts:
+            side = self._drawing_layout.side_text(l, i)
             lines.append(f"centroid = {side}" if l > 0 else f"coordinate {side}")
         return "\n".join(lines)
 
@@ -621,47 +421,6 @@ class NetworkView(QGraphicsView):
         for item in items:
             if item in tip_items:
                 set_tip(item, self._tip(item))
-
-    def _set_titles(self) -> bool:
-        """Each column's title: "hidden 1" over "32 neurons", or "h1" over "32" where the
-        columns stand too close for the long one (chosen again at each layout); True when
-        a text changed."""
-        names, sizes = self._names, self._sizes
-        if not self._labels or len(names) != len(sizes):
-            return False
-        long = [f"{name}\n{n} neuron{'s' if n != 1 else ''}" for name, n in zip(names, sizes)]
-        if self._short_titles is None:
-            room = self._column_gap(default=float("inf")) - 8.0
-            metrics = QFontMetricsF(self._labels[0].font())
-            widest = max(metrics.horizontalAdvance(line) for text in long
-                         for line in text.split("\n"))
-            self._short_titles = widest > room
-        texts = [f"{_short_name(name)}\n{n}" for name, n in zip(names, sizes)] \
-            if self._short_titles else long
-        changed = False
-        for label, text in zip(self._labels, texts):
-            changed |= set_text(label, text)
-        return changed
-
-    def _side_index(self, layer: int, index: int) -> int:
-        return index if layer == 0 else self._sizes[0] + index
-
-    def _set_side_text(self, layer: int, index: int) -> bool:
-        """The axis name of input ``index``, or neuron ``index``'s centroid; True when
-        the text changed."""
-        if layer == 0:
-            names = self._input_names
-            text = names[index] if len(names) == self._sizes[0] else axis_name(index)
-        else:
-            text = "(" + ", ".join(f"{v:.2f}" for v in self._weights[0][:, index]) + ")"
-        return set_text(self._side_texts[self._side_index(layer, index)], text)
-
-
-def _short_name(name: str) -> str:
-    """"hidden 3" -> "h3", "input" -> "in", "output" -> "out"."""
-    if name.startswith("hidden "):
-        return "h" + name[len("hidden "):]
-    return {"input": "in", "output": "out"}.get(name, name)
 
 
 def _per_layer(values, sizes, name: str) -> list[np.ndarray | None]:
