@@ -192,11 +192,14 @@ def _has_rows(X: Any) -> bool:
 def train(model: Model, get_data: DataSource, control: TrainingControl,
           on_snapshot: Callable[[Snapshot], None], snapshot_interval: float = 1 / 30,
           max_epochs: int | None = None, clock: Callable[[], float] = time.perf_counter,
-          on_epoch: Callable[[Model, Any], None] | None = None) -> TrainResult:
+          on_epoch: Callable[[Model, Any], None] | None = None,
+          ready: Callable[[], bool] | None = None) -> TrainResult:
     """Train ``model`` until something says stop; see the module docstring.
 
     ``on_epoch(model, state)`` runs after every good epoch with the copy of
-    ``model.get_state()`` the loop took anyway (the recording of a run). With a
+    ``model.get_state()`` the loop took anyway (the recording of a run). ``ready()``,
+    asked at an epoch's end between due times, True: a snapshot goes now (the receiver
+    took the last one after holding one back), the rhythm unchanged. With a
     ``control.pace`` (slow motion) each epoch is followed by a snapshot and a wait until
     the next epoch is due.
 
@@ -296,6 +299,10 @@ def train(model: Model, get_data: DataSource, control: TrainingControl,
                 next_due += snapshot_interval
                 if next_due <= now:  # an epoch longer than the interval: no catching up
                     next_due = now + snapshot_interval
+            elif ready is not None and ready():
+                emit(now)
+                if pace is not None:
+                    control.wait(epoch_start + pace - now)
             elif pace is not None:
                 control.wait(epoch_start + pace - now)
     except BaseException:

@@ -271,7 +271,7 @@ class Trainer:
         try:
             result = train(model, self.source, self.control, self._on_snapshot,
                            snapshot_interval=self.interval, max_epochs=max_epochs,
-                           clock=self.clock, on_epoch=self._on_epoch)
+                           clock=self.clock, on_epoch=self._record, ready=self._held_may_go)
         except Exception as exc:  # never let an exception end the process silently
             self.send(P.FAILED, f"Training stopped by an error: {exc}\n\n{traceback.format_exc()}")
             result = TrainResult("stopped", model.epoch, f"Error: {exc}")
@@ -291,15 +291,20 @@ class Trainer:
         # ``params``: the loop's own copy of this epoch's weights (never changed after).
         self.recording.record(model.epoch, model.get_training_state(params))
 
-    def _on_epoch(self, model, params) -> None:
-        self._record(model, params)
-        if self._pending is not None:
-            # A frame held back because the window or the view process was still busy
-            # goes at the first epoch's end once both are free, not at the next due
-            # time. The round trip (view process, window, ACK) takes about one interval
-            # when the cores are busy, so many due times came just before the ACK:
-            # [2, 32 x 6, 1] on 500 points drew 26-28 frames a second, now 30-32.
-            self._flush(force=False)
+    def _held_may_go(self) -> bool:
+        """A snapshot is held back and the window and the view process are free again:
+        the loop sends a fresh one at this epoch's end (the held errors ride on it), not
+        at the next due time. The round trip (view process, window, ACK) takes about one
+        interval when the cores are busy, so many due times came just before the ACK:
+        [2, 32 x 6, 1] on 500 points drew 26-28 frames a second, now 30-32."""
+        return self._pending is not None and self._may_send()
+
+    def _may_send(self) -> bool:
+        """The window took the last snapshot and the view process is not drawing one."""
+        if not self._credit.is_set():
+            return False
+        viewer = self.viewer
+        return viewer is None or not viewer.alive or not viewer.busy()
 
     def _on_snapshot(self, snapshot: Snapshot) -> None:
         self._watch_run(snapshot)
@@ -318,10 +323,8 @@ class Trainer:
         """Send the pending snapshot with its view if the window took the last one (or
         ``force``: it closes a run, and the view is waited for)."""
         snapshot = self._pending
-        if snapshot is None or not (force or self._credit.is_set()):
-            return
-        if not force and self.viewer is not None and self.viewer.alive and self.viewer.busy():
-            return  # the view process is drawing the last frame: this one waits
+        if snapshot is None or not (force or self._may_send()):
+            return  # the window has the last one, or the view process is drawing it
         after = []
         if self._model_wanted.is_set() and self.model is not None:
             # Between epochs, so the model is at the snapshot's epoch: the window gets
