@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from nnplayground.core.palette import class_color
@@ -234,6 +235,46 @@ def test_a_point_dragged_after_the_canvas_was_drawn_is_drawn_at_its_new_place(qt
     drag(qtbot, canvas, (0.0, 0.0), (3.0, -2.0))
     image = canvas.grab().toImage()
     assert shows_point(image, 3.0, -2.0) and not shows_point(image, 0.0, 0.0)
+
+
+def test_a_point_that_comes_into_view_is_drawn(qtbot):
+    # The points are kept as a picture of their own; one that was out of view is drawn.
+    canvas, model = make_canvas(qtbot)
+    model.add_point((12.0, 0.0), 1)  # outside the view of -6..6
+    canvas.view_box.setRange(xRange=(-6, 6), yRange=(-6, 6), padding=0)
+    canvas.grab()
+    canvas.view_box.setRange(xRange=(6, 18), yRange=(-6, 6), padding=0)
+    p = to_widget(canvas, 12.0, 0.0)
+    got = canvas.grab().toImage().pixelColor(p.x(), p.y())
+    want = QtGui.QColor(class_color(1))
+    assert abs(got.red() - want.red()) + abs(got.green() - want.green()) \
+        + abs(got.blue() - want.blue()) < 40
+
+
+def test_points_moved_to_a_screen_of_another_pixel_ratio_are_drawn_for_it(qtbot):
+    # Symbols drawn for a 2x screen, then the window is on a 1x one (this screen): they
+    # are drawn again for it, also when Qt paints the points' cache picture.
+    canvas, model = make_canvas(qtbot)
+    model.add_point((0.0, 0.0), 1)
+    scatter = next(item for item in canvas.plot_item.items
+                   if isinstance(item, pg.ScatterPlotItem) and len(item.data))
+    scatter.fragmentAtlas.setDevicePixelRatio(2.0)
+    scatter.fragmentAtlas.clear()
+    scatter.update()
+    canvas.grab()
+    assert scatter.fragmentAtlas.devicePixelRatio() == canvas.devicePixelRatioF() == 1.0
+
+
+def test_the_points_picture_of_a_full_screen_canvas_on_a_2x_screen_fits_in_the_cache():
+    from PySide6.QtGui import QPixmapCache
+
+    from nnplayground.ui.app import enlarge_pixmap_cache
+
+    enlarge_pixmap_cache()  # as make_application does
+    # The whole of a 1920 x 1200 screen at 2x (a laptop's Retina screen, a projector):
+    # 4 bytes a pixel, and room for Qt's own pictures beside it.
+    picture_kb = (2 * 1920) * (2 * 1200) * 4 / 1024
+    assert QPixmapCache.cacheLimit() >= 1.5 * picture_kb
 
 
 def test_hover_reports_the_point_under_the_mouse(qtbot):
