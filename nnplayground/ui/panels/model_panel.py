@@ -21,15 +21,13 @@ come from ``core.limits``.
 from __future__ import annotations
 
 import inspect
-import numbers
 from collections.abc import Callable
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
-from PySide6.QtCore import QSignalBlocker, Signal, SignalInstance
+from PySide6.QtCore import QSignalBlocker, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QFormLayout,
     QGroupBox,
     QSizePolicy,
@@ -40,8 +38,12 @@ from PySide6.QtWidgets import (
 )
 
 from nnplayground.core.competitive import CompetitiveLayer
-from nnplayground.core.limits import LEARNING_RATE, MAX_BATCH_SIZE, SEED_MAX
+from nnplayground.core.limits import SEED_MAX
 from nnplayground.core.registry import MODEL_CLASSES
+from nnplayground.ui.panels.model_fields import (Field, batch_field, batch_spin, combo_box,
+                                                  combo_field, count_field, decay_problem,
+                                                  flag_field, live_problem, number_field,
+                                                  rate_field, select, whole_problem)
 from nnplayground.ui.panels.panel_widgets import (
     MAX_NEURONS,
     HiddenLayersEditor,
@@ -68,79 +70,6 @@ ACTIVATIONS = (("tanh", "tanh"), ("sigmoid", "sigmoid"), ("ReLU", "relu"))
 MAX_COMPETITIVE_NEURONS, MAX_LATENT = 10, 8
 
 
-def _combo(items, name: str, tip: str) -> QComboBox:
-    combo = QComboBox()
-    for text, data in items:
-        combo.addItem(text, data)
-    return describe(combo, name, tip)
-
-
-def _select(combo: QComboBox, data) -> None:
-    index = combo.findData(data)
-    if index >= 0:
-        combo.setCurrentIndex(index)
-
-
-def _decay_problem(value) -> str:
-    """A rate decay the competitive page can show: a number in (0, 1] (one not on offer
-    joins the list, as an L2 does)."""
-    ok = (isinstance(value, numbers.Real) and not isinstance(value, bool)
-          and 0.0 < float(value) <= 1.0)
-    return "" if ok else f"rate decay {value!r} (the panel shows numbers above 0 up to 1)"
-
-
-def _select_number(combo: QComboBox, value: float) -> None:
-    """Select ``value``; a value not on offer (a file's L2 of 0.05) joins the list in its
-    place, so the panel shows it and the next model keeps it."""
-    values = [combo.itemData(i) for i in range(combo.count())]
-    if value not in values:
-        at = sum(v < value for v in values)
-        combo.insertItem(at, format_number(value), value)
-    _select(combo, value)
-
-
-class _Field(NamedTuple):
-    """One constructor keyword shown on a page: its widget's change signal, read, write,
-    and ``check(value)``: why the widget cannot show ``value`` ("" when it can)."""
-
-    changed: SignalInstance
-    read: Callable[[], Any]
-    write: Callable[[Any], None]
-    check: Callable[[Any], str]
-
-
-def _whole_problem(value, what: str, low: int, high: int) -> str:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) \
-            or not low <= value <= high:
-        return f"{what} {value!r} (the panel shows {low} to {high})"
-    return ""
-
-
-def _flag_problem(what: str) -> Callable[[Any], str]:
-    return lambda v: "" if isinstance(v, bool) else f"{what} {v!r} (on or off)"
-
-
-def _live_problem(kind: str, name: str) -> Callable[[Any], str]:
-    param = LEARNING_RATE if name == "learning_rate" else MODEL_CLASSES[kind].live_params[name]
-
-    def check(value) -> str:
-        try:
-            param.check(name, value)
-        except ValueError as exc:  # ModelError
-            return str(exc).rstrip(".")
-        return ""
-    return check
-
-
-def _batch_spin(what: str) -> QSpinBox:
-    spin = QSpinBox()
-    spin.setRange(0, MAX_BATCH_SIZE)  # what a file may hold, too
-    spin.setSpecialValueText("Full batch")  # shown at 0
-    spin.setKeyboardTracking(False)  # typing 128 must not apply 1 and 12 on the way
-    return describe(spin, f"{what} batch size",
-                    "Samples per weight update; 'Full batch' (0) uses all training points")
-
-
 class ModelPanel(QWidget):
     """Model type chooser with one page of hyper-parameters per type, and the model seed.
 
@@ -162,7 +91,7 @@ class ModelPanel(QWidget):
         top.addStretch(1)
         outer = QVBoxLayout(box)
         head = QFormLayout()
-        self.kind_combo = _combo(MODEL_TYPES, "Model type",
+        self.kind_combo = combo_box(MODEL_TYPES, "Model type",
                                  "Which network to train; each type shows its own settings")
         head.addRow("Type", self.kind_combo)
         outer.addLayout(head)
@@ -200,7 +129,7 @@ class ModelPanel(QWidget):
                     field.changed.connect(self.config_changed)
         assign_control_ids(self, "model")
         self.kind_combo.currentIndexChanged.connect(self._on_kind_combo_changed)
-        _select(self.kind_combo, "mlp")
+        select(self.kind_combo, "mlp")
         self._show_page()
         self.setMinimumWidth(240)
 
@@ -209,7 +138,7 @@ class ModelPanel(QWidget):
         self.live_param_changed.emit(name, read())
 
     def _build_perceptron_page(self, form: QFormLayout) -> None:
-        self.perceptron_activation = _combo(
+        self.perceptron_activation = combo_box(
             (("step", "step"), ("sigmoid", "sigmoid")), "Perceptron activation",
             "Step: Rosenblatt's hard threshold; sigmoid: a smooth output between 0 and 1")
         self.perceptron_lr = LearningRateEdit(0.1, "Perceptron")
@@ -223,19 +152,19 @@ class ModelPanel(QWidget):
                                  "input that is always 1). The classic networks have none. "
                                  "Changing it builds a new network.")
         self.mlp_bias.setChecked(True)
-        self.mlp_activation = _combo(ACTIVATIONS, "MLP activation",
+        self.mlp_activation = combo_box(ACTIVATIONS, "MLP activation",
                                      "Activation of the hidden neurons")
-        self.mlp_loss = _combo((("cross-entropy", "cross_entropy"), ("SSE", "sse"),
+        self.mlp_loss = combo_box((("cross-entropy", "cross_entropy"), ("SSE", "sse"),
                                 ("MSE", "mse")), "MLP loss",
                                "Error measure minimised: cross-entropy, sum or mean of "
                                "squared errors")
-        self.mlp_optimizer = _combo((("SGD", "sgd"), ("momentum", "momentum"),
+        self.mlp_optimizer = combo_box((("SGD", "sgd"), ("momentum", "momentum"),
                                      ("Adam", "adam")), "MLP optimizer",
                                     "How gradients turn into weight updates")
         self.mlp_lr = LearningRateEdit(0.03, "MLP")
-        self.mlp_batch = _batch_spin("MLP")
+        self.mlp_batch = batch_spin("MLP")
         self.mlp_batch.setValue(10)
-        self.mlp_l2 = _combo([(format_number(v), v) for v in L2_VALUES], "MLP L2",
+        self.mlp_l2 = combo_box([(format_number(v), v) for v in L2_VALUES], "MLP L2",
                              "L2 regularisation: pulls weights towards 0 (applies at once)")
         self.mlp_hidden_lines = describe(QCheckBox("Show hidden-neuron lines"),
                                          "Show hidden-neuron lines",
@@ -261,7 +190,7 @@ class ModelPanel(QWidget):
             QCheckBox("Conscience"), "Conscience",
             "Neurons that win too often step back so that every neuron gets points")
         self.competitive_conscience.setChecked(True)
-        self.competitive_mode = _combo((("online (textbook)", "online"),
+        self.competitive_mode = combo_box((("online (textbook)", "online"),
                                         ("batch (fast)", "batch")), "Competitive mode",
                                        "Online: one point at a time, as in the textbook; "
                                        "batch: all points at once, much faster")
@@ -269,18 +198,18 @@ class ModelPanel(QWidget):
         # configuration without lr_decay shows the constructor's constant rate.
         offer = CompetitiveLayer.PANEL_DEFAULTS
         self.competitive_lr = LearningRateEdit(offer["learning_rate"], "Competitive layer")
-        self.competitive_init = _combo((("from the data", "data"),
+        self.competitive_init = combo_box((("from the data", "data"),
                                         ("random in the data's box", "random"),
                                         ("all in one corner", "corner")),
                                        "Competitive initialisation",
                                        "Where the neurons start: on distinct points, at random "
                                        "in the data's box, or all in its lowest corner (without "
                                        "a conscience, one neuron then wins every point)")
-        self.competitive_decay = _combo(tuple((label, d) for label, d in _DECAYS),
+        self.competitive_decay = combo_box(tuple((label, d) for label, d in _DECAYS),
                                         "Competitive rate decay",
                                         "Each epoch the learning rate is multiplied by this: a "
                                         "decaying rate lets the neurons settle instead of jitter")
-        _select(self.competitive_decay, offer["lr_decay"])
+        select(self.competitive_decay, offer["lr_decay"])
         form.addRow("Neurons", self.competitive_neurons)
         form.addRow(self.competitive_conscience)
         form.addRow("Start", self.competitive_init)
@@ -301,10 +230,10 @@ class ModelPanel(QWidget):
                                   "can be plotted")
         self.ae_latent.setRange(1, MAX_LATENT)
         self.ae_latent.setValue(2)
-        self.ae_activation = _combo(ACTIVATIONS, "Autoencoder activation",
+        self.ae_activation = combo_box(ACTIVATIONS, "Autoencoder activation",
                                     "Activation of the hidden and code neurons")
         self.ae_lr = LearningRateEdit(0.01, "Autoencoder")
-        self.ae_batch = _batch_spin("Autoencoder")
+        self.ae_batch = batch_spin("Autoencoder")
         self.ae_batch.setValue(32)
         for label, widget in (("Hidden", self.ae_hidden), ("Latent", self.ae_latent),
                               ("Activation", self.ae_activation),
@@ -324,61 +253,31 @@ class ModelPanel(QWidget):
     def seed(self) -> int:
         return self.seed_box.value()
 
-    def _fields(self, key: str) -> dict[str, _Field]:
+    def _fields(self, key: str) -> dict[str, Field]:
         """Plain kwargs of page ``key``: name -> its widget's change signal, read, write,
         check."""
         kind = "perceptron" if key == "perceptron_bias" else key
-
-        def combo(c, what):
-            def check(v) -> str:
-                offered = [c.itemData(i) for i in range(c.count())]
-                return "" if v in offered else (
-                    f"{what} {v!r} (the panel offers {', '.join(map(str, offered))})")
-            return _Field(c.currentIndexChanged, c.currentData, lambda v: _select(c, v), check)
-
-        def rate(edit):
-            return _Field(edit.value_changed, edit.value, edit.set_value,
-                          _live_problem(kind, "learning_rate"))
-
-        def batch(spin):  # 0 on screen is "Full batch", None for the model
-            return _Field(spin.valueChanged, lambda: spin.value() or None,
-                          lambda v: spin.setValue(int(v or 0)),
-                          lambda v: "" if v is None else
-                          _whole_problem(v, "batch size", 1, spin.maximum()))
-
-        def flag(box, what):
-            return _Field(box.toggled, box.isChecked, lambda v: box.setChecked(bool(v)),
-                          _flag_problem(what))
-
         if key in ("perceptron", "perceptron_bias"):
-            return {"activation": combo(self.perceptron_activation, "activation"),
-                    "learning_rate": rate(self.perceptron_lr)}
+            return {"activation": combo_field(self.perceptron_activation, "activation"),
+                    "learning_rate": rate_field(self.perceptron_lr, kind)}
         if key == "mlp":
-            return {"bias": flag(self.mlp_bias, "biases"),
-                    "activation": combo(self.mlp_activation, "activation"),
-                    "loss": combo(self.mlp_loss, "loss"),
-                    "optimizer": combo(self.mlp_optimizer, "optimizer"),
-                    "learning_rate": rate(self.mlp_lr), "batch_size": batch(self.mlp_batch),
-                    "l2": _Field(self.mlp_l2.currentIndexChanged,
-                                 lambda: float(self.mlp_l2.currentData()),
-                                 lambda v: _select_number(self.mlp_l2, float(v)),
-                                 _live_problem("mlp", "l2"))}
+            return {"bias": flag_field(self.mlp_bias, "biases"),
+                    "activation": combo_field(self.mlp_activation, "activation"),
+                    "loss": combo_field(self.mlp_loss, "loss"),
+                    "optimizer": combo_field(self.mlp_optimizer, "optimizer"),
+                    "learning_rate": rate_field(self.mlp_lr, kind),
+                    "batch_size": batch_field(self.mlp_batch),
+                    "l2": number_field(self.mlp_l2, live_problem("mlp", "l2"))}
         if key == "competitive":
-            neurons = self.competitive_neurons
-            return {"n_neurons": _Field(neurons.valueChanged, neurons.value,
-                                        lambda v: neurons.setValue(int(v)),
-                                        lambda v: _whole_problem(
-                                            v, "competitive neurons", 1, neurons.maximum())),
-                    "learning_rate": rate(self.competitive_lr),
-                    "conscience": flag(self.competitive_conscience, "conscience"),
-                    "init": combo(self.competitive_init, "initialisation"),
-                    "mode": combo(self.competitive_mode, "mode"),
-                    "lr_decay": _Field(self.competitive_decay.currentIndexChanged,
-                                       lambda: float(self.competitive_decay.currentData()),
-                                       lambda v: _select_number(self.competitive_decay, float(v)),
-                                       _decay_problem)}
-        return {"activation": combo(self.ae_activation, "activation"),
-                "learning_rate": rate(self.ae_lr), "batch_size": batch(self.ae_batch)}
+            return {"n_neurons": count_field(self.competitive_neurons, "competitive neurons"),
+                    "learning_rate": rate_field(self.competitive_lr, kind),
+                    "conscience": flag_field(self.competitive_conscience, "conscience"),
+                    "init": combo_field(self.competitive_init, "initialisation"),
+                    "mode": combo_field(self.competitive_mode, "mode"),
+                    "lr_decay": number_field(self.competitive_decay, decay_problem)}
+        return {"activation": combo_field(self.ae_activation, "activation"),
+                "learning_rate": rate_field(self.ae_lr, kind),
+                "batch_size": batch_field(self.ae_batch)}
 
     def model_config(self, n_inputs: int, n_classes: int) -> tuple[str, dict]:
         """Registry kind and constructor kwargs for data with ``n_inputs`` columns.
@@ -426,7 +325,7 @@ class ModelPanel(QWidget):
                     inspect.signature(MODEL_CLASSES[kind]).parameters.items()
                     if p.default is not inspect.Parameter.empty}
         with QSignalBlocker(self):  # the panel's own signals only; its widgets stay in sync
-            _select(self.kind_combo, key)
+            select(self.kind_combo, key)
             if "seed" in kwargs:
                 self.seed_box.set_value(int(kwargs["seed"]))
             for name, field in self._fields(key).items():
@@ -451,7 +350,7 @@ class ModelPanel(QWidget):
         key = self._page_key(kind, kwargs, panel)
         problems = []
         if "seed" in kwargs:
-            problems.append(_whole_problem(kwargs["seed"], "seed", 0, SEED_MAX))
+            problems.append(whole_problem(kwargs["seed"], "seed", 0, SEED_MAX))
         for name, field in self._fields(key).items():
             if name in kwargs:
                 problems.append(field.check(kwargs[name]))
@@ -487,8 +386,8 @@ class ModelPanel(QWidget):
         if not shape_ok:
             return (f"autoencoder layers {sizes} (the panel builds [n, hidden, code, hidden, "
                     "n] or [n, code, n])")
-        return (_whole_problem(inner[len(inner) // 2], "code layer size", 1, MAX_LATENT)
-                or (_whole_problem(inner[0], "autoencoder hidden neurons", 1, MAX_NEURONS)
+        return (whole_problem(inner[len(inner) // 2], "code layer size", 1, MAX_LATENT)
+                or (whole_problem(inner[0], "autoencoder hidden neurons", 1, MAX_NEURONS)
                     if len(inner) == 3 else ""))
 
     # ---------------------------------------------------------------- slots
