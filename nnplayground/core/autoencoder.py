@@ -20,7 +20,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import EpochModel, ModelError, State, as_2d_float, rng_from_state, rng_state
+from .base import ModelError, State, as_2d_float, rng_from_state, rng_state
+from .epoch_model import EpochModel
 from .explain import AutoencoderTrace
 from .mlp import MLP
 

@@ -49,7 +49,7 @@ Both modes choose winners with one function, ``compete``, and online mode learns
 kernel, ``online_step``: ``partial_fit`` loops them over the epoch's order and
 ``explain.step_sample`` calls them for one sample (in batch mode a step shows the
 sample's winner; the centroids move when the epoch's last sample is stepped). The epoch
-cursor (``base.EpochModel``) adds ``"sums"`` (batch mode: the sum of each neuron's
+cursor (``epoch_model.EpochModel``) adds ``"sums"`` (batch mode: the sum of each neuron's
 samples so far, else None); the wins so far are ``win_counts``.
 
 Initialisation (``initialize(X)``, or the first data seen): ``init="data"`` picks
@@ -70,15 +70,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import (
-    LEARNING_RATE,
-    EpochModel,
-    LiveParam,
-    ModelError,
-    State,
-    as_2d_float,
-    cursor_entry,
-)
+from .base import LEARNING_RATE, LiveParam, ModelError, State, as_2d_float
+from .epoch_model import EpochModel, cursor_entry
 from .explain import CompetitiveTrace
 
 __all__ = ["CompetitiveLayer", "compete", "conscience_bias", "online_step"]

@@ -35,7 +35,7 @@ where each M is None before the first update, else laid out like the state,
 The kernels, used by ``partial_fit`` and ``explain.step_sample`` alike: ``backprop(X, T,
 batch_rows)`` (forward and backward pass of a batch or part of one: its share of the
 batch's gradient) and ``apply_gradients(g)`` (L2, then one optimizer step). The epoch
-cursor (``"cursor"`` in the training state, see ``base.EpochModel``) adds
+cursor (``"cursor"`` in the training state, see ``epoch_model.EpochModel``) adds
 ``"batch_size"`` (fixed when the epoch starts; a live change applies to the next epoch)
 and ``"gradients"`` (the batch's gradient so far, laid out like the state, or None).
 """
@@ -50,15 +50,8 @@ from typing import Any
 import numpy as np
 
 from . import nn
-from .base import (
-    LEARNING_RATE,
-    EpochModel,
-    LiveParam,
-    ModelError,
-    State,
-    as_2d_float,
-    cursor_entry,
-)
+from .base import LEARNING_RATE, LiveParam, ModelError, State, as_2d_float
+from .epoch_model import EpochModel, cursor_entry
 from .explain import MLPTrace, OptimizerStep
 
 TASKS = ("classification", "regression")

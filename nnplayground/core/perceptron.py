@@ -28,14 +28,8 @@ from typing import Any
 
 import numpy as np
 
-from .base import (
-    LEARNING_RATE,
-    EpochModel,
-    ModelError,
-    State,
-    as_2d_float,
-    cursor_entry,
-)
+from .base import LEARNING_RATE, ModelError, State, as_2d_float
+from .epoch_model import EpochModel, cursor_entry
 from .explain import PerceptronTrace
 
 Point = tuple[float, float]
