@@ -7,8 +7,8 @@ weights only restyle them, so the drawing can follow training live. The connecti
 neurons and their bias squares are ``network_neurons``; where everything stands, and the
 titles, caption, legend, side texts and rings around the neurons, ``network_layout``.
 This module owns the numbers shown: it checks them, restyles the items when they change
-(throttled), writes the tooltips, answers item lookups and hit tests, and lets a click
-type a value.
+(throttled), writes the tooltips, answers item lookups and hit tests, and finds what a
+click points at; what that click edits and the editor it opens are ``network_edits``.
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ from nnplayground.ui.views.network_connections import (
     Connection,
     ConnectionsItem,
 )
+from nnplayground.ui.views.network_edits import ValueEdits
 from nnplayground.ui.views.network_items import set_text, set_tip
 from nnplayground.ui.views.network_layout import NetworkLayout, default_layer_names
 from nnplayground.ui.views.network_neurons import NeuronColumns
 from nnplayground.ui.views.redraw_throttle import RedrawThrottle
-from nnplayground.ui.views.weight_editor import InlineValueEditor
 
 __all__ = ["MIN_WIDTH", "NetworkView", "default_layer_names"]
 
@@ -107,11 +107,9 @@ class NetworkView(QGraphicsView):
                                         budget=self.time_budget)
         #: Non-empty while typing values is refused (training runs): the reason shown.
         self.edit_block = ""
-        self._whole_neuron = False  # a neuron click edits all its numbers (perceptron)
-        self.editor = InlineValueEditor(self.viewport())
-        self.editor.submitted.connect(self._on_editor_submitted)
-        self.editor.invalid.connect(self.edit_message)
-        self._edit_target: tuple | None = None
+        self._edits = ValueEdits(self.viewport(), self.weight_edit_requested.emit,
+                                 self.neuron_edit_requested.emit, self.edit_message.emit)
+        self.editor = self._edits.editor
 
     # ------------------------------------------------------------------ public API
     @property
@@ -148,7 +146,7 @@ class NetworkView(QGraphicsView):
         self._weights, self._biases, self._activations = weights, biases, activations
         self._names, self._caption_text = names, caption
         self._centroid_mode = centroid_weights
-        self._whole_neuron = centroid_weights
+        self._edits.whole_neuron = centroid_weights
         if sizes != self._sizes or centroid_weights != self._built_centroid_mode:
             self._rebuild(sizes)
             self._throttle.redraw_now()
@@ -160,7 +158,7 @@ class NetworkView(QGraphicsView):
         w = np.asarray(weights, dtype=np.float64).reshape(-1, 1)
         b = None if bias is None else [np.array([float(bias)])]
         self.set_network([len(w), 1], [w], b, layer_names=["input", "output"])
-        self._whole_neuron = True
+        self._edits.whole_neuron = True
 
     def set_competitive(self, centroids, axis_names=None) -> None:
         """A competitive layer: ``centroids`` (n_neurons, n_inputs); neuron j's incoming
@@ -249,60 +247,14 @@ class NetworkView(QGraphicsView):
         """What a click at ``pos`` (viewport pixels) edits: ("weight", l, i, j),
         ("bias", l, j) (``biases[l][j]``), ("neuron", layer, index) or None."""
         self.flush()
-        for item in self.items(pos):
-            hit = self._columns.tip_items.get(item)
-            if hit is None:
-                continue
-            kind, l, i = hit
-            if l == 0:
-                return None  # an input has nothing to type
-            if kind == "neuron" and self._whole_neuron:
-                return ("neuron", l, i)
-            return ("bias", l - 1, i) if self._biases[l - 1] is not None else None
-        c = self.connection_at(pos)
-        return None if c is None else ("weight", c.layer, c.source, c.target)
+        return self._edits.target(self.items(pos), self._columns.tip_items,
+                                  lambda: self.connection_at(pos), self._biases)
 
     def start_edit(self, pos: QPoint) -> bool:
         """Open the inline editor on what is at ``pos``; False when there is nothing
         (or typing is refused: ``edit_message`` says why)."""
-        target = self.edit_target_at(pos)
-        if target is None:
-            return False
-        if self.edit_block:
-            self.edit_message.emit(self.edit_block)
-            return False
-        kind = target[0]
-        if kind == "weight":
-            _, l, i, j = target
-            values = [float(self._weights[l][i, j])]
-            what = (f"centroid {j}, coordinate {i}" if self._centroid_mode
-                    else f"weight w[{l}][{i}→{j}]")
-        elif kind == "bias":
-            _, l, j = target
-            values, what = [float(self._biases[l][j])], f"bias b[{l}][{j}]"
-        else:
-            _, l, i = target
-            values = list(self._weights[l - 1][:, i])
-            if self._centroid_mode:
-                what = f"centroid {i} (" + ", ".join(self._input_names or []) + ")"
-            else:
-                what = "weights" + (", bias" if self._biases[l - 1] is not None else "")
-                if self._biases[l - 1] is not None:
-                    values.append(float(self._biases[l - 1][i]))
-        self._edit_target = target
-        self.editor.open_at(pos, values, what)
-        return True
-
-    def _on_editor_submitted(self, values: list) -> None:
-        target, self._edit_target = self._edit_target, None
-        if target is None:
-            return
-        if target[0] == "weight":
-            self.weight_edit_requested.emit(target[1], target[2], target[3], values[0])
-        elif target[0] == "bias":
-            self.weight_edit_requested.emit(target[1], target[2], None, values[0])
-        else:
-            self.neuron_edit_requested.emit(target[1], target[2], list(values))
+        return self._edits.start(pos, self.edit_target_at(pos), self.edit_block, self._weights,
+                                 self._biases, self._centroid_mode, self._input_names)
 
     def mousePressEvent(self, event) -> None:
         if event.button() == Qt.MouseButton.LeftButton and self.start_edit(event.position().toPoint()):
