@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import SignalInstance
 from PySide6.QtWidgets import QCheckBox, QComboBox, QSpinBox
 
-from nnplayground.core.limits import LEARNING_RATE, MAX_BATCH_SIZE
+from nnplayground.core.limits import MAX_BATCH_SIZE
 from nnplayground.core.registry import MODEL_CLASSES
 from nnplayground.ui.panels.panel_widgets import describe, format_number
 
@@ -70,7 +70,8 @@ def flag_problem(what: str) -> Callable[[Any], str]:
 
 
 def live_problem(kind: str, name: str) -> Callable[[Any], str]:
-    param = LEARNING_RATE if name == "learning_rate" else MODEL_CLASSES[kind].live_params[name]
+    """Why model ``kind`` would not take ``value`` as its live setting ``name``."""
+    param = MODEL_CLASSES[kind].live_params[name]
 
     def check(value) -> str:
         try:

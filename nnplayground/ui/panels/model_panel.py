@@ -92,7 +92,7 @@ class ModelPanel(QWidget):
         outer = QVBoxLayout(box)
         head = QFormLayout()
         self.kind_combo = combo_box(MODEL_TYPES, "Model type",
-                                 "Which network to train; each type shows its own settings")
+                                    "Which network to train; each type shows its own settings")
         head.addRow("Type", self.kind_combo)
         outer.addLayout(head)
 
@@ -153,19 +153,19 @@ class ModelPanel(QWidget):
                                  "Changing it builds a new network.")
         self.mlp_bias.setChecked(True)
         self.mlp_activation = combo_box(ACTIVATIONS, "MLP activation",
-                                     "Activation of the hidden neurons")
+                                        "Activation of the hidden neurons")
         self.mlp_loss = combo_box((("cross-entropy", "cross_entropy"), ("SSE", "sse"),
-                                ("MSE", "mse")), "MLP loss",
-                               "Error measure minimised: cross-entropy, sum or mean of "
-                               "squared errors")
+                                   ("MSE", "mse")), "MLP loss",
+                                  "Error measure minimised: cross-entropy, sum or mean of "
+                                  "squared errors")
         self.mlp_optimizer = combo_box((("SGD", "sgd"), ("momentum", "momentum"),
-                                     ("Adam", "adam")), "MLP optimizer",
-                                    "How gradients turn into weight updates")
+                                        ("Adam", "adam")), "MLP optimizer",
+                                       "How gradients turn into weight updates")
         self.mlp_lr = LearningRateEdit(0.03, "MLP")
         self.mlp_batch = batch_spin("MLP")
         self.mlp_batch.setValue(10)
         self.mlp_l2 = combo_box([(format_number(v), v) for v in L2_VALUES], "MLP L2",
-                             "L2 regularisation: pulls weights towards 0 (applies at once)")
+                                "L2 regularisation: pulls weights towards 0 (applies at once)")
         self.mlp_hidden_lines = describe(QCheckBox("Show hidden-neuron lines"),
                                          "Show hidden-neuron lines",
                                          "Draw the line each first-layer neuron draws")
@@ -191,24 +191,25 @@ class ModelPanel(QWidget):
             "Neurons that win too often step back so that every neuron gets points")
         self.competitive_conscience.setChecked(True)
         self.competitive_mode = combo_box((("online (textbook)", "online"),
-                                        ("batch (fast)", "batch")), "Competitive mode",
-                                       "Online: one point at a time, as in the textbook; "
-                                       "batch: all points at once, much faster")
+                                           ("batch (fast)", "batch")), "Competitive mode",
+                                          "Online: one point at a time, as in the textbook; "
+                                          "batch: all points at once, much faster")
         # The panel's first offer converges (core: CompetitiveLayer.PANEL_DEFAULTS); a
         # configuration without lr_decay shows the constructor's constant rate.
         offer = CompetitiveLayer.PANEL_DEFAULTS
         self.competitive_lr = LearningRateEdit(offer["learning_rate"], "Competitive layer")
         self.competitive_init = combo_box((("from the data", "data"),
-                                        ("random in the data's box", "random"),
-                                        ("all in one corner", "corner")),
-                                       "Competitive initialisation",
-                                       "Where the neurons start: on distinct points, at random "
-                                       "in the data's box, or all in its lowest corner (without "
-                                       "a conscience, one neuron then wins every point)")
+                                           ("random in the data's box", "random"),
+                                           ("all in one corner", "corner")),
+                                          "Competitive initialisation",
+                                          "Where the neurons start: on distinct points, at random "
+                                          "in the data's box, or all in its lowest corner (without "
+                                          "a conscience, one neuron then wins every point)")
         self.competitive_decay = combo_box(tuple((label, d) for label, d in _DECAYS),
-                                        "Competitive rate decay",
-                                        "Each epoch the learning rate is multiplied by this: a "
-                                        "decaying rate lets the neurons settle instead of jitter")
+                                           "Competitive rate decay",
+                                           "Each epoch the learning rate is multiplied by this: "
+                                           "a decaying rate lets the neurons settle instead of "
+                                           "jitter")
         select(self.competitive_decay, offer["lr_decay"])
         form.addRow("Neurons", self.competitive_neurons)
         form.addRow(self.competitive_conscience)
@@ -231,7 +232,7 @@ class ModelPanel(QWidget):
         self.ae_latent.setRange(1, MAX_LATENT)
         self.ae_latent.setValue(2)
         self.ae_activation = combo_box(ACTIVATIONS, "Autoencoder activation",
-                                    "Activation of the hidden and code neurons")
+                                       "Activation of the hidden and code neurons")
         self.ae_lr = LearningRateEdit(0.01, "Autoencoder")
         self.ae_batch = batch_spin("Autoencoder")
         self.ae_batch.setValue(32)
