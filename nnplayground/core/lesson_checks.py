@@ -10,6 +10,8 @@ import json
 import math
 from typing import Any
 
+from .limits import shown
+
 #: Lesson files larger than this are refused before they are read.
 MAX_FILE_BYTES = 1_000_000
 #: the longest text a lesson may hold in one field
@@ -117,15 +119,10 @@ def finite_number(value: Any, w: Where) -> float:
     except OverflowError:
         number = math.inf
     if not math.isfinite(number):
-        raise w.fail(f"expected a number, found {_short(value)}.")
+        raise w.fail(f"expected a number, found {shown(value)}.")
     return number
 
 
-def _short(value: Any) -> str:
-    """``repr(value)``, cut short: a 400-digit number is not repeated in full."""
-    text = repr(value) if not isinstance(value, int) or abs(value) < 10**30 else (
-        f"a whole number of {len(str(abs(value)))} digits")
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def boolean(value: Any, w: Where) -> bool:

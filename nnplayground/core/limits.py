@@ -14,13 +14,15 @@ the same ranges (``ui/panels``: ``SEED_MAX``, the batch-size spin box).
 
 from __future__ import annotations
 
+from typing import Any
+
 from .base import LEARNING_RATE
 
 __all__ = [
     "LEARNING_RATE", "MAX_ARRAY_DIMS", "MAX_ARRAY_ITEMS", "MAX_BATCH_SIZE", "MAX_CLASSES",
     "MAX_CSV_BYTES", "MAX_EPOCH", "MAX_HISTORY", "MAX_JSON_DEPTH", "MAX_JSON_VALUES",
     "MAX_LAYERS", "MAX_NAME_CHARS", "MAX_NEURONS", "MAX_POINTS", "MAX_POINT_DIMS",
-    "MAX_SESSION_BYTES", "MAX_WEIGHTS", "SEED_MAX",
+    "MAX_SESSION_BYTES", "MAX_WEIGHTS", "SEED_MAX", "shown",
 ]
 
 # ----------------------------------------------------------------- files as a whole
@@ -64,3 +66,11 @@ SEED_MAX = 2**31 - 1
 MAX_HISTORY = 2_000_000
 #: A model's epoch counter (exact as a float, so the error curve can place it).
 MAX_EPOCH = 2**53
+
+
+def shown(value: Any) -> str:
+    """``value`` for a loader's message: its repr, short, even for a 4000-digit number."""
+    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
+        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."

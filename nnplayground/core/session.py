@@ -57,9 +57,9 @@ from .jsonarrays import (
     loads_strict,
     nesting_depth,
 )
+from .limits import shown
 from .registry import MODEL_CLASSES, model_from_dict, model_to_dict
-from .session_checks import (BUILD_ERRORS, SessionError, check_model_limits, shown,
-                             validate_session)
+from .session_checks import BUILD_ERRORS, SessionError, check_model_limits, validate_session
 
 FORMAT = "nnplayground-session"
 VERSION = 1

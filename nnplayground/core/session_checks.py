@@ -13,6 +13,7 @@ import numpy as np
 
 from . import limits
 from .base import ModelError
+from .limits import shown
 from .registry import MODEL_CLASSES, model_from_dict
 
 if TYPE_CHECKING:
@@ -26,14 +27,6 @@ class SessionError(ValueError):
 #: What building a model from checked settings may still raise (the model classes are
 #: not ours to bound; their messages still say what is wrong).
 BUILD_ERRORS = (ModelError, ArithmeticError, LookupError, TypeError, ValueError)
-
-
-def shown(value: Any) -> str:
-    """``value`` for a message: short, even for a 4000-digit number."""
-    if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 100:
-        return f"a number of about {int(value.bit_length() * 0.30103)} digits"
-    text = repr(value)
-    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _whole_number(value: Any, what: str, low: int, high: int) -> int:

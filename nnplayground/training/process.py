@@ -296,7 +296,7 @@ class Trainer:
         the loop sends a fresh one at this epoch's end (the held errors ride on it), not
         at the next due time. The round trip (view process, window, ACK) takes about one
         interval when the cores are busy, so many due times came just before the ACK:
-        [2, 32 x 6, 1] on 500 points drew 26-28 frames a second, now 30-32."""
+        [2, 32 x 6, 1] on 500 points drew 26-28 frames a second, now 30."""
         return self._pending is not None and self._may_send()
 
     def _may_send(self) -> bool:

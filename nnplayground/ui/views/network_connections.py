@@ -316,7 +316,6 @@ class ConnectionsItem(QGraphicsItem):
             label.setPos(rect.topLeft())
 
 
-
 def _distinct(buckets: np.ndarray) -> np.ndarray:
     """The bucket numbers (small, >= 0) that occur, in order: np.unique without it (its
     first call imports numpy.ma, 20-25 ms of the launch)."""
