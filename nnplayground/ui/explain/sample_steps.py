@@ -56,8 +56,7 @@ class SampleSteps(QtCore.QObject):
         w = self.w
         if not (self.action.isEnabled() and not w.actions_.toolbar.isHidden()):
             return None  # during a run, or on the digit pad's page
-        w.replay.before_training()  # looking back: go on from that epoch
-        if not w.actions_.may_train():
+        if not w.replay.ready_to_train():  # looking back: go on from that epoch
             return None  # a lesson's step whose weights are the lesson
         try:
             return w.trainer.step_sample()

@@ -191,7 +191,8 @@ class Replay(QtCore.QObject):
         rate = self.sample_rate()
         if rate is None or self.trainer.model is None:
             return
-        self.before_training()
+        if not self.ready_to_train():
+            return
         self.sample_playing = True
         self._sample_timer.start(int(1000 / rate))
         self.w.actions_.set_running(True)
@@ -216,8 +217,7 @@ class Replay(QtCore.QObject):
         model = self.trainer.model
         if model is None or self.trainer.is_running():
             return
-        self.before_training()
-        if not self.w.actions_.may_train():
+        if not self.ready_to_train():
             return
         model = self.trainer.model
         self.w.hide_banner()
@@ -225,8 +225,14 @@ class Replay(QtCore.QObject):
             self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
 
     # ------------------------------------------------------------------ the timeline
-    def before_training(self) -> None:
-        """Play, Step or Run while looking back: go back to that epoch for real first."""
+    def ready_to_train(self) -> bool:
+        """Before Play, Step, Run N epochs or a sample step: when looking back, go back to
+        that epoch for real; then whether training may go on now (``may_train``: not on a
+        lesson's step whose weights are the lesson, whose note is shown)."""
+        self._go_back_for_real()
+        return self.w.actions_.may_train()
+
+    def _go_back_for_real(self) -> None:
         epoch = self.scrub_epoch
         if epoch is None:
             return

@@ -63,8 +63,8 @@ class WindowActions(QtCore.QObject):
         self.export_figure_dialog = lambda: self.exports.export_dialog("canvas")
         #: A lesson's rule for training, when set: ``play_limit(epoch) -> (max_epochs or
         #: None, note)``. Play trains to max_epochs; when that is not above the model's
-        #: epoch, nothing trains (Play, Step, Run N, the sample steps: ``may_train``) and
-        #: the status bar shows the note.
+        #: epoch, nothing trains (Play, Step, Run N, the sample steps, through
+        #: ``Replay.ready_to_train`` and ``may_train``) and the status bar shows the note.
         self.play_limit = None
         style = window.style()
         SP = QtWidgets.QStyle.StandardPixmap
@@ -206,8 +206,7 @@ class WindowActions(QtCore.QObject):
             trainer.pause()
         else:
             self.w.hide_banner()
-            self.w.replay.before_training()  # looking back: go on from that epoch
-            if not self.may_train():
+            if not self.w.replay.ready_to_train():  # looking back: go on from that epoch
                 return
             limit, note = self._limit()
             if not trainer.play(max_epochs=limit):
@@ -219,8 +218,7 @@ class WindowActions(QtCore.QObject):
         if self.w.trainer.is_running():
             self.w.trainer.pause()
             return
-        self.w.replay.before_training()
-        if self.may_train():
+        if self.w.replay.ready_to_train():
             self.w.trainer.step(1)
 
     def may_train(self) -> bool:
