@@ -15,10 +15,15 @@ import sys
 
 import pytest
 
-# pyqtgraph as the app imports it (lazy Qt mirrors), before any test module imports it, so
-# every test runs on the app's path.
+# PySide6's import hook and pyqtgraph as the app has them (ui/app.py: the hook's faster
+# test, lazy Qt mirrors), before any test module imports them, so every test runs on the
+# app's path.
+import PySide6.QtCore  # noqa: F401  (installs PySide6's import hook)
+
+from nnplayground.ui.feature_hook import speed_up_feature_hook
 from nnplayground.ui.pyqtgraph_import import import_pyqtgraph  # sets PYQTGRAPH_QT_LIB
 
+speed_up_feature_hook()
 import_pyqtgraph()
 
 
