@@ -15,6 +15,7 @@ from PySide6.QtWidgets import QWidget
 
 from nnplayground.core import digits as dg
 from nnplayground.core.palette import OKABE_ITO
+from nnplayground.ui.views.tick_grid import TickGrid
 
 BAR = pg.mkBrush(OKABE_ITO[1])  # sky blue
 WINNER = pg.mkBrush(OKABE_ITO[0])  # orange
@@ -44,7 +45,7 @@ class DigitAnswerView(pg.PlotWidget):
         big_axes(plot)
         plot.getAxis("bottom").setTicks([[(d, str(d)) for d in range(dg.N_DIGITS)]])
         plot.setLabel("left", "probability")
-        plot.showGrid(y=True, alpha=0.3)
+        self.grid = TickGrid(plot, alpha=0.3, x=False)  # not showGrid: see tick_grid.py
         self.bar_item = pg.BarGraphItem(
             x=np.arange(dg.N_DIGITS), height=np.zeros(dg.N_DIGITS), width=0.75,
             brushes=[BAR] * dg.N_DIGITS, pen=pg.mkPen("k", width=1))

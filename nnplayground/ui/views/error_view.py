@@ -14,6 +14,7 @@ from PySide6.QtGui import QAction
 
 from nnplayground.core.palette import OKABE_ITO
 from nnplayground.ui.views.redraw_throttle import RedrawThrottle
+from nnplayground.ui.views.tick_grid import TickGrid
 
 #: Pixels kept free right of the plot: the epoch axis's last label (at the right end of
 #: its range) is drawn there instead of being dropped at the window's edge.
@@ -44,8 +45,8 @@ class _Curve(pg.PlotDataItem):
 class _EpochAxis(pg.AxisItem):
     """The epoch axis, whose labels may reach ``RIGHT_ROOM`` pixels past its right end.
 
-    pyqtgraph drops a label that reaches past its axis (and with a grid shown it ignores
-    ``hideOverlappingLabels``), so the label of the range's last epoch was never drawn."""
+    pyqtgraph drops a label that reaches past its axis, so the label of the range's last
+    epoch was never drawn."""
 
     def boundingRect(self):
         return super().boundingRect().adjusted(0, 0, RIGHT_ROOM, 0)
@@ -89,7 +90,7 @@ class ErrorCurveView(pg.PlotWidget):
         # The plot ran into the window's right edge and lost the last epoch label.
         left, top, _, bottom = pi.layout.getContentsMargins()
         pi.layout.setContentsMargins(left, top, RIGHT_ROOM, bottom)
-        pi.showGrid(x=True, y=True, alpha=0.25)
+        self.grid = TickGrid(pi, alpha=0.25)  # not showGrid: see tick_grid.py
         pi.addLegend(offset=(-10, 10))
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)

@@ -6,6 +6,7 @@ import numpy as np
 import pyqtgraph as pg
 
 from nnplayground.core.palette import class_color
+from nnplayground.ui.views.tick_grid import TickGrid
 
 
 class LatentView(pg.PlotWidget):
@@ -22,7 +23,7 @@ class LatentView(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setLabel("bottom", "code unit 1")
         pi.setLabel("left", "code unit 2")
-        pi.showGrid(x=True, y=True, alpha=0.2)
+        self.grid = TickGrid(pi, alpha=0.2)  # not showGrid: see tick_grid.py
         pi.setAspectLocked(True)
         for side in ("left", "bottom"):  # "(x0.001)" next to the axis confuses students
             pi.getAxis(side).enableAutoSIPrefix(False)

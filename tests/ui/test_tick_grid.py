@@ -1,0 +1,96 @@
+"""The grid as an item of its own (ui/views/tick_grid.py): it looks as pyqtgraph's axis
+grid does, follows the range, and a live curve no longer draws it with the axes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+import pytest
+from PySide6.QtCore import QRect
+from PySide6.QtGui import QImage
+
+from nnplayground.ui.views.error_view import ErrorCurveView
+from nnplayground.ui.views.tick_grid import TickGrid, blended, level_alpha
+
+
+def _plot(qtbot, ours: bool, x_range, y_range, log_y=False, alpha=0.25) -> pg.PlotWidget:
+    widget = pg.PlotWidget(background="w")
+    qtbot.addWidget(widget)
+    widget.resize(460, 320)
+    plot = widget.getPlotItem()
+    plot.setLogMode(x=False, y=log_y)
+    if ours:
+        TickGrid(plot, alpha=alpha)
+    else:
+        plot.showGrid(x=True, y=True, alpha=alpha)
+    for side in ("left", "bottom"):  # no tick marks in the view, in either
+        plot.getAxis(side).setStyle(tickLength=0)
+    plot.setRange(xRange=x_range, yRange=y_range, padding=0)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _view_pixels(widget: pg.PlotWidget) -> np.ndarray:
+    """RGB of the plot's view area, 2 px in from its edges (where the axes' lines are)."""
+    view = widget.getPlotItem().getViewBox()
+    rect = widget.mapFromScene(view.sceneBoundingRect()).boundingRect()
+    rect = QRect(rect.left() + 2, rect.top() + 2, rect.width() - 4, rect.height() - 4)
+    image = widget.grab(rect).toImage().convertToFormat(QImage.Format.Format_RGB888)
+    data = np.frombuffer(image.constBits(), dtype=np.uint8)
+    return data.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3] \
+        .reshape(image.height(), image.width(), 3).astype(int)
+
+
+@pytest.mark.parametrize("x_range, y_range, log_y", [
+    ((0, 2000), (0, 0.8), False),  # an error curve's first minutes
+    ((-3.7, 4.2), (-1.5, 2.5), False),  # a latent space
+    ((0, 300), (-3, 0), True),  # errors from 0.001 to 1 on a log axis
+])
+def test_the_grid_looks_as_pyqtgraphs_axis_grid(qtbot, x_range, y_range, log_y):
+    theirs = _view_pixels(_plot(qtbot, False, x_range, y_range, log_y))
+    ours = _view_pixels(_plot(qtbot, True, x_range, y_range, log_y))
+    assert ours.shape == theirs.shape
+    lines = (theirs < 250).any(axis=2)
+    assert lines.mean() > 0.02  # there is a grid to compare: lines of both directions
+    assert lines.any(axis=0).sum() > 5 and lines.any(axis=1).sum() > 5
+    differ = (np.abs(ours - theirs) > 12).any(axis=2)
+    # Where two translucent lines cross, pyqtgraph blends twice; ours is opaque.
+    assert differ.mean() < 0.005, differ.mean()
+
+
+def test_the_grid_follows_the_range(qtbot):
+    widget = _plot(qtbot, True, (0, 10), (0, 10))
+    grid = next(item for item in widget.getPlotItem().items if isinstance(item, TickGrid))
+    before = sorted({line.x1() for _, lines in grid.lines for line in lines if line.dx() == 0})
+    widget.getPlotItem().setRange(xRange=(0, 1000), yRange=(0, 10), padding=0)
+    qtbot.waitUntil(lambda: max(line.x1() for _, lines in grid.lines for line in lines
+                                if line.dx() == 0) > 10)
+    after = sorted({line.x1() for _, lines in grid.lines for line in lines if line.dx() == 0})
+    assert max(before) <= 10 < max(after) <= 1000
+    theirs = _view_pixels(_plot(qtbot, False, (0, 1000), (0, 10)))
+    differ = (np.abs(_view_pixels(widget) - theirs) > 12).any(axis=2)
+    assert differ.mean() < 0.005
+
+
+def test_the_opacity_of_each_level_is_pyqtgraphs():
+    # pyqtgraph: 255 / (level + 1) * alpha * clip(0.05 * pixels / (ticks + 1), 0, 1)
+    assert level_alpha(0, 4, 400, 0.25) == 0.25  # few ticks: the full opacity
+    assert level_alpha(1, 4, 400, 0.25) == 0.125
+    assert level_alpha(0, 39, 400, 0.25) == pytest.approx(0.25 * 0.5)  # crowded: fainter
+    grey = blended(pg.mkColor("k"), 0.25, pg.mkColor("w"))
+    assert grey.getRgb()[:3] == (191, 191, 191)  # 255 * 0.75 = 191.25
+
+
+def test_a_new_error_draws_neither_axis_again_with_a_grid(qtbot):
+    view = ErrorCurveView()
+    qtbot.addWidget(view)
+    view.resize(420, 260)
+    view.show()
+    qtbot.waitExposed(view)
+    plot = view.getPlotItem()
+    assert all(plot.getAxis(side).grid is False for side in ("left", "bottom"))
+    view.append([0.7, 0.5, 0.4, 0.35], None)
+    view.flush()
+    ours = _view_pixels(view)
+    assert (ours < 250).any(axis=2).mean() > 0.02  # the grid is drawn
