@@ -42,21 +42,37 @@ def _view_pixels(widget: pg.PlotWidget) -> np.ndarray:
         .reshape(image.height(), image.width(), 3).astype(int)
 
 
+@pytest.mark.parametrize("foreground", ["k", "d"])  # the app's, pyqtgraph's default
 @pytest.mark.parametrize("x_range, y_range, log_y", [
     ((0, 2000), (0, 0.8), False),  # an error curve's first minutes
     ((-3.7, 4.2), (-1.5, 2.5), False),  # a latent space
     ((0, 300), (-3, 0), True),  # errors from 0.001 to 1 on a log axis
 ])
-def test_the_grid_looks_as_pyqtgraphs_axis_grid(qtbot, x_range, y_range, log_y):
-    theirs = _view_pixels(_plot(qtbot, False, x_range, y_range, log_y))
-    ours = _view_pixels(_plot(qtbot, True, x_range, y_range, log_y))
+def test_the_grid_looks_as_pyqtgraphs_axis_grid(qtbot, x_range, y_range, log_y, foreground):
+    before = pg.getConfigOption("foreground")
+    pg.setConfigOptions(foreground=foreground)
+    try:
+        theirs = _view_pixels(_plot(qtbot, False, x_range, y_range, log_y))
+        ours = _view_pixels(_plot(qtbot, True, x_range, y_range, log_y))
+    finally:
+        pg.setConfigOptions(foreground=before)
     assert ours.shape == theirs.shape
     lines = (theirs < 250).any(axis=2)
     assert lines.mean() > 0.02  # there is a grid to compare: lines of both directions
     assert lines.any(axis=0).sum() > 5 and lines.any(axis=1).sum() > 5
-    differ = (np.abs(ours - theirs) > 12).any(axis=2)
-    # Where two translucent lines cross, pyqtgraph blends twice; ours is opaque.
-    assert differ.mean() < 0.005, differ.mean()
+    assert _differ_but_where_lines_cross(ours, theirs) < 0.001
+
+
+def _differ_but_where_lines_cross(ours: np.ndarray, theirs: np.ndarray) -> float:
+    """The share of pixels that differ, not counting those where a vertical and a
+    horizontal line cross: pyqtgraph's translucent lines are blended twice there, ours
+    are opaque (never darker than theirs)."""
+    drawn = (ours < 255).any(axis=2)
+    columns, rows = drawn.mean(axis=0) > 0.8, drawn.mean(axis=1) > 0.8
+    crossings = rows[:, None] & columns[None, :]
+    differ = (np.abs(ours - theirs) > 3).any(axis=2)
+    assert (ours[crossings] >= theirs[crossings] - 12).all()
+    return float(differ[~crossings].mean())
 
 
 def test_the_grid_follows_the_range(qtbot):
@@ -69,17 +85,18 @@ def test_the_grid_follows_the_range(qtbot):
     after = sorted({line.x1() for _, lines in grid.lines for line in lines if line.dx() == 0})
     assert max(before) <= 10 < max(after) <= 1000
     theirs = _view_pixels(_plot(qtbot, False, (0, 1000), (0, 10)))
-    differ = (np.abs(_view_pixels(widget) - theirs) > 12).any(axis=2)
-    assert differ.mean() < 0.005
+    assert _differ_but_where_lines_cross(_view_pixels(widget), theirs) < 0.001
 
 
 def test_the_opacity_of_each_level_is_pyqtgraphs():
-    # pyqtgraph: 255 / (level + 1) * alpha * clip(0.05 * pixels / (ticks + 1), 0, 1)
-    assert level_alpha(0, 4, 400, 0.25) == 0.25  # few ticks: the full opacity
-    assert level_alpha(1, 4, 400, 0.25) == 0.125
-    assert level_alpha(0, 39, 400, 0.25) == pytest.approx(0.25 * 0.5)  # crowded: fainter
-    grey = blended(pg.mkColor("k"), 0.25, pg.mkColor("w"))
-    assert grey.getRgb()[:3] == (191, 191, 191)  # 255 * 0.75 = 191.25
+    # pyqtgraph: alpha 0.25 is 63 of 255; a level's lines int(255 / (level + 1) * 63 / 255
+    # * clip(0.05 * pixels / (ticks + 1), 0, 1)) of 255
+    assert level_alpha(0, 4, 400, 0.25) == 63 / 255  # few ticks: the full opacity
+    assert level_alpha(1, 4, 400, 0.25) == 31 / 255
+    assert level_alpha(0, 39, 400, 0.25) == 31 / 255  # crowded: half as strong
+    assert level_alpha(0, 4, 400, 1.0) == 1.0
+    grey = blended(pg.mkColor("k"), 63 / 255, pg.mkColor("w"))
+    assert grey.getRgb()[:3] == (192, 192, 192)  # 255 * 192 / 255
 
 
 def test_a_new_error_draws_neither_axis_again_with_a_grid(qtbot):

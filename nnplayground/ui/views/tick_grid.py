@@ -24,8 +24,12 @@ SIDES = ("bottom", "left")
 def level_alpha(level: int, ticks: int, pixels: float, alpha: float) -> float:
     """Opacity (0-1) of the grid lines of tick level ``level`` (0: the major ticks) when
     ``ticks`` such ticks share ``pixels`` of the axis, as pyqtgraph's axis grid has it:
-    fainter for finer levels and where the lines crowd."""
-    return alpha / (level + 1) * float(np.clip(0.05 * pixels / (ticks + 1), 0.0, 1.0))
+    fainter for finer levels and where the lines crowd; in whole steps of 1/255, worked
+    out in pyqtgraph's order (``setGrid`` and ``QColor.setAlpha`` each truncate)."""
+    grid = min(max(int(alpha * 255), 0), 255)
+    line = 255 / (level + 1)
+    line *= grid / 255.0 * float(np.clip(0.05 * pixels / (ticks + 1), 0.0, 1.0))
+    return int(line) / 255
 
 
 def blended(color: QColor, alpha: float, background: QColor) -> QColor:
@@ -70,28 +74,37 @@ class TickGrid(pg.GraphicsObject):
         (x0, x1), (y0, y1) = view.viewRange()
         self.prepareGeometryChange()
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
-        levels = []
+        families = []  # (opacity, pen, lines)
         for side in self._sides:
             axis = self._plot.getAxis(side)
             lo, hi = (x0, x1) if side == "bottom" else (y0, y1)
             pixels = view.width() if side == "bottom" else view.height()
             if pixels <= 0 or hi <= lo:
                 continue
-            foreground = axis.tickPen().color()
+            # A value of two levels (a log axis's decades) is drawn twice by pyqtgraph,
+            # its translucent lines blended one over the other: one line here, as opaque.
+            clear: dict[float, tuple[float, float]] = {}  # key: (value, 1 - opacity)
             for level, (_, values) in enumerate(axis.tickValues(lo, hi, pixels)):
-                inside = [v for v in values if lo <= v <= hi]
                 alpha = level_alpha(level, len(values), pixels, self.alpha)
-                if not inside or alpha <= 0.0:
-                    continue
-                pen = QPen(blended(foreground, alpha, self._background), 0)  # cosmetic 1 px
+                for v in values:
+                    if lo <= v <= hi and alpha > 0.0:
+                        key = round((v - lo) / (hi - lo), 9)
+                        value, through = clear.get(key, (v, 1.0))
+                        clear[key] = (value, through * (1.0 - alpha))
+            foreground = axis.tickPen().color()
+            by_opacity: dict[float, list[float]] = {}
+            for value, through in clear.values():
+                by_opacity.setdefault(round(1.0 - through, 6), []).append(value)
+            for opacity, values in by_opacity.items():
+                pen = QPen(blended(foreground, opacity, self._background), 0)  # cosmetic 1 px
                 if side == "bottom":
-                    lines = [QLineF(v, y0, v, y1) for v in inside]
+                    lines = [QLineF(v, y0, v, y1) for v in values]
                 else:
-                    lines = [QLineF(x0, v, x1, v) for v in inside]
-                levels.append((alpha, pen, lines))
+                    lines = [QLineF(x0, v, x1, v) for v in values]
+                families.append((opacity, pen, lines))
         # Fainter lines first: where two cross, the stronger shows.
-        levels.sort(key=lambda level: level[0])
-        self.lines = [(pen, lines) for _, pen, lines in levels]
+        families.sort(key=lambda family: family[0])
+        self.lines = [(pen, lines) for _, pen, lines in families]
         self.update()
 
     def boundingRect(self) -> QRectF:
