@@ -15,9 +15,10 @@ import sys
 
 import pytest
 
-# PySide6's import hook and pyqtgraph as the app has them (ui/app.py: the hook's faster
-# test, lazy Qt mirrors), before any test module imports them, so every test runs on the
-# app's path.
+# numpy, PySide6's import hook and pyqtgraph as the app has them (ui/app.py: numpy
+# first, the hook's faster test, lazy Qt mirrors), before any test module imports them,
+# so every test runs on the app's path.
+import numpy.random  # noqa: F401
 import PySide6.QtCore  # noqa: F401  (installs PySide6's import hook)
 
 from nnplayground.ui.feature_hook import speed_up_feature_hook

@@ -18,9 +18,9 @@ def _pysides_own_test():
 
 def test_the_suite_runs_with_the_faster_test():
     # tests/conftest.py gives it as ui/app.py does
-    assert speed_up_feature_hook() is True
-    assert feature._mod_uses_pyside.__wrapped__ is not None
+    assert getattr(feature._mod_uses_pyside, "__wrapped__", None) is not None
     first = feature._mod_uses_pyside
+    assert speed_up_feature_hook() is True
     assert speed_up_feature_hook() is True
     assert feature._mod_uses_pyside is first  # a second call wraps nothing again
 
@@ -31,9 +31,12 @@ def test_the_same_answer_as_pysides_own_for_every_loaded_module():
                if isinstance(getattr(m, "__file__", None), str)]
     with_source = [m for m in modules if m.__file__.endswith(".py")]
     assert len(with_source) > 300  # numpy's, Qt's support, pyqtgraph's, ours
-    answers = {m.__name__: source_mentions_pyside(m, own) for m in modules}
-    assert answers == {m.__name__: own(m) for m in modules}
-    assert answers["nnplayground.ui.pyqtgraph_import"] and answers["pyqtgraph.functions"]
+    try:
+        answers = {m.__name__: source_mentions_pyside(m, own) for m in modules}
+        assert answers == {m.__name__: own(m) for m in modules}
+    finally:
+        linecache.clearcache()  # PySide6's own test read every file into it
+    assert answers["nnplayground.ui.pyqtgraph_import"] and answers["tests.ui.test_feature_hook"]
     assert not answers["nnplayground"] and not answers["numpy.linalg"]
 
 

@@ -6,7 +6,8 @@ their translucent grid lines with it (the error curve: 5 of the 8 ms each of its
 took). ``TickGrid`` draws the same lines, at the axes' tick values with pyqtgraph's
 opacity for each tick level, once blended over the background into opaque colours,
 thin and unsmoothed. The lines are worked out again only when the view's range or size
-changes, or the axes' log mode.
+changes or an axis is shown or hidden (a hidden axis has no grid, as with ``showGrid``).
+A change of log mode is seen at the next of those (the error curve sets a new range).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
-from PySide6.QtGui import QColor, QPen
+from PySide6.QtGui import QColor, QPainter, QPen
 
 #: the axis whose ticks each family of lines follows: vertical lines at the bottom
 #: axis's, horizontal ones at the left axis's
@@ -55,31 +56,46 @@ class TickGrid(pg.GraphicsObject):
         self._plot = plot_item
         self._background = pg.mkColor(background)
         self._rect = QRectF()
+        self._drawn_for: tuple | None = None  # what the lines were worked out for
         #: (pen, lines) per tick level and axis, in the view's coordinates
         self.lines: list[tuple[QPen, list[QLineF]]] = []
         self.setZValue(z)
         view = plot_item.getViewBox()
         view.sigRangeChanged.connect(self._on_view_changed)
         view.sigResized.connect(self._on_view_changed)
+        for side in self._sides:
+            plot_item.getAxis(side).visibleChanged.connect(self._on_view_changed)
         plot_item.addItem(self, ignoreBounds=True)
+        # The plot's context menu has pyqtgraph's grid controls, unticked while this grid
+        # shows; ticking one would draw pyqtgraph's grid over it, on the slow path.
+        grid_controls = getattr(getattr(plot_item, "ctrl", None), "gridGroup", None)
+        if grid_controls is not None:
+            grid_controls.hide()
         self.rebuild()
 
     def _on_view_changed(self, *args) -> None:
         self.rebuild()
 
     def rebuild(self) -> None:
-        """Work the lines out again for the view's range and size (and the axes' log
-        mode, which their ``setLogMode`` sets before the range follows)."""
+        """Work the lines out again for the view's range and size and the axes shown."""
         view = self._plot.getViewBox()
         (x0, x1), (y0, y1) = view.viewRange()
+        axes = [self._plot.getAxis(side) for side in self._sides]
+        drawn_for = (x0, x1, y0, y1, *((a.isVisible(), a.geometry().getRect(), a.logMode)
+                                       for a in axes))
+        if drawn_for == self._drawn_for:
+            return  # a resize signals twice; the latent space ranges itself every frame
+        self._drawn_for = drawn_for
         self.prepareGeometryChange()
         self._rect = QRectF(x0, y0, x1 - x0, y1 - y0)
         families = []  # (opacity, pen, lines)
         for side in self._sides:
             axis = self._plot.getAxis(side)
             lo, hi = (x0, x1) if side == "bottom" else (y0, y1)
-            pixels = view.width() if side == "bottom" else view.height()
-            if pixels <= 0 or hi <= lo:
+            # The axis's length as pyqtgraph measures it for its ticks: 1 px more each end.
+            length = axis.geometry().width() if side == "bottom" else axis.geometry().height()
+            pixels = length + 2
+            if not axis.isVisible() or length <= 0 or hi <= lo:
                 continue
             # A value of two levels (a log axis's decades) is drawn twice by pyqtgraph,
             # its translucent lines blended one over the other: one line here, as opaque.
@@ -111,7 +127,7 @@ class TickGrid(pg.GraphicsObject):
         return self._rect
 
     def paint(self, painter, option, widget=None) -> None:
-        painter.setRenderHint(painter.RenderHint.Antialiasing, False)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for pen, lines in self.lines:
             painter.setPen(pen)
             painter.drawLines(lines)
