@@ -9,6 +9,7 @@ import re
 from typing import Any
 
 from . import datasets
+from .lesson_generators import LESSON_GENERATORS
 from .lesson_checks import Where, boolean, finite_number, kind_of, table, text_value, whole
 from .lesson_setup import ConstantInput, DigitPad, Printout, ViewSettings, digit_tasks
 from .registry import MODEL_CLASSES
@@ -60,7 +61,7 @@ def _read_data(v: Any, w: Where) -> dict[str, Any]:
         if not 0.0 <= noise <= 0.5:
             raise w.at("noise").fail(f"the noise must lie between 0 and 0.5, not {noise}.")
     elif sources[0] == "generator":
-        _named_source(v, w, "generator", datasets.LESSON_GENERATORS, allowed=("seed", "params"))
+        _named_source(v, w, "generator", LESSON_GENERATORS, allowed=("seed", "params"))
         params = v.get("params", {})
         table(params, w.at("params"), allowed=tuple(params) if isinstance(params, dict) else ())
         if "seed" in params:

@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from . import datasets
+from .lesson_generators import LESSON_GENERATORS
 from .base import Model, ModelError
 from .datasets import Dataset
 from .lesson_checks import Where, finite_number
@@ -185,7 +186,7 @@ def _dataset(data: dict[str, Any], w: Where) -> Dataset:
             return datasets.PRESETS[data["preset"]](seed=data.get("seed", 0),
                                                      noise=data.get("noise", 0.0))
         if "generator" in data:
-            return datasets.LESSON_GENERATORS[data["generator"]](seed=data.get("seed", 0),
+            return LESSON_GENERATORS[data["generator"]](seed=data.get("seed", 0),
                                                                  **data.get("params", {}))
     except (TypeError, ValueError, OverflowError) as exc:
         raise w.fail(f"the data cannot be made: {exc}.") from None

@@ -11,7 +11,7 @@ Setup fields (each optional in a step; see "Merging" below):
 ``data``
     One of ``{"preset": name, "seed": 0, "noise": 0.0}`` (a name of ``datasets.PRESETS``),
     ``{"generator": name, "seed": 0, "params": {...}}`` (a name of
-    ``datasets.LESSON_GENERATORS``, its keyword arguments in ``params``) or
+    ``lesson_generators.LESSON_GENERATORS``, its keyword arguments in ``params``) or
     ``{"points": [[x, y, ...], ...], "labels": [0, 1, ...], "class_names": [...],
     "name": "..."}`` (the points written out).
 ``model``

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from nnplayground.core import datasets as ds
+from nnplayground.core import lesson_generators as lg
 from nnplayground.core import digits
 from nnplayground.core.datasets import _origin_inside_hull
 from nnplayground.core.headless import classic_printout, format_array, forward_printout, run_lesson
@@ -124,7 +124,7 @@ def test_line_second_draw_is_not_separable_and_the_text_says_why():
     p = train(lesson.setup(2).build_model(), data, 100)
     assert not p.converged
     # "about three draws in ten"
-    share = np.mean([separable_through_origin(ds.integer_points_above_line(seed=k))
+    share = np.mean([separable_through_origin(lg.integer_points_above_line(seed=k))
                      for k in range(200)])
     assert 0.2 < share < 0.4
 
@@ -286,13 +286,13 @@ SKLEARN_POINTS = {0: ([-1.6735055109876082, 7.884579273540703], 0),
 
 
 def test_make_blobs_reproduction_matches_scikit_learn():
-    data = ds.make_blobs_compatible(n_samples=1000, centers=2, n_features=2, random_state=42)
+    data = lg.make_blobs_compatible(n_samples=1000, centers=2, n_features=2, random_state=42)
     assert data.X.shape == (1000, 2) and np.bincount(data.y).tolist() == [500, 500]
     assert np.allclose(data.centroids, SKLEARN_CENTERS, rtol=0, atol=1e-12)
     for i, (point, label) in SKLEARN_POINTS.items():
         assert np.allclose(data.X[i], point, rtol=0, atol=1e-12) and data.y[i] == label
     # An odd count: the first centre gets the extra point (before shuffling).
-    odd = ds.make_blobs_compatible(n_samples=7, centers=3, shuffle=False, random_state=5)
+    odd = lg.make_blobs_compatible(n_samples=7, centers=3, shuffle=False, random_state=5)
     assert odd.y.tolist() == [0, 0, 0, 1, 1, 2, 2]
 
 
