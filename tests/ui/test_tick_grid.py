@@ -31,6 +31,14 @@ def _plot(qtbot, ours: bool, x_range, y_range, log_y=False, alpha=0.25) -> pg.Pl
     return widget
 
 
+def _shown(qtbot, widget, size=(420, 260)):
+    qtbot.addWidget(widget)
+    widget.resize(*size)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
 def _view_pixels(widget: pg.PlotWidget, inset: int = 2) -> np.ndarray:
     """RGB of the plot's view area, ``inset`` px in from its edges (where the axes' lines
     and tick marks are)."""
@@ -104,11 +112,7 @@ def test_the_opacity_of_each_level_is_pyqtgraphs():
 def test_the_error_views_only_grid_is_its_tick_grid(qtbot):
     # pyqtgraph's axis grid is off (each frame drew it with both axes again); the grid
     # seen is the TickGrid, under the curves.
-    view = ErrorCurveView()
-    qtbot.addWidget(view)
-    view.resize(420, 260)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, ErrorCurveView())
     view.append([0.7, 0.5, 0.4, 0.35], None)
     view.flush()
     view.train_curve.hide()
@@ -124,11 +128,7 @@ def test_a_hidden_axis_has_no_grid(qtbot):
     from nnplayground.core import digits as dg
     from nnplayground.ui.digits.answer_view import DigitAnswerView
 
-    view = DigitAnswerView()
-    qtbot.addWidget(view)
-    view.resize(420, 260)
-    view.show()
-    qtbot.waitExposed(view)
+    view = _shown(qtbot, DigitAnswerView())
     tasks = {task.probabilities: task for task in dg.TASKS}
     view.set_task(tasks[True])
     qtbot.waitUntil(lambda: bool(view.grid.lines))
