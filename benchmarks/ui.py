@@ -60,8 +60,9 @@ def parse_network(text: str | None, n_inputs: int, n_outputs: int) -> list[int] 
     return sizes
 
 
-def engine_loop(config: dict, data, seconds: float) -> tuple[int, float]:
-    """Epochs and seconds of ``training.loop.train`` alone (a timer thread stops it)."""
+def engine_loop(config: dict, data, seconds: float) -> tuple[int, float, float]:
+    """Epochs, seconds and the thread's CPU seconds of ``training.loop.train`` alone (a
+    timer thread stops it)."""
     from nnplayground.core.mlp import MLP
     from nnplayground.training.loop import TrainingControl, train
 

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from . import datasets
-from .lesson_generators import LESSON_GENERATORS
 from .lesson_checks import Where, boolean, finite_number, kind_of, table, text_value, whole
+from .lesson_generators import LESSON_GENERATORS
 from .lesson_setup import ConstantInput, DigitPad, Printout, ViewSettings, digit_tasks
 from .registry import MODEL_CLASSES
 

@@ -13,7 +13,7 @@ from typing import Callable
 
 import numpy as np
 
-from nnplayground.core.datasets import Dataset, blobs, grouped_labels
+from .datasets import Dataset, blobs, grouped_labels
 
 #: The most numbers (points x coordinates) a lesson may ask a generator for: a lesson file
 #: comes from outside the program and must not be able to exhaust the memory.

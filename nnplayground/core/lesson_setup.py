@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 
 from . import datasets
-from .lesson_generators import LESSON_GENERATORS
 from .base import Model, ModelError
 from .datasets import Dataset
 from .lesson_checks import Where, finite_number
+from .lesson_generators import LESSON_GENERATORS
 from .registry import model_from_config
 
 
@@ -187,7 +187,7 @@ def _dataset(data: dict[str, Any], w: Where) -> Dataset:
                                                      noise=data.get("noise", 0.0))
         if "generator" in data:
             return LESSON_GENERATORS[data["generator"]](seed=data.get("seed", 0),
-                                                                 **data.get("params", {}))
+                                                        **data.get("params", {}))
     except (TypeError, ValueError, OverflowError) as exc:
         raise w.fail(f"the data cannot be made: {exc}.") from None
     names = list(data["class_names"])

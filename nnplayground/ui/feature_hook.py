@@ -5,7 +5,7 @@ module whether it "uses PySide": whether its source contains the text ``PySide6`
 (``_mod_uses_pyside``). It reads the source with ``inspect.getsource``, which first
 looks for the module among all loaded ones (``inspect.getmodule`` walks ``sys.modules``
 at every call) and keeps every file's lines in ``linecache``. For the ~310 modules the
-app imports after Qt (pyqtgraph's and ours) that took 60-75 ms of each launch.
+app imports after Qt (pyqtgraph's and ours) that took 60-77 ms of each launch.
 
 ``speed_up_feature_hook`` gives the hook a test with the same answer that reads the
 module's file and searches its bytes (~18 ms for the same modules). A module without a

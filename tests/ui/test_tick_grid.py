@@ -121,6 +121,10 @@ def test_the_error_views_only_grid_is_its_tick_grid(qtbot):
     assert (_view_pixels(view, ticks) < 250).any(axis=2).mean() > 0.02  # the grid is drawn
     view.grid.hide()
     assert not (_view_pixels(view, ticks) < 250).any()  # and nothing else draws one
+    # The context menu offers no pyqtgraph grid to draw over it.
+    menu = view.getPlotItem().ctrlMenu
+    assert [a for a in menu.actions() if a.text() == "Grid" and not a.isVisible()]
+    assert not [a for a in menu.actions() if a.text() == "Grid" and a.isVisible()]
 
 
 def test_a_hidden_axis_has_no_grid(qtbot):

@@ -68,9 +68,7 @@ class TickGrid(pg.GraphicsObject):
         plot_item.addItem(self, ignoreBounds=True)
         # The plot's context menu has pyqtgraph's grid controls, unticked while this grid
         # shows; ticking one would draw pyqtgraph's grid over it, on the slow path.
-        grid_controls = getattr(getattr(plot_item, "ctrl", None), "gridGroup", None)
-        if grid_controls is not None:
-            grid_controls.hide()
+        plot_item.setContextMenuActionVisible("Grid", False)
         self.rebuild()
 
     def _on_view_changed(self, *args) -> None:
