@@ -7,7 +7,7 @@ import numpy as np
 import pyqtgraph as pg
 import pytest
 from PySide6.QtCore import QRect
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QImage, QPainter
 
 from nnplayground.ui.views.error_view import ErrorCurveView
 from nnplayground.ui.views.tick_grid import TickGrid, blended, level_alpha
@@ -125,6 +125,27 @@ def test_the_error_views_only_grid_is_its_tick_grid(qtbot):
     menu = view.getPlotItem().ctrlMenu
     assert [a for a in menu.actions() if a.text() == "Grid" and not a.isVisible()]
     assert not [a for a in menu.actions() if a.text() == "Grid" and a.isVisible()]
+
+
+def test_no_label_is_cut_at_the_plots_end(qtbot):
+    # As with pyqtgraph's grid, an axis keeps its labels within the plot's length: the
+    # error axis's top label (1.0 here) was drawn half above the view, cut by the edge.
+    view = _shown(qtbot, ErrorCurveView())
+    view.append([0.8, 0.5, 0.4, 0.35], None)  # the axis ends at 1.25 x 0.8
+    view.flush()
+    plot = view.getPlotItem()
+    assert plot.getViewBox().viewRange()[1][1] == pytest.approx(1.0)  # a tick at the top
+    axis = plot.getAxis("left")
+    image = QImage(8, 8, QImage.Format.Format_ARGB32_Premultiplied)
+    painter = QPainter(image)
+    try:
+        _, _, labels = axis.generateDrawSpecs(painter)  # what the axis draws: (rect, flags, text)
+    finally:
+        painter.end()
+    length = axis.geometry().height()
+    assert len(labels) >= 4
+    assert all(0 <= rect.top() and rect.bottom() <= length for rect, _, _ in labels), \
+        [(text, rect.top(), rect.bottom()) for rect, _, text in labels]
 
 
 def test_a_hidden_axis_has_no_grid(qtbot):

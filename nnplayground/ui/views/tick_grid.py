@@ -64,7 +64,12 @@ class TickGrid(pg.GraphicsObject):
         view.sigRangeChanged.connect(self._on_view_changed)
         view.sigResized.connect(self._on_view_changed)
         for side in self._sides:
-            plot_item.getAxis(side).visibleChanged.connect(self._on_view_changed)
+            axis = plot_item.getAxis(side)
+            axis.visibleChanged.connect(self._on_view_changed)
+            # An axis with pyqtgraph's grid keeps its labels within the plot's length; so
+            # does this one (else a label at the very end, an error curve's 1.0, is cut
+            # in half at the window's edge).
+            axis.setStyle(hideOverlappingLabels=True)
         plot_item.addItem(self, ignoreBounds=True)
         # The plot's context menu has pyqtgraph's grid controls, unticked while this grid
         # shows; ticking one would draw pyqtgraph's grid over it, on the slow path.
