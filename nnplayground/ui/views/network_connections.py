@@ -21,15 +21,18 @@ Hover finds the nearest line by geometry (``nearest``), not by an item under the
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import pairwise
 
 import numpy as np
 import pyqtgraph as pg
+import shiboken6
 from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
 from nnplayground.ui.views.network_items import HIT_WIDTH, make_font, sign_color
+from nnplayground.ui.views.network_picture import LinesPicture
 
 MIN_WIDTH = 1.0  # pixels: the weakest connection must still be visible
 #: Strength steps: |w| / max |w| is rounded to one of these many levels (0 and 1 included).
@@ -62,7 +65,8 @@ class ConnectionsItem(QGraphicsItem):
     widest line's width, ``show`` takes the weights. ``labelled``: each weight is also
     written on its line (a few connections only)."""
 
-    def __init__(self, sizes, labelled: bool = False, centroid_mode: bool = False) -> None:
+    def __init__(self, sizes, labelled: bool = False, centroid_mode: bool = False,
+                 on_work: Callable[[float], None] | None = None) -> None:
         super().__init__()
         self.setZValue(1)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
@@ -84,6 +88,11 @@ class ConnectionsItem(QGraphicsItem):
         self._paths: dict[int, QPainterPath] = {}
         self._pens: dict[int, QPen] = {}
         self._rect = QRectF()
+        self._generation = 0  # of the lines' places, widths and colours
+        #: A dense mesh is shown from a picture drawn in steps (network_picture.py);
+        #: None for a few lines, drawn at once.
+        self.picture = (LinesPicture(self._draw_bucket, self._on_picture_ready, on_work)
+                        if n > SMOOTH_LINES else None)
         self.labels: list[QGraphicsSimpleTextItem] = []
         self._spots: list[tuple[float, bool]] = []  # each label's, from ``fit_labels``
         self._avoid: list[QRectF] = []
@@ -116,6 +125,7 @@ class ConnectionsItem(QGraphicsItem):
         self._paths = {}
         for bucket in _distinct(self.buckets):
             self._build_path(int(bucket))
+        self._lines_changed(moved=True)
         self._place_labels()
         self.update()
 
@@ -125,6 +135,7 @@ class ConnectionsItem(QGraphicsItem):
             self.max_width = float(max_width)
             self._pens = {}
             self._update_rect()
+            self._lines_changed(moved=True)
             self._place_labels()
             self.update()
 
@@ -161,6 +172,7 @@ class ConnectionsItem(QGraphicsItem):
             self.buckets = buckets
             for bucket in touched:
                 self._build_path(int(bucket))
+            self._lines_changed(moved=False)
             self.update()
         longer = False
         for label, value in zip(self.labels, values):
@@ -173,6 +185,36 @@ class ConnectionsItem(QGraphicsItem):
             self.fit_labels(self._avoid, self._area)  # a wider text may need another spot
         else:
             self._place_labels()
+
+    def _lines_changed(self, moved: bool) -> None:
+        """New colours or widths (``moved``: places or widths): the picture in the making is
+        of old lines; one of lines that moved is never shown again."""
+        self._generation += 1
+        if self.picture is not None:
+            if moved:
+                self.picture.forget()
+            else:
+                self.picture.cancel()
+
+    def _on_picture_ready(self) -> None:
+        if shiboken6.isValid(self):  # not deleted with its scene meanwhile
+            self.update()
+
+    def itemChange(self, change, value):
+        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and value is None \
+                and self.picture is not None:
+            self.picture.forget()  # taken out of the drawing: no more steps for it
+        return super().itemChange(change, value)
+
+    def _paint_order(self) -> list[int]:
+        """The buckets in the order they are drawn: weakest first, the strong on top."""
+        return sorted(self._paths, key=lambda b: (b % LEVELS, b))
+
+    def _draw_bucket(self, painter: QPainter, bucket: int) -> None:
+        path = self._paths.get(bucket)
+        if path is not None:
+            painter.setPen(self._drawn_pen(bucket))
+            painter.drawPath(path)
 
     def _build_path(self, bucket: int) -> None:
         rows = np.flatnonzero(self.buckets == bucket)
@@ -250,17 +292,25 @@ class ConnectionsItem(QGraphicsItem):
     def paint(self, painter, option, widget=None) -> None:
         engine = painter.paintEngine()
         vector = engine is not None and engine.type() == QPaintEngine.Type.SVG
+        if widget is not None and self.picture is not None and not vector:
+            ratio = widget.devicePixelRatioF()
+            if self.picture.wanted(self._rect, ratio, self._generation):
+                self.picture.redraw(self._rect, ratio, self._generation, self._paint_order())
+            image = self.picture.usable(self._rect, ratio)
+            if image is not None:
+                painter.drawImage(self.picture.origin(self._rect, ratio), image)
+                return
         painter.setBrush(Qt.BrushStyle.NoBrush)
         smooth = painter.testRenderHint(QPainter.RenderHint.Antialiasing)
         if widget is not None and len(self) > SMOOTH_LINES:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        for bucket in sorted(self._paths, key=lambda b: (b % LEVELS, b)):
-            painter.setPen(self._drawn_pen(bucket))
+        for bucket in self._paint_order():
             if vector:  # one element per weight in an SVG file: each can be picked
+                painter.setPen(self._drawn_pen(bucket))
                 for row in np.flatnonzero(self.buckets == bucket):
                     painter.drawLine(self.line(int(row)))
             else:
-                painter.drawPath(self._paths[bucket])
+                self._draw_bucket(painter, bucket)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
     def fit_labels(self, avoid: list[QRectF], area: QRectF) -> None:

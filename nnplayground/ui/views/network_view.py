@@ -298,7 +298,8 @@ class NetworkView(QGraphicsView):
         labelled = n_connections <= MAX_LABELLED_CONNECTIONS and not self._centroid_mode
         self._columns = NeuronColumns(scene, sizes, labelled)
         self._drawing_layout.rebuild(scene, sizes, side_texts=self._centroid_mode)
-        self._lines = ConnectionsItem(sizes, labelled, self._centroid_mode)
+        self._lines = ConnectionsItem(sizes, labelled, self._centroid_mode,
+                                      on_work=self._throttle.spent)
         scene.addItem(self._lines)
         if self._text_scale != 1.0:
             self._drawing_layout.set_text_scale(self._text_scale, self._columns, self._lines)

@@ -90,6 +90,11 @@ class RedrawThrottle(QObject):
             self._paint_due = False
             self._spent += max(seconds, 0.0)
 
+    def spent(self, seconds: float) -> None:
+        """Work the last redraw caused after its paint (a picture drawn in steps) counts
+        towards its cost, as its paint does."""
+        self._spent += max(seconds, 0.0)
+
     def redraw_now(self) -> None:
         self._timer.stop()
         self.pending = False
