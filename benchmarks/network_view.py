@@ -12,7 +12,13 @@ once). For the default net [2, 4, 2, 1] (the baseline), the panel's old largest
 - **update**: ``set_network`` with the same sizes and new weights and biases, as every
   frame of training does (a random walk, so the widths change a little each time); the
   graphics items must survive it (checked);
-- **paint**: the view rendered into an image of its size (``QGraphicsView.render``);
+- **paint**: a repaint of the view on screen right after an update, what the GUI thread
+  pays in one paint event (a dense mesh shows its last picture there and starts a new
+  one: ``network_picture.py``);
+- **steps**: for a dense mesh, the picture's steps that follow an update, in total and
+  the longest (the event loop runs between two steps);
+- **export**: the view rendered into an image of its size (``QGraphicsView.render``, as
+  an export draws it: every line, smoothed);
 - **hover**: a tooltip event over the middle of one connection, as the mouse gives it.
 
 Figures are medians of ``--repeats`` in milliseconds, and ratios to the default net's in
@@ -39,6 +45,8 @@ import numpy as np  # noqa: E402
 from PySide6.QtCore import QEvent  # noqa: E402
 from PySide6.QtGui import QHelpEvent, QImage, QPainter  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip  # noqa: E402
+
+STEPS: list[float] = []  # the picture's steps since the last update, in seconds
 
 NETS = {"default [2, 4, 2, 1]": [2, 4, 2, 1],
         "old largest [2, 8x6, 1]": [2] + [8] * 6 + [1],
@@ -86,13 +94,31 @@ def measure(view, sizes, repeats: int) -> dict:
 
     image = QImage(view.viewport().size(), QImage.Format.Format_ARGB32_Premultiplied)
 
-    def paint():
+    def export():
         painter = QPainter(image)
         view.render(painter)
         painter.end()
 
-    paint()  # the first paint warms caches up
-    paint_ms = median_ms(paint, repeats)
+    export()  # the first render warms caches up
+    export_ms = median_ms(export, repeats)
+
+    paints, steps, totals = [], [], []
+    for frame in frames[: max(repeats // 3, 3)]:
+        view.set_network(sizes, *frame)
+        t0 = time.perf_counter()
+        view.viewport().repaint()
+        paints.append(time.perf_counter() - t0)
+        STEPS.clear()
+        deadline = time.perf_counter() + 5
+        while time.perf_counter() < deadline:  # until the picture is complete
+            app.processEvents()
+            lines = next(i for i in view.scene().items() if isinstance(i, ConnectionsItem))
+            if lines.picture is None or not lines.picture.pending:
+                break
+        if STEPS:
+            steps.append(max(STEPS))
+            totals.append(sum(STEPS))
+    paint_ms = 1000 * statistics.median(paints)
 
     layer = len(sizes) // 2 - 1
     i, j = sizes[layer] // 2, sizes[layer + 1] // 2
@@ -107,7 +133,10 @@ def measure(view, sizes, repeats: int) -> dict:
     QToolTip.hideText()
     n_conn = sum(a * b for a, b in zip(sizes[:-1], sizes[1:]))
     return dict(connections=n_conn, items=items, build=build_ms, update=update_ms,
-                paint=paint_ms, hover=hover_ms, tip=tip.splitlines()[0] if tip else "-")
+                paint=paint_ms, export=export_ms, hover=hover_ms,
+                step=1000 * statistics.median(steps) if steps else 0.0,
+                steps=1000 * statistics.median(totals) if totals else 0.0,
+                tip=tip.splitlines()[0] if tip else "-")
 
 
 def main(argv=None) -> int:
@@ -119,6 +148,18 @@ def main(argv=None) -> int:
 
     from nnplayground.ui.app import make_application
     from nnplayground.ui.views.network_view import NetworkView
+    from nnplayground.ui.views.redraw_throttle import RedrawThrottle
+
+    global ConnectionsItem
+    from nnplayground.ui.views.network_connections import ConnectionsItem
+
+    spent = RedrawThrottle.spent
+
+    def record(self, seconds):  # each step of a picture reports its time here
+        STEPS.append(seconds)
+        spent(self, seconds)
+
+    RedrawThrottle.spent = record
 
     app = make_application()
     view = NetworkView()
@@ -133,17 +174,20 @@ def main(argv=None) -> int:
     print(f"NetworkView {width}x{height}, platform {app.platformName()}, median of "
           f"{args.repeats}; ms (x the default net's)")
     head = f"{'network':<26} {'lines':>5} {'items':>5}"
-    for key in ("build", "update", "paint", "hover"):
+    for key in ("build", "update", "paint", "export", "hover"):
         head += f" {key:>15}"
     print(head + "  hover tip")
     for name, r in results.items():
         row = f"{name:<26} {r['connections']:>5} {r['items']:>5}"
-        for key in ("build", "update", "paint", "hover"):
+        for key in ("build", "update", "paint", "export", "hover"):
             row += f" {r[key]:7.2f} ({r[key] / base[key]:4.1f}x)"
         print(row + f"  {r['tip']}")
     big = results[list(NETS)[-1]]
-    print(f"largest: update + paint {big['update'] + big['paint']:.1f} ms per redraw, "
-          f"{(big['update'] + big['paint']) / 100:.0%} of the 100 ms between two redraws")
+    work = big["update"] + big["paint"] + big["steps"]
+    print(f"largest: update {big['update']:.1f} + paint {big['paint']:.1f} + the picture's steps "
+          f"{big['steps']:.1f} ms (the longest {big['step']:.1f}) per redraw, {work / 100:.0%} of "
+          f"the 100 ms between two redraws; the longest the GUI thread is held: "
+          f"{max(big['update'], big['paint'], big['step']):.1f} ms")
     return 0
 
 

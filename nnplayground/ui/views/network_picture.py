@@ -52,6 +52,11 @@ class LinesPicture:
         self.steps = 0  # steps taken for the last complete image (tests)
         self._steps = 0
 
+    @property
+    def pending(self) -> bool:
+        """An image is being drawn."""
+        return self._job is not None
+
     def usable(self, rect: QRectF, ratio: float) -> QImage | None:
         """The image, if it is of ``rect`` at ``ratio`` (its lines may be a step behind)."""
         if self.image is None or self.drawn_for is None:
