@@ -91,7 +91,7 @@ class ConnectionsItem(QGraphicsItem):
         self._generation = 0  # of the lines' places, widths and colours
         #: A dense mesh is shown from a picture drawn in steps (network_picture.py);
         #: None for a few lines, drawn at once.
-        self.picture = (LinesPicture(self._draw_bucket, self._on_picture_ready, on_work)
+        self.picture = (LinesPicture(self._on_picture_ready, on_work)
                         if n > SMOOTH_LINES else None)
         self.labels: list[QGraphicsSimpleTextItem] = []
         self._spots: list[tuple[float, bool]] = []  # each label's, from ``fit_labels``
@@ -187,14 +187,11 @@ class ConnectionsItem(QGraphicsItem):
             self._place_labels()
 
     def _lines_changed(self, moved: bool) -> None:
-        """New colours or widths (``moved``: places or widths): the picture in the making is
-        of old lines; one of lines that moved is never shown again."""
+        """New colours, or (``moved``) places or widths: a picture of lines that moved is
+        never shown again; one of old colours is, until the next is complete."""
         self._generation += 1
-        if self.picture is not None:
-            if moved:
-                self.picture.forget()
-            else:
-                self.picture.cancel()
+        if moved and self.picture is not None:
+            self.picture.forget()
 
     def _on_picture_ready(self) -> None:
         if shiboken6.isValid(self):  # not deleted with its scene meanwhile
@@ -210,11 +207,9 @@ class ConnectionsItem(QGraphicsItem):
         """The buckets in the order they are drawn: weakest first, the strong on top."""
         return sorted(self._paths, key=lambda b: (b % LEVELS, b))
 
-    def _draw_bucket(self, painter: QPainter, bucket: int) -> None:
-        path = self._paths.get(bucket)
-        if path is not None:
-            painter.setPen(self._drawn_pen(bucket))
-            painter.drawPath(path)
+    def _draws(self) -> list[tuple[QPen, QPainterPath]]:
+        """Each bucket's pen and path, in the order they are drawn."""
+        return [(self._drawn_pen(b), self._paths[b]) for b in self._paint_order()]
 
     def _build_path(self, bucket: int) -> None:
         rows = np.flatnonzero(self.buckets == bucket)
@@ -295,7 +290,7 @@ class ConnectionsItem(QGraphicsItem):
         if widget is not None and self.picture is not None and not vector:
             ratio = widget.devicePixelRatioF()
             if self.picture.wanted(self._rect, ratio, self._generation):
-                self.picture.redraw(self._rect, ratio, self._generation, self._paint_order())
+                self.picture.redraw(self._rect, ratio, self._generation, self._draws())
             image = self.picture.usable(self._rect, ratio)
             if image is not None:
                 painter.drawImage(self.picture.origin(self._rect, ratio), image)
@@ -305,12 +300,12 @@ class ConnectionsItem(QGraphicsItem):
         if widget is not None and len(self) > SMOOTH_LINES:
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         for bucket in self._paint_order():
+            painter.setPen(self._drawn_pen(bucket))
             if vector:  # one element per weight in an SVG file: each can be picked
-                painter.setPen(self._drawn_pen(bucket))
                 for row in np.flatnonzero(self.buckets == bucket):
                     painter.drawLine(self.line(int(row)))
             else:
-                self._draw_bucket(painter, bucket)
+                painter.drawPath(self._paths[bucket])
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, smooth)
 
     def fit_labels(self, avoid: list[QRectF], area: QRectF) -> None:

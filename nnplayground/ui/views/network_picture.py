@@ -4,10 +4,13 @@
 the network drawing took 14-30 ms: while the panel's largest network trained, every
 tick of a 10 ms GUI timer more than 20 ms late fell within one (``benchmarks/ui.py``).
 ``LinesPicture`` keeps the lines as an image in device pixels, which a paint draws at
-once. New weights draw a new image a few buckets at a time, each step within
-``STEP_SECONDS``, with the event loop running between the steps; the old image shows
-until the new one is complete. An image of another place, size or pixel ratio is never
-shown: the item draws its lines itself until one is ready.
+once. New weights draw a new image a few buckets at a time: a step stops once
+``STEP_SECONDS`` have passed (a bucket is drawn whole, so a step can run a bucket over),
+and the event loop runs between steps. The old image shows until the new one is
+complete. A picture draws the lines as they were when it started (their pens and paths,
+shared copies), so it always completes, and the next starts from the newest lines; an
+image of another place, size or pixel ratio is never shown (the item draws its lines
+itself until one is ready).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import time
 from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QRectF, Qt, QTimer
-from PySide6.QtGui import QImage, QPainter
+from PySide6.QtGui import QImage, QPainter, QPainterPath, QPen
 
 #: the longest one step of drawing may take, in seconds (then the event loop runs)
 STEP_SECONDS = 0.003
@@ -32,20 +35,17 @@ def device_rect(rect: QRectF, ratio: float) -> QRectF:
 
 
 class LinesPicture:
-    """The image of the lines; ``draw_bucket(painter, bucket)`` draws one bucket's lines
-    with its pen, ``on_ready()`` is called when a new image is complete and
+    """The image of the lines. ``on_ready()`` is called when a new image is complete and
     ``on_work(seconds)`` after each step (the view counts it towards its redraw's cost)."""
 
-    def __init__(self, draw_bucket: Callable[[QPainter, int], None],
-                 on_ready: Callable[[], None],
+    def __init__(self, on_ready: Callable[[], None],
                  on_work: Callable[[float], None] | None = None) -> None:
-        self._draw_bucket = draw_bucket
         self._on_ready = on_ready
         self._on_work = on_work
         self.image: QImage | None = None
         #: what ``image`` shows: (the item's rect, pixel ratio, generation of the lines)
         self.drawn_for: tuple | None = None
-        self._job: tuple | None = None  # (image, painter, buckets left, drawn_for)
+        self._job: list | None = None  # [image or None, painter, draws left, drawn_for, area]
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -64,34 +64,28 @@ class LinesPicture:
         return self.image if self.drawn_for[:2] == (_key(rect), ratio) else None
 
     def wanted(self, rect: QRectF, ratio: float, generation: int) -> bool:
-        """Neither the image nor the one being drawn is of these lines there."""
-        want = (_key(rect), ratio, generation)
-        return self.drawn_for != want and (self._job is None or self._job[3] != want)
+        """No image is being drawn, and the last is not of these lines there (the next
+        starts when the one being drawn is complete)."""
+        return self._job is None and self.drawn_for != (_key(rect), ratio, generation)
 
     def redraw(self, rect: QRectF, ratio: float, generation: int,
-               buckets: Sequence[int]) -> None:
-        """Start an image of ``buckets`` (in the order they are drawn) for ``rect``; one
-        being drawn is dropped."""
+               draws: Sequence[tuple[QPen, QPainterPath]]) -> None:
+        """Start an image of the lines ``draws`` (each a pen and its path, in the order
+        they are drawn) for ``rect``; one being drawn is dropped."""
         self.cancel()
         area = device_rect(rect, ratio)
-        width, height = round(area.width() * ratio), round(area.height() * ratio)
-        if width <= 0 or height <= 0:
+        if round(area.width() * ratio) <= 0 or round(area.height() * ratio) <= 0:
             return
-        image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
-        image.setDevicePixelRatio(ratio)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        painter.translate(-area.topLeft())
-        self._job = (image, painter, list(buckets), (_key(rect), ratio, generation))
+        self._job = [None, None, list(draws), (_key(rect), ratio, generation), area]
         self._steps = 0
         self._timer.start(0)
 
     def cancel(self) -> None:
         """Drop an image being drawn; the complete one stays."""
         self._timer.stop()
-        if self._job is not None:
+        if self._job is not None and self._job[1] is not None:
             self._job[1].end()
-            self._job = None
+        self._job = None
 
     def forget(self) -> None:
         """No image at all (the lines moved)."""
@@ -105,16 +99,27 @@ class LinesPicture:
     def _on_timer_timeout(self) -> None:
         if self._job is None:
             return
-        image, painter, buckets, drawn_for = self._job
         start = time.perf_counter()
         self._steps += 1
-        while buckets:  # at least one bucket a step, then as many as fit in the step
-            self._draw_bucket(painter, buckets.pop(0))
+        job = self._job
+        if job[0] is None:  # the first step makes the image (not the paint that asked)
+            area, ratio = job[4], job[3][1]
+            image = QImage(round(area.width() * ratio), round(area.height() * ratio),
+                           QImage.Format.Format_ARGB32_Premultiplied)
+            image.setDevicePixelRatio(ratio)
+            image.fill(Qt.GlobalColor.transparent)
+            job[0], job[1] = image, QPainter(image)
+            job[1].translate(-area.topLeft())
+        image, painter, draws, drawn_for, _ = job
+        while draws:  # at least one bucket a step, then as many as fit in the step
+            pen, path = draws.pop(0)
+            painter.setPen(pen)
+            painter.drawPath(path)
             if time.perf_counter() - start >= STEP_SECONDS:
                 break
         if self._on_work is not None:
             self._on_work(time.perf_counter() - start)
-        if buckets:
+        if draws:
             self._timer.start(0)
             return
         painter.end()

@@ -34,7 +34,8 @@ class RedrawThrottle(QObject):
     ``budget`` (a fraction of wall time, e.g. 0.05) also spaces redraws by their cost: the
     time ``redraw()`` takes plus that of the first paint after it, which the widget
     reports through ``painted()`` (other paints, of a resize or a drag, are not the
-    redraw's), as a running estimate (``cost``); never more than ``MAX_GAP`` apart.
+    redraw's), and work it reports through ``spent()`` (a picture drawn in steps after
+    the paint), as a running estimate (``cost``); never more than ``MAX_GAP`` apart.
     ``clock`` is for tests.
     """
 
