@@ -102,6 +102,9 @@ def measure(view, sizes, repeats: int) -> dict:
     export()  # the first render warms caches up
     export_ms = median_ms(export, repeats)
 
+    from nnplayground.ui.views.network_connections import ConnectionsItem
+
+    lines = next(i for i in view.scene().items() if isinstance(i, ConnectionsItem))
     paints, steps, totals = [], [], []
     for frame in frames[: max(repeats // 3, 3)]:
         view.set_network(sizes, *frame)
@@ -112,7 +115,6 @@ def measure(view, sizes, repeats: int) -> dict:
         deadline = time.perf_counter() + 5
         while time.perf_counter() < deadline:  # until the picture is complete
             app.processEvents()
-            lines = next(i for i in view.scene().items() if isinstance(i, ConnectionsItem))
             if lines.picture is None or not lines.picture.pending:
                 break
         if STEPS:
@@ -149,9 +151,6 @@ def main(argv=None) -> int:
     from nnplayground.ui.app import make_application
     from nnplayground.ui.views.network_view import NetworkView
     from nnplayground.ui.views.redraw_throttle import RedrawThrottle
-
-    global ConnectionsItem
-    from nnplayground.ui.views.network_connections import ConnectionsItem
 
     spent = RedrawThrottle.spent
 

@@ -44,6 +44,12 @@ def class_color(index: int) -> str:
     return OKABE_ITO[int(index) % len(OKABE_ITO)]
 
 
+def over(rgb, alpha: float, background=(1.0, 1.0, 1.0)) -> tuple[float, float, float]:
+    """``rgb`` (channels 0-1) at opacity ``alpha`` painted over ``background`` (white by
+    default), as one opaque colour: what the screen shows of a translucent colour."""
+    return tuple(alpha * c + (1.0 - alpha) * b for c, b in zip(rgb, background))
+
+
 def hex_to_rgb(color: str) -> np.ndarray:
     """``"#RRGGBB"`` -> float array (3,) of 0..255."""
     h = color.lstrip("#")

@@ -283,3 +283,11 @@ def test_view_data_diverged_mlp_gives_neutral_image_not_warnings():
 def test_grid_resolution_shapes(res):
     xs, ys, pts = g.grid(BOX, res)
     assert xs.shape == (res,) and pts.shape == (res * res, 2)
+
+
+def test_a_translucent_colour_over_a_background_is_one_opaque_colour():
+    over = palette.over
+    assert over((0.0, 0.0, 0.0), 0.25) == (0.75, 0.75, 0.75)  # black at 1/4 over white
+    assert over((1.0, 0.0, 0.0), 0.5, (0.0, 0.0, 1.0)) == (0.5, 0.0, 0.5)
+    assert over((0.2, 0.4, 0.6), 1.0) == (0.2, 0.4, 0.6)  # opaque: itself
+    assert over((0.2, 0.4, 0.6), 0.0, (0.1, 0.1, 0.1)) == (0.1, 0.1, 0.1)  # clear: the ground

@@ -12,6 +12,7 @@ from nnplayground.ui.views.network_connections import ConnectionsItem
 from nnplayground.ui.views.network_items import NEGATIVE, POSITIVE
 from nnplayground.ui.views.network_picture import device_rect
 from nnplayground.ui.views.network_view import NetworkView
+from tests.ui.window_helpers import rgb_pixels
 
 BIG = [2, *[32] * 6, 1]  # 5,216 connections
 
@@ -29,10 +30,7 @@ def _lines(view) -> ConnectionsItem:
 
 
 def _pixels(view) -> np.ndarray:
-    image = view.viewport().grab().toImage()
-    image = image.convertToFormat(image.Format.Format_RGB888)
-    data = np.frombuffer(image.constBits(), dtype=np.uint8)
-    return data.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3].copy()
+    return rgb_pixels(view.viewport().grab().toImage())
 
 
 def _colour_at(view, line) -> tuple[int, int, int]:

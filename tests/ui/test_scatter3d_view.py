@@ -5,11 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage, QVector4D
+from PySide6.QtGui import QVector4D
 
 from nnplayground.core.palette import NEUTRAL_COLORS, OKABE_ITO, class_color
 from nnplayground.ui.views.gl_items import _trail_segments, hex_to_rgba
 from nnplayground.ui.views.scatter3d_view import Scatter3DView, labels_to_rgba, neuron_rgba
+from tests.ui.window_helpers import rgb_pixels
 
 CENTROIDS = np.array([(1, 2, 1), (2, 5, 2), (-3, 3, 0), (5, -1, -1), (-2, -2, -2)], float)
 
@@ -18,13 +19,6 @@ def five_clusters(n_per: int = 60):
     rng = np.random.default_rng(7)
     X = np.repeat(CENTROIDS, n_per, axis=0) + rng.normal(0.0, 0.8, (5 * n_per, 3))
     return X, np.repeat(np.arange(5), n_per)
-
-
-def pixels(image: QImage) -> np.ndarray:
-    """(h, w, 3) uint8 RGB of a QImage."""
-    image = image.convertToFormat(QImage.Format.Format_RGB32)
-    a = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
-    return a[..., 2::-1].copy()  # BGRA in memory on little-endian -> RGB
 
 
 def count_near(rgb: np.ndarray, hex_color: str, tol: int = 12) -> int:
@@ -60,7 +54,7 @@ def test_five_clusters_render_in_their_class_colours(view, qtbot):
     view.set_points(X, labels=y)
     view.set_true_centroids(CENTROIDS)
     qtbot.wait(30)
-    rgb = pixels(view.grab_image())
+    rgb = rgb_pixels(view.grab_image())
     assert rgb.shape[:2] == (view.gl_widget.height(), view.gl_widget.width())
     background = (rgb == [245, 245, 245]).all(axis=-1).mean()
     assert 0.3 < background < 0.98  # something drawn, not a blank or flooded frame
@@ -80,7 +74,7 @@ def test_items_hold_what_was_set_and_learned_centroids_change_the_image(view, qt
     np.testing.assert_allclose(view.true_centroids.pos, CENTROIDS)
     assert not view.learned_centroids.visible()
     qtbot.wait(30)
-    before = pixels(view.grab_image())
+    before = rgb_pixels(view.grab_image())
 
     learned = CENTROIDS + 0.5
     hist = np.stack([learned - 1.0, learned - 0.5, learned])
@@ -89,7 +83,7 @@ def test_items_hold_what_was_set_and_learned_centroids_change_the_image(view, qt
     assert view.learned_centroids.visible() and view.trails.visible()
     assert view.trails.pos.shape == (5 * 2 * 2, 3)
     qtbot.wait(30)
-    after = pixels(view.grab_image())
+    after = rgb_pixels(view.grab_image())
     changed = (np.abs(after.astype(int) - before.astype(int)).max(axis=-1) > 40).sum()
     assert changed > 5 * 100  # five targets of ~24 px across appeared
     # A learned centroid is a black ring around a white ring: both now on screen.
@@ -139,7 +133,7 @@ def test_converged_centroids_show_inside_their_true_centres(view, qtbot):
     view.set_true_centroids(CENTROIDS)
     view.set_learned_centroids(CENTROIDS.copy())  # training converged exactly
     qtbot.wait(30)
-    rgb = pixels(view.grab_image())
+    rgb = rgb_pixels(view.grab_image())
     # each true centre's colour still shows as a ring around its learned target
     for hex_color in OKABE_ITO[:5]:
         assert count_near(rgb, hex_color) > 60, hex_color

@@ -11,12 +11,11 @@ from PySide6.QtGui import QImage, QPainter
 
 from nnplayground.ui.views.error_view import ErrorCurveView
 from nnplayground.ui.views.tick_grid import TickGrid, blended, level_alpha
+from tests.ui.window_helpers import rgb_pixels
 
 
-def _plot(qtbot, ours: bool, x_range, y_range, log_y=False, alpha=0.25) -> pg.PlotWidget:
+def _plot(shown, ours: bool, x_range, y_range, log_y=False, alpha=0.25) -> pg.PlotWidget:
     widget = pg.PlotWidget(background="w")
-    qtbot.addWidget(widget)
-    widget.resize(460, 320)
     plot = widget.getPlotItem()
     plot.setLogMode(x=False, y=log_y)
     if ours:
@@ -26,17 +25,7 @@ def _plot(qtbot, ours: bool, x_range, y_range, log_y=False, alpha=0.25) -> pg.Pl
     for side in ("left", "bottom"):  # no tick marks in the view, in either
         plot.getAxis(side).setStyle(tickLength=0)
     plot.setRange(xRange=x_range, yRange=y_range, padding=0)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
-
-
-def _shown(qtbot, widget, size=(420, 260)):
-    qtbot.addWidget(widget)
-    widget.resize(*size)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+    return shown(widget, 460, 320)
 
 
 def _view_pixels(widget: pg.PlotWidget, inset: int = 2) -> np.ndarray:
@@ -46,10 +35,7 @@ def _view_pixels(widget: pg.PlotWidget, inset: int = 2) -> np.ndarray:
     rect = widget.mapFromScene(view.sceneBoundingRect()).boundingRect()
     rect = QRect(rect.left() + inset, rect.top() + inset, rect.width() - 2 * inset,
                  rect.height() - 2 * inset)
-    image = widget.grab(rect).toImage().convertToFormat(QImage.Format.Format_RGB888)
-    data = np.frombuffer(image.constBits(), dtype=np.uint8)
-    return data.reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3] \
-        .reshape(image.height(), image.width(), 3).astype(int)
+    return rgb_pixels(widget.grab(rect).toImage()).astype(int)
 
 
 @pytest.mark.parametrize("foreground", ["k", "d"])  # the app's, pyqtgraph's default
@@ -58,12 +44,12 @@ def _view_pixels(widget: pg.PlotWidget, inset: int = 2) -> np.ndarray:
     ((-3.7, 4.2), (-1.5, 2.5), False),  # a latent space
     ((0, 300), (-3, 0), True),  # errors from 0.001 to 1 on a log axis
 ])
-def test_the_grid_looks_as_pyqtgraphs_axis_grid(qtbot, x_range, y_range, log_y, foreground):
+def test_the_grid_looks_as_pyqtgraphs_axis_grid(shown, x_range, y_range, log_y, foreground):
     before = pg.getConfigOption("foreground")
     pg.setConfigOptions(foreground=foreground)
     try:
-        theirs = _view_pixels(_plot(qtbot, False, x_range, y_range, log_y))
-        ours = _view_pixels(_plot(qtbot, True, x_range, y_range, log_y))
+        theirs = _view_pixels(_plot(shown, False, x_range, y_range, log_y))
+        ours = _view_pixels(_plot(shown, True, x_range, y_range, log_y))
     finally:
         pg.setConfigOptions(foreground=before)
     assert ours.shape == theirs.shape
@@ -85,8 +71,8 @@ def _differ_but_where_lines_cross(ours: np.ndarray, theirs: np.ndarray) -> float
     return float(differ[~crossings].mean())
 
 
-def test_the_grid_follows_the_range(qtbot):
-    widget = _plot(qtbot, True, (0, 10), (0, 10))
+def test_the_grid_follows_the_range(shown, qtbot):
+    widget = _plot(shown, True, (0, 10), (0, 10))
     grid = next(item for item in widget.getPlotItem().items if isinstance(item, TickGrid))
     before = sorted({line.x1() for _, lines in grid.lines for line in lines if line.dx() == 0})
     widget.getPlotItem().setRange(xRange=(0, 1000), yRange=(0, 10), padding=0)
@@ -94,7 +80,7 @@ def test_the_grid_follows_the_range(qtbot):
                                 if line.dx() == 0) > 10)
     after = sorted({line.x1() for _, lines in grid.lines for line in lines if line.dx() == 0})
     assert max(before) <= 10 < max(after) <= 1000
-    theirs = _view_pixels(_plot(qtbot, False, (0, 1000), (0, 10)))
+    theirs = _view_pixels(_plot(shown, False, (0, 1000), (0, 10)))
     assert _differ_but_where_lines_cross(_view_pixels(widget), theirs) < 0.001
 
 
@@ -109,10 +95,10 @@ def test_the_opacity_of_each_level_is_pyqtgraphs():
     assert grey.getRgb()[:3] == (192, 192, 192)  # 255 * 192 / 255
 
 
-def test_the_error_views_only_grid_is_its_tick_grid(qtbot):
+def test_the_error_views_only_grid_is_its_tick_grid(shown):
     # pyqtgraph's axis grid is off (each frame drew it with both axes again); the grid
     # seen is the TickGrid, under the curves.
-    view = _shown(qtbot, ErrorCurveView())
+    view = shown(ErrorCurveView(), 420, 260)
     view.append([0.7, 0.5, 0.4, 0.35], None)
     view.flush()
     view.train_curve.hide()
@@ -127,10 +113,10 @@ def test_the_error_views_only_grid_is_its_tick_grid(qtbot):
     assert not [a for a in menu.actions() if a.text() == "Grid" and a.isVisible()]
 
 
-def test_no_label_is_cut_at_the_plots_end(qtbot):
+def test_no_label_is_cut_at_the_plots_end(shown):
     # As with pyqtgraph's grid, an axis keeps its labels within the plot's length: the
     # error axis's top label (1.0 here) was drawn half above the view, cut by the edge.
-    view = _shown(qtbot, ErrorCurveView())
+    view = shown(ErrorCurveView(), 420, 260)
     view.append([0.8, 0.5, 0.4, 0.35], None)  # the axis ends at 1.25 x 0.8
     view.flush()
     plot = view.getPlotItem()
@@ -148,12 +134,12 @@ def test_no_label_is_cut_at_the_plots_end(qtbot):
         [(text, rect.top(), rect.bottom()) for rect, _, text in labels]
 
 
-def test_a_hidden_axis_has_no_grid(qtbot):
+def test_a_hidden_axis_has_no_grid(shown, qtbot):
     # The digit pad's classic task hides the probability axis: no lines across its bars.
     from nnplayground.core import digits as dg
     from nnplayground.ui.digits.answer_view import DigitAnswerView
 
-    view = _shown(qtbot, DigitAnswerView())
+    view = shown(DigitAnswerView(), 420, 260)
     tasks = {task.probabilities: task for task in dg.TASKS}
     view.set_task(tasks[True])
     qtbot.waitUntil(lambda: bool(view.grid.lines))

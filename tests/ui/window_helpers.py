@@ -7,11 +7,18 @@ from __future__ import annotations
 import itertools
 
 import numpy as np
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from nnplayground.ui.window.main_window import MainWindow
 
 Qt = QtCore.Qt
+
+
+def rgb_pixels(image: QtGui.QImage) -> np.ndarray:
+    """(h, w, 3) uint8 RGB of a QImage (a grab, a rendered picture)."""
+    image = image.convertToFormat(QtGui.QImage.Format.Format_RGB32)
+    a = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.width(), 4)
+    return a[..., 2::-1].copy()  # BGRA in memory on little-endian -> RGB
 
 
 def choose(qtbot, combo: QtWidgets.QComboBox, text: str) -> None:

@@ -31,6 +31,7 @@ from PySide6.QtCore import QLineF, QRectF, Qt
 from PySide6.QtGui import QBrush, QColor, QPaintEngine, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
+from nnplayground.core.palette import over
 from nnplayground.ui.views.network_items import HIT_WIDTH, make_font, sign_color
 from nnplayground.ui.views.network_picture import LinesPicture
 
@@ -233,9 +234,7 @@ class ConnectionsItem(QGraphicsItem):
         pen = self._pens.get(bucket)
         if pen is None:
             color, width = self._style(bucket)
-            a = color.alphaF()
-            opaque = QColor.fromRgbF(*(1.0 - a + a * c for c in
-                                       (color.redF(), color.greenF(), color.blueF())))
+            opaque = QColor.fromRgbF(*over(color.getRgbF()[:3], color.alphaF()))
             pen = self._pens[bucket] = QPen(opaque, width)
             pen.setCapStyle(Qt.PenCapStyle.FlatCap)
         return pen

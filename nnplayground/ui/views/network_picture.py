@@ -10,7 +10,8 @@ and the event loop runs between steps. The old image shows until the new one is
 complete. A picture draws the lines as they were when it started (their pens and paths,
 shared copies), so it always completes, and the next starts from the newest lines; an
 image of another place, size or pixel ratio is never shown (the item draws its lines
-itself until one is ready).
+itself until one is ready). Qt's own item cache would not do: it draws its whole picture
+again in the one paint that finds it stale.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QRectF, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPainterPath, QPen
@@ -34,6 +36,18 @@ def device_rect(rect: QRectF, ratio: float) -> QRectF:
     return QRectF(left / ratio, top / ratio, (right - left) / ratio, (bottom - top) / ratio)
 
 
+@dataclass
+class _Job:
+    """An image being drawn: what it is of, the lines left, and its image and painter
+    (made by the first step)."""
+
+    drawn_for: tuple  # (the item's rect, pixel ratio, generation of the lines)
+    area: QRectF  # the rect on whole device pixels
+    draws: list  # (pen, path) left to draw, in order
+    image: QImage | None = None
+    painter: QPainter | None = field(default=None, repr=False)
+
+
 class LinesPicture:
     """The image of the lines. ``on_ready()`` is called when a new image is complete and
     ``on_work(seconds)`` after each step (the view counts it towards its redraw's cost)."""
@@ -45,7 +59,7 @@ class LinesPicture:
         self.image: QImage | None = None
         #: what ``image`` shows: (the item's rect, pixel ratio, generation of the lines)
         self.drawn_for: tuple | None = None
-        self._job: list | None = None  # [image or None, painter, draws left, drawn_for, area]
+        self._job: _Job | None = None
         self._timer = QTimer()
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self._on_timer_timeout)
@@ -76,15 +90,15 @@ class LinesPicture:
         area = device_rect(rect, ratio)
         if round(area.width() * ratio) <= 0 or round(area.height() * ratio) <= 0:
             return
-        self._job = [None, None, list(draws), (_key(rect), ratio, generation), area]
+        self._job = _Job((_key(rect), ratio, generation), area, list(draws))
         self._steps = 0
         self._timer.start(0)
 
     def cancel(self) -> None:
         """Drop an image being drawn; the complete one stays."""
         self._timer.stop()
-        if self._job is not None and self._job[1] is not None:
-            self._job[1].end()
+        if self._job is not None and self._job.painter is not None:
+            self._job.painter.end()
         self._job = None
 
     def forget(self) -> None:
@@ -102,29 +116,28 @@ class LinesPicture:
         start = time.perf_counter()
         self._steps += 1
         job = self._job
-        if job[0] is None:  # the first step makes the image (not the paint that asked)
-            area, ratio = job[4], job[3][1]
-            image = QImage(round(area.width() * ratio), round(area.height() * ratio),
-                           QImage.Format.Format_ARGB32_Premultiplied)
-            image.setDevicePixelRatio(ratio)
-            image.fill(Qt.GlobalColor.transparent)
-            job[0], job[1] = image, QPainter(image)
-            job[1].translate(-area.topLeft())
-        image, painter, draws, drawn_for, _ = job
-        while draws:  # at least one bucket a step, then as many as fit in the step
-            pen, path = draws.pop(0)
-            painter.setPen(pen)
-            painter.drawPath(path)
+        if job.image is None:  # the first step makes the image (not the paint that asked)
+            ratio = job.drawn_for[1]
+            job.image = QImage(round(job.area.width() * ratio), round(job.area.height() * ratio),
+                               QImage.Format.Format_ARGB32_Premultiplied)
+            job.image.setDevicePixelRatio(ratio)
+            job.image.fill(Qt.GlobalColor.transparent)
+            job.painter = QPainter(job.image)
+            job.painter.translate(-job.area.topLeft())
+        while job.draws:  # at least one bucket a step, then as many as fit in the step
+            pen, path = job.draws.pop(0)
+            job.painter.setPen(pen)
+            job.painter.drawPath(path)
             if time.perf_counter() - start >= STEP_SECONDS:
                 break
         if self._on_work is not None:
             self._on_work(time.perf_counter() - start)
-        if draws:
+        if job.draws:
             self._timer.start(0)
             return
-        painter.end()
+        job.painter.end()
         self._job = None
-        self.image, self.drawn_for, self.steps = image, drawn_for, self._steps
+        self.image, self.drawn_for, self.steps = job.image, job.drawn_for, self._steps
         self._on_ready()
 
 

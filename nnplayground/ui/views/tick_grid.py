@@ -17,6 +17,8 @@ import pyqtgraph as pg
 from PySide6.QtCore import QLineF, QRectF
 from PySide6.QtGui import QColor, QPainter, QPen
 
+from nnplayground.core.palette import over
+
 #: the axis whose ticks each family of lines follows: vertical lines at the bottom
 #: axis's, horizontal ones at the left axis's
 SIDES = ("bottom", "left")
@@ -35,9 +37,7 @@ def level_alpha(level: int, ticks: int, pixels: float, alpha: float) -> float:
 
 def blended(color: QColor, alpha: float, background: QColor) -> QColor:
     """``color`` at opacity ``alpha`` painted over ``background``, as one opaque colour."""
-    mix = [alpha * c + (1.0 - alpha) * b for c, b in
-           zip(color.getRgbF()[:3], background.getRgbF()[:3])]
-    return QColor.fromRgbF(*mix)
+    return QColor.fromRgbF(*over(color.getRgbF()[:3], alpha, background.getRgbF()[:3]))
 
 
 class TickGrid(pg.GraphicsObject):
