@@ -102,3 +102,31 @@ def test_a_saved_3d_session_opens_on_the_pair_of_axes_it_was_saved_with(qtbot, w
     assert tuple(w.canvas.projection_axes) == (0, 2)
     assert w.axes_combo.currentData() == (0, 2)
     assert w.controller.state.view.axes == (0, 2)
+
+
+def test_back_to_2d_data_the_canvas_is_as_wide_as_before_the_3d_view(qtbot, window):
+    """The views' tabs are as narrow as their widest page, hidden tabs included: the 3-D
+    view's bar (button, combo and key on one row, ~500 px) kept the column that wide
+    after its tab was hidden, and the canvas shrank from 555 px to 459 (to ~100 in a
+    lesson's layout)."""
+    w = window
+    before = (w.canvas.width(), w.tabs.minimumSizeHint().width())
+    load(qtbot, w, "Five 3-D clusters", "Competitive layer")
+    assert w.view3d is not None and w.view3d.isVisible()
+    load(qtbot, w, "Circle", "MLP")
+    qtbot.waitUntil(lambda: not w.view3d.isVisible())
+    assert w.tabs.minimumSizeHint().width() <= before[1]
+    qtbot.waitUntil(lambda: w.canvas.width() == before[0])
+
+
+def test_the_3d_key_names_only_the_centres_the_view_draws(qtbot, window):
+    w = window
+    load(qtbot, w, "Five 3-D clusters", "Perceptron with bias")
+    legend = w.view3d.legend
+    assert legend.shown_entries() == ["true"]  # the clusters' centres, nothing learned
+    load(qtbot, w, "Five 3-D clusters", "Competitive layer")
+    qtbot.waitUntil(lambda: legend.shown_entries() == ["true", "learned"])
+    assert legend.isVisible()
+    w.view3d.set_true_centroids(None)  # data without true centres (a 3-D class task)
+    w.view3d.set_learned_centroids(None)
+    assert legend.shown_entries() == [] and not legend.isVisible()

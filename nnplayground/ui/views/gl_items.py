@@ -149,22 +149,41 @@ def _trail_segments(trails) -> np.ndarray | None:
     return np.concatenate(segs, axis=0).astype(np.float64)
 
 
-def legend_widget() -> QWidget:
-    """The toolbar's key: a true centre's and a learned centroid's picture, each named."""
-    w = QWidget()
-    w.setToolTip("Large disk: a cluster's true centre. Small target: a "
-                 "centroid the network has learned. Drag to rotate, "
-                 "wheel to zoom.")
-    w.setAccessibleName("3-D view legend")
-    legend = QHBoxLayout(w)
-    legend.setContentsMargins(0, 0, 0, 0)
-    legend.setSpacing(3)
-    for kind, text in (("true", "true centre"), ("learned", "learned centroid")):
-        icon = QLabel()
-        icon.setPixmap(_legend_icon(kind))
-        label = QLabel(text)
-        label.setStyleSheet("color: #333")
-        legend.addWidget(icon)
-        legend.addWidget(label)
-        legend.addSpacing(6)
-    return w
+class CentroidLegend(QWidget):
+    """The key to the centres the view shows: a true centre's and a learned centroid's
+    picture, each named. An entry shows only while its kind is drawn (a 3-D class task
+    has neither: no key then)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setToolTip("Large disk: a cluster's true centre. Small target: a "
+                        "centroid the network has learned. Drag to rotate, "
+                        "wheel to zoom.")
+        self.setAccessibleName("3-D view legend")
+        legend = QHBoxLayout(self)
+        legend.setContentsMargins(0, 0, 0, 0)
+        legend.setSpacing(3)
+        self.entries: dict[str, tuple[QLabel, QLabel]] = {}
+        for kind, text in (("true", "true centre"), ("learned", "learned centroid")):
+            icon = QLabel()
+            icon.setPixmap(_legend_icon(kind))
+            label = QLabel(text)
+            label.setStyleSheet("color: #333")
+            legend.addWidget(icon)
+            legend.addWidget(label)
+            legend.addSpacing(6)
+            self.entries[kind] = (icon, label)
+        legend.addStretch(1)
+        self.show_entries(true=False, learned=False)
+
+    def show_entries(self, *, true: bool, learned: bool) -> None:
+        for kind, shown in (("true", true), ("learned", learned)):
+            for widget in self.entries[kind]:
+                widget.setVisible(shown)
+        self.setVisible(true or learned)
+
+    def shown_entries(self) -> list[str]:
+        """The kinds the key names now (``isHidden``: true even before the view is shown)."""
+        if self.isHidden():
+            return []
+        return [kind for kind, (icon, _) in self.entries.items() if not icon.isHidden()]

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from nnplayground.core.camera import fit_camera
 from nnplayground.core.palette import neuron_colors
 from nnplayground.ui.views.gl_items import (
+    CentroidLegend,
     _ON_TOP_OPTS,
     _POINTS_OPTS,
     _View,
@@ -40,7 +41,6 @@ from nnplayground.ui.views.gl_items import (
     _nice_step,
     _trail_segments,
     labels_to_rgba,
-    legend_widget,
     neuron_rgba,
 )
 
@@ -133,16 +133,21 @@ class Scatter3DView(QWidget):
                                     "neuron that wins it")
         self.color_combo.setAccessibleName("Colour points by")
         self.color_combo.currentIndexChanged.connect(self._on_color_combo_changed)
+        # The view shares its column with the other views' tabs, whose narrowest width
+        # is the widest page's, hidden tabs included: the combo may elide its text and
+        # the key has a row of its own, so this view never widens the column.
+        self.color_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.color_combo.setMinimumContentsLength(12)
         bar = QHBoxLayout()
         bar.setContentsMargins(0, 0, 0, 0)
         bar.addWidget(self.reset_button)
-        bar.addWidget(self.color_combo)
-        bar.addStretch(1)
-        self.legend = legend_widget()
-        bar.addWidget(self.legend)
+        bar.addWidget(self.color_combo, 1)
+        self.legend = CentroidLegend()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
+        layout.addWidget(self.legend)
         layout.addWidget(self._gl, 1)
         self._update_winner_choice()
         self._update_frame_items()
@@ -203,6 +208,7 @@ class Scatter3DView(QWidget):
             self.true_centroids.setData(pos=self._true_C)
         self.true_rim.setVisible(visible)
         self.true_centroids.setVisible(visible)
+        self._update_legend()
         self._apply_colors()
         self._update_frame_items()
 
@@ -239,6 +245,7 @@ class Scatter3DView(QWidget):
             self.trails.setVisible(True)
         else:
             self.trails.setVisible(False)
+        self._update_legend()
         self._apply_colors()
 
     def color_by(self, mode: str) -> None:
@@ -307,6 +314,10 @@ class Scatter3DView(QWidget):
 
     def _on_color_combo_changed(self, index: int) -> None:
         self.color_by(self.color_combo.itemData(index))
+
+    def _update_legend(self) -> None:
+        self.legend.show_entries(true=self.true_centroids.visible(),
+                                 learned=self.learned_centroids.visible())
 
     def _update_winner_choice(self) -> None:
         # "By winning neuron" means nothing until a model has assigned winners.
