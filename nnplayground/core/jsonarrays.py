@@ -112,8 +112,10 @@ def decode_array(obj: Any, what: str, dtype: str | None = None,
         raise ArrayCodecError(f"{what} has an invalid shape {shape!r}.")
     if ndim is not None and len(shape) != ndim:
         raise ArrayCodecError(f"{what} should have {ndim} dimension(s), not {len(shape)}.")
-    # Each axis first: (0, 10**30) holds no numbers but no NumPy array has that shape.
-    if max(shape, default=0) > MAX_ARRAY_ITEMS or math.prod(shape) > MAX_ARRAY_ITEMS:
+    # The axes that are not 0, multiplied: (0, 10**30) and (0, 8e6, 8e6, 8e6) hold no
+    # numbers, but NumPy has no array of either shape (it refuses a shape whose other
+    # axes overflow, empty or not).
+    if math.prod(n for n in shape if n) > MAX_ARRAY_ITEMS:
         raise ArrayCodecError(
             f"{what} declares shape {tuple(shape)}, more than the {MAX_ARRAY_ITEMS:,} "
             f"numbers an array may hold.")

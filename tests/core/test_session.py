@@ -388,6 +388,9 @@ def test_arrays_with_too_many_dimensions(tmp_path, good_doc, ndim):
     ([10**6, 10**6], "more than the 8,000,000 numbers"),
     ([0, 10**30], "more than the 8,000,000 numbers"),
     ([2**63, 2**63, 0], "more than the 8,000,000 numbers"),
+    # Every axis within the limit, no numbers at all: NumPy still refuses the shape.
+    ([0, 8_000_000, 8_000_000, 8_000_000], "more than the 8,000,000 numbers"),
+    ([8_000_000, 0, 2], "more than the 8,000,000 numbers"),
     ([3], "should hold 3 numbers of shape"),
 ])
 def test_declared_size_is_checked_against_the_data_before_decoding(tmp_path, good_doc, shape, message):

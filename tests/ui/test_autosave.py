@@ -5,6 +5,7 @@ Start fresh) instead of restoring it silently. Saving goes only where the user c
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -18,7 +19,7 @@ import pytest
 from PySide6 import QtCore
 
 from nnplayground.core.registry import model_from_dict, model_to_dict
-from nnplayground.core.session import load_session, save_session
+from nnplayground.core.session import Session, load_session, save_session
 from nnplayground.ui.window import autosave as autosave_module
 from nnplayground.ui.window import recent_files
 from nnplayground.ui.window.main_window import MainWindow
@@ -176,6 +177,47 @@ def test_a_damaged_autosave_says_so_is_kept_and_the_demo_opens(qtbot, isolated_s
         assert kept.read_text(encoding="utf-8").endswith('"points": ')
     finally:
         w.close()
+
+
+def test_an_autosave_no_array_can_hold_is_kept_aside_and_the_window_starts(
+        qtbot, isolated_settings):
+    """A stored array of shape (0, 8e6, 8e6, 8e6) passed every check (each axis within
+    the limit, no numbers) and NumPy's refusal escaped: the window failed at every start."""
+    folder().mkdir(parents=True, exist_ok=True)
+    path = folder() / "autosave-0123456789ab.nnp"
+    save_session(two_point_session(), path)
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    doc["extras"]["x"] = {"dtype": "float64", "shape": [0, 8_000_000, 8_000_000, 8_000_000],
+                          "data": ""}
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    w = start(qtbot)
+    try:
+        assert "Could not open the autosaved work" in w.banner.text()
+        assert "more than the 8,000,000 numbers" in w.banner.text()
+        assert len(list(folder().glob("autosave-damaged-*.nnp"))) == 1
+    finally:
+        w.close()
+
+
+def test_a_fault_of_ours_in_reading_an_autosave_never_stops_the_window_starting(
+        qtbot, isolated_settings, monkeypatch):
+    folder().mkdir(parents=True, exist_ok=True)
+    save_session(two_point_session(), folder() / "autosave-0123456789ab.nnp")
+
+    def faulty(path):  # stands for any error the checks have not foreseen
+        raise IndexError("tuple index out of range")
+
+    monkeypatch.setattr(autosave_module, "load_session", faulty)
+    w = start(qtbot)
+    try:
+        assert "IndexError: tuple index out of range" in w.banner.text()
+        assert len(w.points) > 0 and not w.centre.offer.isVisible()  # the demo
+    finally:
+        w.close()
+
+
+def two_point_session() -> Session:
+    return Session(points=[[0.0, 0.0], [1.0, 1.0]], labels=[0, 1], class_names=["a", "b"])
 
 
 # ---------------------------------------------------------------------------- saving

@@ -343,7 +343,9 @@ class Autosave(QtCore.QObject):
             try:
                 session = load_session(path)
                 session.build_model()
-            except (SessionError, OSError) as exc:
+            except Exception as exc:  # noqa: BLE001 - a file left behind never stops a start
+                if not isinstance(exc, (SessionError, OSError)):
+                    exc = f"{type(exc).__name__}: {exc}"  # a fault of ours the file found
                 kept = path.with_name(
                     f"{PREFIX}damaged-{QtCore.QDateTime.currentSecsSinceEpoch()}-{path.name}")
                 try:
