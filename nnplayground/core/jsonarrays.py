@@ -198,5 +198,23 @@ def _finite_float(text: str) -> float:
 
 def loads_strict(text: str) -> Any:
     """``json.loads`` that refuses NaN, Infinity and numbers beyond float64 with a
-    ``ValueError`` (a malformed text still raises ``json.JSONDecodeError``)."""
-    return json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    ``ValueError`` (a malformed text still raises ``json.JSONDecodeError``), and text
+    that is not Unicode: JSON may write half of a surrogate pair (``"\\ud800"``), which
+    no UTF-8 file can hold, so a session holding one could never be saved again."""
+    doc = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    stack = [doc]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, str):
+            if not value.isascii():
+                try:
+                    value.encode("utf-8")
+                except UnicodeEncodeError:
+                    raise ValueError(f"it holds text that is not Unicode ({value[:40]!a})") \
+                        from None
+        elif isinstance(value, dict):
+            stack.extend(value)
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+    return doc

@@ -209,11 +209,16 @@ def save_session(session: Session, path: str | os.PathLike, *, touch: bool = Tru
     if touch:
         session.touch()
     text = json.dumps(session_to_dict(session), ensure_ascii=False, allow_nan=False, indent=1)
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError as exc:  # half of a surrogate pair, from code (files refuse it)
+        raise SessionError(f"The session holds text that is not Unicode "
+                           f"({text[exc.start:exc.end]!a}); nothing was saved.") from None
     tmp_name = None
     try:
         fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
         # mkstemp makes the file owner-only; keep the mode the user's file already had.

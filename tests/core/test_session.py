@@ -540,3 +540,40 @@ def test_documents_with_millions_of_values_are_refused_before_parsing(tmp_path, 
 def test_names_are_bounded(tmp_path, good_doc):
     good_doc["name"] = "x" * (limits.MAX_NAME_CHARS + 1)
     rejected(tmp_path, good_doc, "A name is longer than 1,000 characters")
+
+
+def test_half_a_surrogate_pair_is_refused_at_open_and_a_whole_one_opens(tmp_path, good_doc):
+    """JSON may write half of a surrogate pair ("\\ud800"): it parsed into a class name no
+    UTF-8 file can hold, so the opened session could never be saved or autosaved."""
+    for where in ("class_names", "name", "extras"):
+        doc = json.loads(json.dumps(good_doc))
+        if where == "class_names":
+            doc["class_names"][0] = "\ud800"
+        elif where == "name":
+            doc["name"] = "lesson \udfff"
+        else:
+            doc["extras"]["note"] = {"\ud83d": 1}  # a key
+        rejected(tmp_path, json.dumps(doc), "is damaged: it holds text that is not Unicode")
+    good_doc["class_names"][0] = "\U0001F600 smile"  # a pair: json.dumps writes it escaped
+    text = json.dumps(good_doc)
+    assert "\\ud83d\\ude00" in text
+    assert load_doc_text(tmp_path, text).class_names[0] == "\U0001F600 smile"
+
+
+def load_doc_text(tmp_path, text: str) -> Session:
+    path = tmp_path / "pair.nnp"
+    path.write_text(text, encoding="utf-8")
+    return load_session(path)
+
+
+def test_a_session_holding_half_a_surrogate_pair_is_not_saved(tmp_path):
+    path = tmp_path / "s.nnp"
+    save_session(make_session(), path)
+    before = path.read_bytes()
+    session = make_session()
+    session.class_names[0] = "\ud800"  # only code can make one: files refuse it
+    with pytest.raises(SessionError,
+                       match=r"text that is not Unicode \('\\ud800'\); nothing was saved"):
+        save_session(session, path)
+    assert path.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir()] == ["s.nnp"]  # no temporary file left
