@@ -44,7 +44,7 @@ from typing import IO, Sequence
 
 import numpy as np
 
-from .limits import MAX_CLASSES, MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_POINTS
+from .limits import MAX_CLASSES, MAX_COORDINATE, MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_POINTS
 
 __all__ = ["CSVFormatError", "read_points_csv", "write_points_csv"]
 
@@ -250,6 +250,9 @@ def read_points_csv(path_or_text_stream: str | os.PathLike | IO[str]
                 problems.append((number, f"{field!r} is not a number (column {name})"))
             elif not math.isfinite(value):
                 problems.append((number, f"{field!r} is not a finite number (column {name})"))
+            elif abs(value) > MAX_COORDINATE:
+                problems.append((number, f"{field!r} is beyond ±{MAX_COORDINATE:g}, the largest "
+                                         f"coordinate the canvas draws (column {name})"))
             else:
                 row.append(value)
                 continue

@@ -20,8 +20,9 @@ from .base import LEARNING_RATE
 
 __all__ = [
     "LEARNING_RATE", "MAX_ARRAY_DIMS", "MAX_ARRAY_ITEMS", "MAX_BATCH_SIZE", "MAX_CLASSES",
-    "MAX_CSV_BYTES", "MAX_EPOCH", "MAX_HISTORY", "MAX_JSON_DEPTH", "MAX_JSON_VALUES",
+    "MAX_COORDINATE", "MAX_CSV_BYTES", "MAX_EPOCH", "MAX_HISTORY", "MAX_JSON_DEPTH", "MAX_JSON_VALUES",
     "MAX_LAYERS", "MAX_NAME_CHARS", "MAX_NEURONS", "MAX_POINTS", "MAX_POINT_DIMS",
+    "MIN_POINT_DIMS",
     "MAX_SESSION_BYTES", "MAX_WEIGHTS", "SEED_MAX", "shown",
 ]
 
@@ -46,8 +47,14 @@ MAX_ARRAY_ITEMS = 8_000_000
 # ---------------------------------------------------------------------- data and model
 #: Points in a session or a CSV.
 MAX_POINTS = 100_000
-#: Coordinates per point (the digit pad's patterns have 20).
+#: Coordinates per point (the digit pad's patterns have 20) and at least (the canvas
+#: draws two of them).
 MAX_POINT_DIMS = 256
+MIN_POINT_DIMS = 2
+#: The largest coordinate, either sign: the canvas's bounds, ticks and grid work in
+#: float64 well inside it (at 1e308 its range overflowed; at 1e300 every point was in
+#: one place), and a spread of a millionth still shows at its edge.
+MAX_COORDINATE = 1e9
 #: Classes (the panel and the digit pad use at most 10; colours repeat after 8).
 MAX_CLASSES = 100
 #: Characters in a class name or a session name.

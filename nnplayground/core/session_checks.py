@@ -100,10 +100,11 @@ def _check_limits(s: Session) -> None:
         raise SessionError(
             f"A name is longer than {limits.MAX_NAME_CHARS:,} characters.")
     if s.points.ndim == 2 and (len(s.points) > limits.MAX_POINTS
-                               or s.points.shape[1] > limits.MAX_POINT_DIMS):
+                               or not limits.MIN_POINT_DIMS <= s.points.shape[1]
+                               <= limits.MAX_POINT_DIMS):
         raise SessionError(
             f"The points have shape {s.points.shape}; at most {limits.MAX_POINTS:,} points "
-            f"of up to {limits.MAX_POINT_DIMS} coordinates are allowed.")
+            f"of {limits.MIN_POINT_DIMS} to {limits.MAX_POINT_DIMS} coordinates are allowed.")
     if len(s.history["train"]) > limits.MAX_HISTORY:
         raise SessionError(
             f"The error history has {len(s.history['train']):,} epochs; at most "
@@ -145,6 +146,10 @@ def validate_session(s: Session) -> None:
         )
     if not np.all(np.isfinite(s.points)):
         raise SessionError("Some points have coordinates that are NaN or infinite.")
+    if s.points.size and np.abs(s.points).max() > limits.MAX_COORDINATE:
+        raise SessionError(
+            f"Some points have coordinates beyond ±{limits.MAX_COORDINATE:g}, the largest "
+            f"the canvas draws.")
     if s.labels.size and (s.labels.min() < 0 or s.labels.max() >= len(s.class_names)):
         bad = int(s.labels[(s.labels < 0) | (s.labels >= len(s.class_names))][0])
         raise SessionError(

@@ -240,3 +240,15 @@ def test_problems_stop_being_collected_after_a_thousand():
 def test_long_class_names_are_refused():
     assert _error("x,y,label\n0,0,a\n1,1," + "b" * 1001 + "\n").line == 3
     assert _error("# classes: " + "b" * 1001 + "\n0,0,0\n").line == 1
+
+
+def test_coordinates_beyond_the_canvas_are_reported_and_its_edge_is_read():
+    """1e308 overflowed the canvas's range and 1e300 put every point in one place: the
+    window failed half-way through showing the file."""
+    err = _error("x,y,label\n1e308,0,a\n0,-1e300,b\n-1e9,1e9,a\n1.5e9,0,a\n")
+    assert [str(err).splitlines()[i] for i in (0, 2)] == [
+        "line 2: '1e308' is beyond ±1e+09, the largest coordinate the canvas draws (column x)",
+        "line 5: '1.5e9' is beyond ±1e+09, the largest coordinate the canvas draws (column x)"]
+    assert [ln for ln, _ in err.problems] == [2, 3, 5]
+    X, _, _ = read_points_csv(io.StringIO("x,y,label\n-1e9,1e9,a\n0,0,b\n"))
+    assert X.tolist() == [[-1e9, 1e9], [0.0, 0.0]]

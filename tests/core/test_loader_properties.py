@@ -324,9 +324,9 @@ def test_random_documents_load_or_raise_session_error(folder, data):
 def sessions(draw) -> Session:
     """Valid sessions of random size within the limits, with a model or none."""
     n = draw(st.integers(0, 30))
-    d = draw(st.integers(1, 4))
+    d = draw(st.integers(limits.MIN_POINT_DIMS, 4))
     k = draw(st.integers(1, 6))
-    finite = st.floats(allow_nan=False, allow_infinity=False)
+    finite = st.floats(-limits.MAX_COORDINATE, limits.MAX_COORDINATE)
     X = np.array(draw(st.lists(st.lists(finite, min_size=d, max_size=d), min_size=n, max_size=n)),
                  dtype=np.float64).reshape(n, d)
     y = np.array(draw(st.lists(st.integers(0, k - 1), min_size=n, max_size=n)), dtype=np.int64)

@@ -16,7 +16,7 @@ from nnplayground.core.base import Model, ModelError
 from nnplayground.core.registry import MODEL_CLASSES, register_model, unregister_model
 from nnplayground.core.session import Session, SessionError, load_session, save_session
 
-TRICKY = np.array([[-0.0, 5e-324], [1e308, -1e308], [2.2250738585072014e-308, 0.1],
+TRICKY = np.array([[-0.0, 5e-324], [1e9, -999999999.9999999], [2.2250738585072014e-308, 0.1],
                    [np.pi, -2.5e-320]])
 
 
@@ -404,6 +404,18 @@ def test_too_many_points_or_epochs_are_refused_from_their_declared_shape(tmp_pat
     rejected(tmp_path, good_doc, "the points declares 100,001 along axis 0; at most 100,000")
     good_doc["points"]["shape"] = [4, limits.MAX_POINT_DIMS + 1]
     rejected(tmp_path, good_doc, "along axis 1; at most 256")
+
+
+def test_points_the_canvas_cannot_draw_are_refused(tmp_path, good_doc):
+    """One coordinate (the canvas draws two) and coordinates of 1e300 opened, then failed
+    half-way through the window's showing them: new points, the old classes and curve."""
+    good_doc["points"] = arr(np.array([[0.5], [1.5], [2.5], [3.5]]))
+    rejected(tmp_path, good_doc, r"shape \(4, 1\); at most 100,000 points of 2 to 256 "
+                                 r"coordinates are allowed")
+    good_doc["points"] = arr(np.array([[0.0, 1e300], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]))
+    rejected(tmp_path, good_doc, "coordinates beyond ±1e\\+09, the largest the canvas draws")
+    good_doc["points"] = arr(np.array([[0.0, -1e9], [1.0, 1.0], [2.0, 2.0], [3.0, 3.0]]))
+    assert load_doc(tmp_path, good_doc).points[0, 1] == -1e9
     doc = mlp_doc()
     doc["history"]["train"]["shape"] = [limits.MAX_HISTORY + 1]
     rejected(tmp_path, doc, "2,000,001 along axis 0; at most 2,000,000")
