@@ -84,29 +84,44 @@ def _decode(data: bytes) -> str:
 
 
 # -------------------------------------------------------------------------- writing
-def write_points_csv(path_or_file, X, y, class_names: Sequence[str] | None = None) -> None:
-    """Write points ``X`` (n, 2) or (n, 3) with int labels ``y`` (n,).
-
-    With ``class_names`` the labels are written as names and a ``# classes:`` line records
-    their order; otherwise as integers. Raises ValueError for non-finite coordinates,
-    labels out of range or a class name that is empty or starts with '#'."""
+def csv_problem(X, y, class_names: Sequence[str] | None = None) -> str | None:
+    """Why ``write_points_csv`` cannot write these points, in a user's words (None: it
+    can). The window asks before it asks for a file name."""
     X = np.asarray(X, dtype=np.float64)
     y = np.asarray(y)
     if X.ndim != 2 or X.shape[1] not in (2, 3):
-        raise ValueError(f"points must be (n, 2) or (n, 3), got shape {X.shape}")
+        dims = X.shape[1] if X.ndim == 2 else X.ndim
+        return (f"a CSV file holds points of 2 or 3 coordinates; these have {dims} "
+                f"(a session file keeps them: File > Save)")
     if y.shape != (X.shape[0],):
-        raise ValueError(f"need one label per point: {X.shape[0]} points, labels of shape {y.shape}")
+        return f"there are {X.shape[0]} points but labels of shape {y.shape}"
     if not np.all(np.isfinite(X)):
-        raise ValueError("cannot save points with NaN or infinite coordinates")
-    labels = [int(v) for v in y]
+        return "some points have NaN or infinite coordinates"
     if class_names is not None:
         names = [str(c) for c in class_names]
         for name in names:
             if not name.strip() or name.lstrip().startswith("#"):
-                raise ValueError(f"class name {name!r} cannot be saved (empty or starting with '#')")
-        bad = [v for v in labels if not 0 <= v < len(names)]
+                return (f"the class name {name!r} cannot be written (a CSV file skips lines "
+                        f"starting with '#'): rename the class first")
+        bad = [int(v) for v in y if not 0 <= int(v) < len(names)]
         if bad:
-            raise ValueError(f"label {bad[0]} has no class name (there are {len(names)} names)")
+            return f"label {bad[0]} has no class name (there are {len(names)} names)"
+    return None
+
+
+def write_points_csv(path_or_file, X, y, class_names: Sequence[str] | None = None) -> None:
+    """Write points ``X`` (n, 2) or (n, 3) with int labels ``y`` (n,).
+
+    With ``class_names`` the labels are written as names and a ``# classes:`` line records
+    their order; otherwise as integers. Raises ValueError (``csv_problem``'s words) for
+    other shapes, non-finite coordinates, labels out of range or a class name that is
+    empty or starts with '#'."""
+    problem = csv_problem(X, y, class_names)
+    if problem is not None:
+        raise ValueError(problem)
+    X = np.asarray(X, dtype=np.float64)
+    labels = [int(v) for v in np.asarray(y)]
+    names = None if class_names is None else [str(c) for c in class_names]
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(_DEFAULT_NAMES[X.shape[1] + 1])

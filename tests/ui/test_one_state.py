@@ -235,3 +235,31 @@ def test_undo_of_a_data_set_of_another_dimension_while_training_raises_no_error(
     with qtbot.waitSignal(w.trainer.finished, timeout=20000):
         w.trainer.step(1)
     assert failures == [] and w.trainer.model.epoch == 1
+
+
+def test_points_a_csv_cannot_hold_are_said_so_before_a_file_is_asked_for(
+        qtbot, window, tmp_path, monkeypatch):
+    """A class renamed '#1' (the panel allows it) and a 5-D session raised an uncaught
+    ValueError from Export points (CSV): a traceback, no file, no message."""
+    from nnplayground.core.session import Session, save_session
+    from nnplayground.ui.window import recent_files
+
+    asked = []
+    monkeypatch.setattr(recent_files, "ask_save_path",
+                        lambda *args, **kwargs: asked.append(args) or (str(tmp_path / "p.csv"), ""))
+    w = window
+    w.points.rename_class(0, "#1")
+    w.actions_.export_csv.trigger()
+    assert "cannot be exported as CSV: the class name '#1' cannot be written" in w.banner.text()
+    assert not asked and not (tmp_path / "p.csv").exists()
+    path = tmp_path / "five.nnp"
+    save_session(Session(points=np.arange(15.0).reshape(3, 5), labels=[0, 1, 0],
+                         class_names=["a", "b"]), path)
+    assert w.actions_.open_session(str(path)) is not None
+    w.actions_.export_csv.trigger()
+    assert "holds points of 2 or 3 coordinates; these have 5" in w.banner.text()
+    assert not asked
+    w.points.rename_class(0, "first")
+    load(qtbot, w, "XOR")
+    w.actions_.export_csv.trigger()
+    assert asked and (tmp_path / "p.csv").exists()

@@ -13,7 +13,12 @@ from pathlib import Path
 import numpy as np
 from PySide6 import QtCore
 
-from nnplayground.core.csv_io import CSVFormatError, read_points_csv, write_points_csv
+from nnplayground.core.csv_io import (
+    CSVFormatError,
+    csv_problem,
+    read_points_csv,
+    write_points_csv,
+)
 from nnplayground.core.datasets import PRESETS
 from nnplayground.core.recording import SESSION_BUDGET, Recording
 from nnplayground.core.registry import model_to_dict
@@ -209,9 +214,13 @@ class SessionActions(QtCore.QObject):
                             undo_text=name, text=f"Imported {len(X)} points from {name}")
 
     def export_csv_dialog(self) -> None:
+        X, y = self.w.points.point_set.arrays()
+        problem = csv_problem(X, y, self.w.points.class_names)
+        if problem is not None:  # said before a file is chosen
+            self._error("These points cannot be exported as CSV", f"{problem}.")
+            return
         path, _ = recent_files.ask_save_path(self.w, "Export points", "points.csv", "CSV files (*.csv)")
         if path:
-            X, y = self.w.points.point_set.arrays()
             try:
                 write_points_csv(path, X, y, self.w.points.class_names)
             except OSError as exc:
