@@ -268,3 +268,21 @@ def test_every_control_has_a_tooltip_and_an_accessible_name(blank_pad):
     assert len(controls) > 15
     for control in controls:
         assert control.toolTip() and control.accessibleName(), control
+
+
+def test_a_placed_template_is_the_digit_teach_it_offers(qtbot, blank_pad):
+    """After "Place a digit: 7" the button still read "Add this drawing as digit 0": one
+    click taught the 7 as a 0."""
+    pad = blank_pad
+    panel = pad.parent()
+    assert panel.teach_button.text() == "Add this drawing as digit 0"
+    qtbot.mouseClick(pad.template_buttons[7], LEFT)
+    assert panel.teach_spin.value() == 7
+    assert panel.teach_button.text() == "Add this drawing as digit 7"
+    pad.grid.setFocus()
+    qtbot.waitUntil(pad.grid.hasFocus)
+    qtbot.keyClick(pad.grid, Qt.Key.Key_3)  # the pad's own key for a template
+    assert np.array_equal(pad.pattern(), digit_patterns()[3])
+    assert panel.teach_button.text() == "Add this drawing as digit 3"
+    qtbot.mouseClick(pad.invert_button, LEFT)  # a drawing of one's own keeps the choice
+    assert panel.teach_spin.value() == 3

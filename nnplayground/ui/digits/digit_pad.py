@@ -41,6 +41,7 @@ class PixelGridWidget(QWidget):
     """The 20 cells. ``pattern_changed(np.ndarray (20,))`` after every pixel change."""
 
     pattern_changed = Signal(object)
+    template_placed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -62,6 +63,11 @@ class PixelGridWidget(QWidget):
     def pattern(self) -> np.ndarray:
         """A copy of the pixels, float64 (20,), row by row."""
         return self._pixels.copy()
+
+    def place_template(self, digit: int) -> None:
+        """The template of ``digit`` fills the grid (``template_placed(digit)`` after)."""
+        self.set_pattern(digit_patterns()[int(digit)])
+        self.template_placed.emit(int(digit))
 
     def set_pattern(self, values) -> None:
         p = as_pattern(values)
@@ -194,7 +200,7 @@ class PixelGridWidget(QWidget):
         elif key in (Qt.Key.Key_Space, Qt.Key.Key_Return, Qt.Key.Key_Enter):
             self.toggle(self._focus_cell)
         elif int(Qt.Key.Key_0) <= int(key) <= int(Qt.Key.Key_9) and plain:
-            self.set_pattern(digit_patterns()[int(key) - int(Qt.Key.Key_0)])
+            self.place_template(int(key) - int(Qt.Key.Key_0))
         elif key == Qt.Key.Key_I and plain:
             self.set_pattern(1.0 - self._pixels)
         elif key in (Qt.Key.Key_Escape, Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
@@ -240,11 +246,13 @@ class DigitPadWidget(QWidget):
     """The grid with its controls. ``pattern_changed(np.ndarray (20,))``."""
 
     pattern_changed = Signal(object)
+    template_placed = Signal(int)  # a template digit now fills the pad (button or key)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.grid = PixelGridWidget(self)
         self.grid.pattern_changed.connect(self.pattern_changed)
+        self.grid.template_placed.connect(self.template_placed)
 
         self.clear_button = _button("Clear", "Switch every pixel off (Esc on the pad, Ctrl+Delete)",
                                     "Clear the pad", self)
@@ -316,7 +324,7 @@ class DigitPadWidget(QWidget):
         self.grid.set_pattern(1.0 - self.grid.pattern())
 
     def place_template(self, digit: int) -> None:
-        self.grid.set_pattern(digit_patterns()[int(digit)])
+        self.grid.place_template(digit)
 
     def add_noise(self) -> np.ndarray:
         """Flip ``flips_spin`` pixels chosen by ``seed_spin`` (then seed + 1); returns the

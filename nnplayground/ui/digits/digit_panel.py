@@ -173,6 +173,9 @@ class DigitPanel(QWidget):
         self.teach_spin.valueChanged.connect(
             lambda d: self.teach_button.setText(f"Add this drawing as digit {d}"))
         self.teach_button.clicked.connect(self._on_teach_button_clicked)
+        # A placed template shows that digit, so "Teach it" offers it (the 0 left there
+        # taught a placed 7 as a 0).
+        self.pad.template_placed.connect(self.teach_spin.setValue)
         self.teach_label = QLabel("No drawings added yet.", self.teach_box)
         self.teach_label.setAccessibleName("Added drawings")
         row = QHBoxLayout()
