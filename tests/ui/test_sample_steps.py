@@ -112,3 +112,24 @@ def test_competitive_panel_shows_the_winner(qtbot, window):
     assert w.network_view.highlighted() == [(1, trace.winner)]
     assert w.view3d is not None and w.view3d.highlight.visible()
     np.testing.assert_allclose(w.view3d.highlight.pos[0], trace.x, rtol=1e-6)
+
+
+def test_epochs_closed_by_sample_steps_are_on_the_timeline_and_can_be_rewound(qtbot, window):
+    """After two epochs of single steps the readout said Epoch 2 and the timeline Epoch 0
+    (range 0..0): those epochs could not be looked back at."""
+    from tests.ui.test_replay import drag_timeline_to
+
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    n = len(w.controller.data()[0])
+    after_one = None
+    for i in range(2 * n):
+        step_one_sample(qtbot, w)
+        if i == n - 1:
+            after_one = copy_of(w.trainer.model).get_state()
+    slider = w.replay.timeline.slider
+    assert epoch_shown(w) == 2 and slider.maximum() == 2 and slider.value() == 2
+    assert w.replay.timeline.label.text() == "Epoch 2"
+    drag_timeline_to(qtbot, w, 1)
+    assert w.replay.timeline.label.text() == "Epoch 1 of 2 (looking back)"
+    assert state_equal(w.live.shown_state, after_one)

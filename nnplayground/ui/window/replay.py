@@ -88,6 +88,10 @@ class Replay(QtCore.QObject):
         self._timer.timeout.connect(self._show_pending)
         self.timeline.scrubbed.connect(self._on_timeline_scrubbed)
         self.trainer.snapshot_ready.connect(self._on_trainer_snapshot_ready)
+        # An epoch closed by Step one sample is recorded as a run's is: the timeline
+        # reaches it too.
+        self.trainer.sample_stepped.connect(
+            lambda trace, snapshot, view: self._on_trainer_snapshot_ready(snapshot, view))
         self.trainer.finished.connect(lambda *_: self._follow())
         self.trainer.running_changed.connect(lambda running: None if running else self._follow())
         window.model_rebuilt.connect(self._on_window_model_rebuilt)
