@@ -282,6 +282,22 @@ def test_forward_relu_shows_32_for_inputs_2_and_3_after_the_reveal(qtbot, window
     assert panel.readout_label.text().endswith("output: 32")
 
 
+def test_forward_relu_shows_every_weight_clear_of_the_neurons(qtbot, window):
+    """The lesson's narrow drawing left the -5 (43 px wide between neurons 43 px apart)
+    no spot beside its line: it lay half under its input neuron and read 5."""
+    w = window
+    open_lesson(qtbot, w, "forward-relu")
+    qtbot.mouseClick(w.lessons.panel.reveal_button, Qt.MouseButton.LeftButton)
+    scene = w.network_view.scene()
+    labels = [it for it in scene.items() if isinstance(it, QtWidgets.QGraphicsSimpleTextItem)
+              and it.text() in ("2.00", "4.00", "-5.00", "7.00")]
+    assert len(labels) == 6
+    for label in labels:
+        rect = label.sceneBoundingRect()
+        assert not any(rect.intersects(n.sceneBoundingRect())
+                       for n in w.network_view.neuron_items()), label.text()
+
+
 @pytest.mark.gl
 def test_clusters_3d_trains_100_then_1000_epochs(qtbot, window):
     w = window

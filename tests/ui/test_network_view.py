@@ -278,3 +278,26 @@ def test_dense_meshes_are_drawn_unsmoothed_on_screen_and_smooth_in_exports(view,
             painter.end()
         assert smoothed and set(smoothed) == {expected}
         assert restored
+
+
+def test_weight_labels_are_drawn_over_the_neurons(shown):
+    """Where no free spot is left, a label over a neuron stays readable: the ReLU lesson's
+    -5 lay half under its input neuron and read 5 (its spot: test_lessons_window)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QGraphicsSimpleTextItem
+
+    view = shown(NetworkView(), 265, 380)
+    view.set_network([2, 2, 1], [np.array([[2.0, 4.0], [4.0, -5.0]]), np.array([[2.0], [7.0]])])
+    scene = view.scene()
+    labels = [it for it in scene.items() if isinstance(it, QGraphicsSimpleTextItem)
+              and it.text() in ("2.00", "4.00", "-5.00", "7.00")]
+    assert sorted(label.text() for label in labels) == ["-5.00", "2.00", "2.00", "4.00",
+                                                       "4.00", "7.00"]
+    order = scene.items(Qt.SortOrder.DescendingOrder)  # the top-most first
+    neurons = view.neuron_items()
+    assert max(order.index(label) for label in labels) < min(order.index(n) for n in neurons)
+    assert all(label.isVisible() for label in labels)
+    view.set_network([2, 3, 1], [np.ones((2, 3)), np.ones((3, 1))])  # rebuilt: old labels go
+    texts = [it.text() for it in scene.items() if isinstance(it, QGraphicsSimpleTextItem)
+             and it.text() in ("-5.00", "7.00")]
+    assert texts == []

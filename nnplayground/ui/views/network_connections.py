@@ -48,16 +48,44 @@ WEAK_ALPHA, MIN_ALPHA = 0.45, 0.12
 _ZERO, _POSITIVE, _NEGATIVE = 0, 1, 2  # sign codes; bucket = sign * LEVELS + level
 
 #: where a weight's label may stand, in order of preference: (how far along its line,
-#: above it). A third of the way along first: lines fan out from their source, so
-#: neighbouring lines' labels stand apart there.
-LABEL_SPOTS = tuple((f, above) for f in (0.3, 0.5, 0.7, 0.2, 0.4, 0.6, 0.8)
-                    for above in (True, False))
+#: above it, lifted off the line by this many label heights). A third of the way along
+#: first: lines fan out from their source, so neighbouring lines' labels stand apart
+#: there. Lifted spots come last: between two close neurons a level line has no room
+#: beside it (the ReLU lesson's -5, 43 px wide between neurons 43 px apart, lay under
+#: one of them), half a label higher it clears them.
+LABEL_SPOTS = tuple((f, above, 0.0) for f in (0.3, 0.5, 0.7, 0.2, 0.4, 0.6, 0.8)
+                    for above in (True, False)) + tuple(
+    (f, above, lift) for lift in (0.6, 1.2) for f in (0.5, 0.3, 0.7) for above in (True, False))
 
 
 def weak_alpha(sizes) -> float:
     """Opacity of the weakest lines for layers of ``sizes``."""
     densest = max((a * b for a, b in pairwise(sizes)), default=1)
     return float(np.clip(WEAK_ALPHA * np.sqrt(64.0 / densest), MIN_ALPHA, WEAK_ALPHA))
+
+
+#: The weights' labels stack above the neurons (z 2) and their marks and values (z 3):
+#: where no free spot is left (a narrow view), a label over a neuron stays readable (a
+#: -5 under its input neuron read 5).
+LABELS_Z = 4
+
+
+class _LabelLayer(QGraphicsItem):
+    """The weights' labels' parent: nothing of its own to draw, in the scene beside its
+    ``ConnectionsItem`` (which stays under the neurons). Both stay at the scene's origin,
+    so the labels are placed in the lines' coordinates."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setZValue(LABELS_Z)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def boundingRect(self) -> QRectF:
+        return QRectF()
+
+    def paint(self, painter, option, widget=None) -> None:
+        pass
 
 
 class ConnectionsItem(QGraphicsItem):
@@ -98,9 +126,11 @@ class ConnectionsItem(QGraphicsItem):
         self._spots: list[tuple[float, bool]] = []  # each label's, from ``fit_labels``
         self._avoid: list[QRectF] = []
         self._area: QRectF | None = None
+        #: the labels' parent, put in the scene with this item (``itemChange``)
+        self.label_layer = _LabelLayer()
         if labelled:
             for _ in range(n):
-                label = QGraphicsSimpleTextItem(self)
+                label = QGraphicsSimpleTextItem(self.label_layer)
                 label.setFont(make_font(11, bold=True))
                 self.labels.append(label)
 
@@ -199,9 +229,17 @@ class ConnectionsItem(QGraphicsItem):
             self.update()
 
     def itemChange(self, change, value):
-        if change == QGraphicsItem.GraphicsItemChange.ItemSceneHasChanged and value is None \
-                and self.picture is not None:
-            self.picture.forget()  # taken out of the drawing: no more steps for it
+        Change = QGraphicsItem.GraphicsItemChange
+        if change == Change.ItemSceneHasChanged:
+            layer = self.label_layer
+            if layer.scene() is not None and layer.scene() is not value:
+                layer.scene().removeItem(layer)
+            if value is not None and layer.scene() is None:
+                value.addItem(layer)
+            if value is None and self.picture is not None:
+                self.picture.forget()  # taken out of the drawing: no more steps for it
+        elif change == Change.ItemVisibleHasChanged:
+            self.label_layer.setVisible(bool(value))
         return super().itemChange(change, value)
 
     def _paint_order(self) -> list[int]:
@@ -346,10 +384,10 @@ class ConnectionsItem(QGraphicsItem):
         return hits + (0 if self._area.contains(rect) else 1000)
 
     def _label_rect(self, k: int, label, spot) -> QRectF:
-        fraction, above = spot
+        fraction, above, lift = spot
         at = self.line(k).pointAt(fraction)
         br = label.boundingRect()
-        gap = 2.0 + self._style(int(self.buckets[k]))[1] / 2
+        gap = 2.0 + self._style(int(self.buckets[k]))[1] / 2 + lift * br.height()
         top = at.y() - gap - br.height() if above else at.y() + gap
         return QRectF(at.x() - br.width() / 2, top, br.width(), br.height())
 
