@@ -143,3 +143,24 @@ def test_latent_view_built_in_presentation_mode_gets_large_axes(qtbot, window):
     qtbot.keyClick(w, Qt.Key.Key_F11)
     qtbot.waitUntil(lambda: not w.isFullScreen())
     assert axis.style["tickFont"] is None  # as a latent view built outside presentation mode
+
+
+def test_f11_on_a_projector_leaves_the_toolbars_numbers_whole(qtbot, window):
+    """At 1024 x 768 the readouts kept the width of the normal font: "Epoch 15(6)" and
+    "Test e(rror)" were cut on the projector."""
+    w = window
+    w.actions_.update_readout(156, 0.0141, 0.25)
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    qtbot.waitUntil(w.isFullScreen)
+    w.resize(1024, 768)  # the projector's screen (the tests' screen is wider)
+    qtbot.waitUntil(lambda: w.width() == 1024)
+    qtbot.wait(50)
+    for label in (w.epoch_label, w.error_label):
+        needed = label.fontMetrics().horizontalAdvance(label.text())
+        assert label.isVisible() and label.contentsRect().width() >= needed, label.text()
+    play = w.actions_.toolbar.widgetForAction(w.actions_.play)
+    assert play.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonIconOnly
+    assert play.toolTip() and not play.icon().isNull()
+    qtbot.keyClick(w, Qt.Key.Key_F11)
+    qtbot.waitUntil(lambda: not w.isFullScreen())
+    assert play.toolButtonStyle() == Qt.ToolButtonStyle.ToolButtonTextBesideIcon

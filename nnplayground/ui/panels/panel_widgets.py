@@ -12,7 +12,7 @@ from __future__ import annotations
 import secrets
 
 import numpy as np
-from PySide6.QtCore import QSignalBlocker, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
@@ -79,6 +79,30 @@ def color_swatch(index: int, size: int = 14) -> QIcon:
     icon = QIcon(pixmap)
     icon.addPixmap(pixmap, QIcon.Mode.Selected)  # keep the true colour when highlighted
     return icon
+
+
+class Readout(QLabel):
+    """A number the toolbar shows (the epoch, the errors): room for its longest text
+    ``widest`` in its font of the moment, so the toolbar does not jump while the numbers
+    change and presentation mode's larger font gets larger room (a width fixed once from
+    the normal font cut "Epoch 156" to "Epoch 15" on a projector)."""
+
+    def __init__(self, text: str, widest: str, accessible_name: str) -> None:
+        super().__init__(text)
+        self.widest = widest
+        self.setAccessibleName(accessible_name)
+
+    def sizeHint(self) -> QSize:
+        return self._room(super().sizeHint())
+
+    def minimumSizeHint(self) -> QSize:
+        return self._room(super().minimumSizeHint())
+
+    def _room(self, hint: QSize) -> QSize:
+        margins = self.contentsMargins()
+        width = (self.fontMetrics().horizontalAdvance(self.widest) + margins.left()
+                 + margins.right() + 16)
+        return QSize(max(hint.width(), width), hint.height())
 
 
 def message_label() -> QLabel:

@@ -20,6 +20,7 @@ from nnplayground.ui.digits.digit_page import DigitPage
 from nnplayground.ui.lessons.lesson_controller import LessonController
 from nnplayground.ui.panels.data_panel import DataPanel
 from nnplayground.ui.panels.model_panel import ModelPanel
+from nnplayground.ui.panels.panel_widgets import Readout
 from nnplayground.ui.views.decision_overlay import DecisionOverlay
 from nnplayground.ui.views.error_view import ErrorCurveView
 from nnplayground.ui.explain.sample_steps import SampleSteps
@@ -148,10 +149,9 @@ class MainWindow(QtWidgets.QMainWindow):
         self.digit_page = DigitPage(self, self.pages)
         self.setCentralWidget(self.pages)
 
-        self.epoch_label = QtWidgets.QLabel("Epoch 0")
-        self.epoch_label.setAccessibleName("Epoch counter")
-        self.error_label = QtWidgets.QLabel("Train error –   Test error –")
-        self.error_label.setAccessibleName("Error readout")
+        self.epoch_label = Readout("Epoch 0", "Epoch 000000", "Epoch counter")
+        self.error_label = Readout("Train error –   Test error –",
+                                   "Train error 0.0000   Test error 0.0000", "Error readout")
         self.statusBar().setAccessibleName("Status")
 
     @property

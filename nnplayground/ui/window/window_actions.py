@@ -7,6 +7,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from nnplayground.ui.panels.panel_widgets import Readout
 from nnplayground.ui.window import presentation
 from nnplayground.ui.window.exports import TARGETS, Exports
 from nnplayground.ui.window.session_actions import SessionActions
@@ -124,19 +125,12 @@ class WindowActions(QtCore.QObject):
         self.counts_label = QtWidgets.QLabel()
         self.counts_label.setAccessibleName("Point counts")
         self.counts_label.setToolTip("Points used for training and held out for testing")
-        self.speed_label = QtWidgets.QLabel()
-        self.speed_label.setAccessibleName("Training speed")
+        self.speed_label = Readout("", "00,000 epochs/s", "Training speed")
         self.speed_label.setToolTip("Epochs trained per second")
         for label in (self.w.epoch_label, self.w.error_label, self.counts_label,
                       self.speed_label):
             label.setContentsMargins(8, 0, 8, 0)
             bar.addWidget(label)
-        # Room for the longest texts: the toolbar must not jump while the numbers change.
-        metrics = self.w.epoch_label.fontMetrics()
-        self.w.epoch_label.setMinimumWidth(metrics.horizontalAdvance("Epoch 000000") + 16)
-        self.w.error_label.setMinimumWidth(
-            metrics.horizontalAdvance("Train error 0.0000   Test error 0.0000") + 16)
-        self.speed_label.setMinimumWidth(metrics.horizontalAdvance("00,000 epochs/s") + 16)
         bar.addSeparator()
         bar.addAction(self.log_scale)
         bar.widgetForAction(self.log_scale).setAccessibleName("Logarithmic error axis")
@@ -278,9 +272,14 @@ class WindowActions(QtCore.QObject):
                 [w.splitter, *w.splitter.findChildren(QtWidgets.QSplitter)])
             presentation.apply_scale(w, PRESENTATION_SCALE)
             presentation.fit_side_panel(w.splitter)
+            # The class watches the numbers: on a 1024-pixel projector the buttons' names
+            # left the errors no room (Play, Step and Reset keep their icons, tooltips
+            # and keys).
+            self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
             w.showFullScreen()
         else:
             presentation.apply_scale(w, 1.0)
+            self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
             w.showNormal()
             self._sizes_keeper.restore(getattr(self, "_normal_sizes", []))
 
