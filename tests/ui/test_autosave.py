@@ -410,3 +410,44 @@ def test_after_sigkill_during_training_the_next_start_offers_and_restores_the_wo
         assert training_state_equal(model, fresh)
     finally:
         again.close()
+
+
+def test_closing_when_the_last_autosave_fails_asks_and_never_drops_the_work(
+        qtbot, isolated_settings, tmp_path, monkeypatch):
+    """A full disk (or a session no file can hold): the window used to close without a
+    word, and the work since the last good autosave was gone."""
+    from nnplayground.ui.window import close_guard, recent_files
+
+    w = start(qtbot)
+    w.load_preset("XOR", 1, 0.0)
+    w.points.add_point([0.5, 0.5], 0)
+    n = len(w.points)
+    monkeypatch.setattr(autosave_module, "_write",
+                        lambda parts, path: (path, 0, "No space left on device", 0.0))
+    answers, asked = [close_guard.CANCEL, close_guard.SAVE, close_guard.DISCARD], []
+
+    def answer(window, error):
+        asked.append(error)
+        return answers.pop(0)
+
+    monkeypatch.setattr(close_guard, "ask_keep_work", answer)
+    target = tmp_path / "kept.nnp"
+    monkeypatch.setattr(recent_files, "ask_save_path", lambda *args, **kwargs: (str(target), ""))
+    assert not w.close() and w.isVisible()  # Cancel: the window stays, the work with it
+    assert asked == ["No space left on device"]
+    assert w.close() and not w.isVisible()  # Save as: written, then closed
+    assert len(load_session(target).points) == n
+    assert len(asked) == 2 and answers == [close_guard.DISCARD]
+
+
+def test_closing_after_a_good_last_autosave_asks_nothing(qtbot, isolated_settings,
+                                                         monkeypatch):
+    from nnplayground.ui.window import close_guard
+
+    w = start(qtbot)
+    w.points.add_point([0.5, 0.5], 0)
+    monkeypatch.setattr(close_guard, "ask_keep_work",
+                        lambda *args: pytest.fail("asked although the work was kept"))
+    assert w.close()
+    (written,) = saved_files()
+    assert len(load_session(written).points) == len(w.points)

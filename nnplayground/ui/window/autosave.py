@@ -169,6 +169,7 @@ class Autosave(QtCore.QObject):
         self._executor = None  # the writer thread's, made for the first write
         self._future: concurrent.futures.Future | None = None
         self._error_shown: str | None = None
+        self.last_error: str | None = None  # of the last write (None: it succeeded)
         #: GUI-thread seconds of the last autosave (taking copies), for benchmarks/autosave.py
         self.last_gui_seconds = 0.0
         self._timer = QtCore.QTimer(self)
@@ -305,8 +306,21 @@ class Autosave(QtCore.QObject):
         self._on_done(result)
         return result[2] is None
 
+    def keep_before_close(self) -> str | None:
+        """Write what changed before the window closes: why the work could not be kept
+        (the write failed), or None (written, nothing new, or autosave off)."""
+        if not self._active:
+            return None
+        try:
+            if self.save_now():
+                return None
+        except Exception as exc:  # noqa: BLE001 - said to the user, who decides
+            return str(exc) or type(exc).__name__
+        return self.last_error or "the file could not be written"
+
     def _on_done(self, result) -> None:
         path, epoch, error, _seconds = result
+        self.last_error = error
         if error is not None:
             self._saved_key = None  # try again at the next tick
             if error != self._error_shown:

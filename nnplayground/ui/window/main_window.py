@@ -30,7 +30,7 @@ from nnplayground.ui.window.autosave import Autosave
 from nnplayground.ui.window.controller import Applied, PlaygroundController
 from nnplayground.ui.window.help import HelpMenu
 from nnplayground.ui.window.hint_banner import HintBanner
-from nnplayground.ui.window import presentation
+from nnplayground.ui.window import close_guard, presentation
 from nnplayground.ui.window.live_views import LiveViews
 from nnplayground.ui.window.replay import Replay
 from nnplayground.ui.window.weight_drags import WeightDrags
@@ -459,18 +459,33 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         # Whatever fails on the way, the close goes through, the work is autosaved and the
-        # trainer ends: each step is tried on its own.
-        steps = [self.digit_page.shutdown,
-                 # The copy takes the run's full training state, the history its last errors.
-                 lambda: self.trainer.stop_and_wait(show_last=True)]
+        # trainer ends: each step is tried on its own. Only the user may keep the window
+        # open: when the last autosave fails, they are asked (close_guard).
+        _each([self.digit_page.shutdown,
+               # The copy takes the run's full training state, the history its last errors.
+               lambda: self.trainer.stop_and_wait(show_last=True)])
+        try:
+            keep = close_guard.keep_work_before_close(self)
+        except Exception:  # noqa: BLE001 - closing must never be refused by a fault
+            traceback.print_exc()
+            keep = True
+        if not keep:
+            event.ignore()
+            return
+        steps = []
         if self.autosave is not None:
             steps.append(self.autosave.close)  # the last changes, then the file is let go
         if self._persist:
             steps.append(self.actions_.save_settings)
         steps.append(self.trainer.shutdown)
-        for step in steps:
-            try:
-                step()
-            except Exception:  # noqa: BLE001 - closing must never be refused
-                traceback.print_exc()
+        _each(steps)
         super().closeEvent(event)
+
+
+def _each(steps) -> None:
+    """Run every step, whatever the others do (a failed one is printed)."""
+    for step in steps:
+        try:
+            step()
+        except Exception:  # noqa: BLE001 - closing must never be refused
+            traceback.print_exc()
