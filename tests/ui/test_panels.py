@@ -451,6 +451,36 @@ def test_add_and_rename_classes(qtbot, data_panel):
     assert not data_panel.add_class_button.isEnabled()
 
 
+def test_a_class_name_no_file_can_hold_is_refused_with_a_word(qtbot, data_panel):
+    """A 1,500-character name was taken; Save and autosave then refused the session."""
+    from nnplayground.core import limits
+
+    names = record(data_panel.classes_changed)
+    data_panel.set_current_class(0)
+    qtbot.keyClick(data_panel.class_list, Qt.Key.Key_F2)
+    editor = data_panel.class_list.viewport().findChild(QLineEdit)
+    editor.setText("x" * (limits.MAX_NAME_CHARS + 1))  # pasted
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.waitUntil(data_panel.class_message.isVisible)
+    assert data_panel.class_message.text() == "A class name has at most 1,000 characters."
+    assert names == [] and data_panel.class_names()[0] == "Class 1"
+
+
+def test_every_class_a_file_brings_is_listed_and_a_rename_keeps_them_all(qtbot, data_panel):
+    """A CSV of the ten digits: the list showed 8, and renaming one sent 8 names back."""
+    names = record(data_panel.classes_changed)
+    ten = [f"digit {d}" for d in range(10)]
+    data_panel.set_classes(ten)
+    assert data_panel.class_list.count() == 10 and data_panel.class_names() == ten
+    assert not data_panel.add_class_button.isEnabled()  # Add class makes up to 8
+    assert "key" not in data_panel.class_list.item(9).toolTip()  # keys 1-9 only
+    data_panel.set_current_class(9)
+    qtbot.keyClick(data_panel.class_list, Qt.Key.Key_F2)
+    type_into(qtbot, data_panel.class_list.viewport().findChild(QLineEdit), "nine")
+    qtbot.waitUntil(lambda: len(names) == 1)
+    assert names[0] == (ten[:9] + ["nine"],)
+
+
 def test_remove_and_clear_only_ask(qtbot, data_panel):
     removes, clears = record(data_panel.remove_class_requested), record(data_panel.clear_requested)
     data_panel.set_current_class(1)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.core import datasets
+from nnplayground.core import datasets, limits
 
 from nnplayground.ui.panels.panel_widgets import (
     SeedBox,
@@ -33,6 +33,8 @@ from nnplayground.ui.panels.panel_widgets import (
 )
 from nnplayground.ui.window.space_key import SPACE_IS_TEXT
 
+#: Classes the Add class button makes, at most (one colour each); a file may bring more
+#: (``limits.MAX_CLASSES``), and the list shows every one of them.
 MAX_CLASSES = 8
 
 CLASSIC, PLAYGROUND, CLUSTERS, MORE = ("Classic demos", "TensorFlow Playground",
@@ -63,7 +65,8 @@ def preset_uses_noise(name: str) -> bool:
 
 
 def _class_tip(name: str, row: int) -> str:
-    return f"{name} (key {row + 1}); double click or F2 to rename"
+    key = f" (key {row + 1})" if row < 9 else ""
+    return f"{name}{key}; double click or F2 to rename"
 
 
 class DataPanel(QWidget):
@@ -265,8 +268,10 @@ class DataPanel(QWidget):
         self.test_label.setText(f"{self.test_slider.value()} %")
 
     def set_classes(self, names: list[str]) -> None:
-        """Show ``names`` (at most MAX_CLASSES) keeping the current class where possible."""
-        names = [str(n) for n in names][:MAX_CLASSES]
+        """Show every class of ``names`` (a file's may be more than Add class makes: a
+        list of 8 hid the 9th and 10th of a CSV's digits, and a rename then sent 8 names
+        back), keeping the current class where possible."""
+        names = [str(n) for n in names][:limits.MAX_CLASSES]
         current = self.class_list.currentRow()
         self._names = names
         with QSignalBlocker(self.class_list):
@@ -327,6 +332,8 @@ class DataPanel(QWidget):
         new = item.text().strip()
         others = self._names[:row] + self._names[row + 1:]
         problem = ("A class needs a name." if not new
+                   else f"A class name has at most {limits.MAX_NAME_CHARS:,} characters."
+                   if len(new) > limits.MAX_NAME_CHARS
                    else f"There is already a class called \u201c{new}\u201d." if new in others
                    else "")
         self.class_message.setText(problem)
