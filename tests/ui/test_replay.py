@@ -126,3 +126,34 @@ def test_at_a_sample_speed_play_steps_sample_by_sample_with_every_number(qtbot, 
     assert not w.replay.sample_playing and w.actions_.play.text() == "&Play"
     assert len(w.error_view) == w.trainer.model.epoch  # each closed epoch on the curve
     assert 0 <= w.trainer.model.epoch_position < n
+
+
+def test_a_recorded_state_that_does_not_fit_its_model_is_refused_at_open(qtbot, window,
+                                                                         tmp_path):
+    """Weights of another shape in the timeline opened; looking back at them raised, and
+    playing on from them ended the training process."""
+    from nnplayground.core import datasets
+    from nnplayground.core.session import Session, save_session
+
+    w = window
+    d = datasets.PRESETS["Circle"](seed=0, noise=0.0)
+    model = model_from_config("mlp", {"layer_sizes": [2, 4, 1]})
+    states = [model.get_training_state()]
+    for _ in range(3):
+        model.partial_fit(d.X, d.y)
+        states.append(model.get_training_state())
+    states[0]["params"]["weights"][0] = np.zeros((3, 4))
+    session = Session(points=d.X, labels=d.y, class_names=list(d.class_names),
+                      history={"train": np.ones(3), "test": np.full(3, np.nan)},
+                      extras={"recording": {"epochs": np.arange(4), "states": states}})
+    session.set_model(model)
+    path = tmp_path / "bad_recording.nnp"
+    save_session(session, path)
+    before = w.trainer.model.get_state()
+    assert w.actions_.open_session(str(path)) is None
+    assert ("recorded run is damaged: the state of epoch 0 does not fit its model "
+            "(weights[0] must have shape (2, 4), got (3, 4)") in w.banner.text()
+    assert state_equal(w.trainer.model.get_state(), before)  # nothing changed
+    states[0]["params"]["weights"][0] = np.zeros((2, 4))  # the same file, mended, opens
+    save_session(session, path)
+    assert w.actions_.open_session(str(path)) is not None and w.trainer.model.epoch == 3
