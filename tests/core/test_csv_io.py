@@ -252,3 +252,27 @@ def test_coordinates_beyond_the_canvas_are_reported_and_its_edge_is_read():
     assert [ln for ln, _ in err.problems] == [2, 3, 5]
     X, _, _ = read_points_csv(io.StringIO("x,y,label\n-1e9,1e9,a\n0,0,b\n"))
     assert X.tolist() == [[-1e9, 1e9], [0.0, 0.0]]
+
+
+def test_a_file_of_the_largest_size_is_read_line_by_line(tmp_path):
+    """A 32 MB file of short lines failing at its first line allocated ~800 MB (every
+    line a string before the first was looked at) and held the window ~1.3 s."""
+    path = tmp_path / "short_lines.csv"
+    path.write_bytes(b"ab\n" * (csv_io.MAX_CSV_BYTES // 3))
+    size = path.stat().st_size
+    tracemalloc.start()
+    try:
+        with pytest.raises(CSVFormatError) as info:
+            read_points_csv(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert str(info.value).startswith("line 1: expected 3 columns")
+    # the file's bytes and their text, nothing in proportion to its lines
+    assert peak < 2.5 * size, f"reading a {size:,}-byte file allocated {peak:,}"
+
+
+def test_every_kind_of_line_end_is_read():
+    for end in ("\n", "\r\n", "\r"):
+        X, y, names = _read(end.join(["x,y,label", "1,2,a", "3,4,b", ""]))
+        assert X.tolist() == [[1.0, 2.0], [3.0, 4.0]] and names == ["a", "b"], repr(end)
