@@ -157,3 +157,32 @@ def test_a_recorded_state_that_does_not_fit_its_model_is_refused_at_open(qtbot, 
     states[0]["params"]["weights"][0] = np.zeros((2, 4))  # the same file, mended, opens
     save_session(session, path)
     assert w.actions_.open_session(str(path)) is not None and w.trainer.model.epoch == 3
+
+
+def test_training_stops_at_the_errors_a_session_keeps_and_the_work_saves(
+        qtbot, window, tmp_path, monkeypatch):
+    """A small network at full speed passed 2,000,000 epochs in ~16 minutes; from then on
+    every Save and autosave refused the session ("the error history has 2,000,001
+    epochs"). Here the limit is 40 epochs, to reach it quickly."""
+    from nnplayground.core import limits
+    from nnplayground.core.session import load_session
+
+    monkeypatch.setattr(limits, "MAX_HISTORY", 40)
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: not w.trainer.is_running() and w.trainer.model.epoch > 0,
+                    timeout=20000)
+    assert w.trainer.model.epoch == 40 == len(w.error_view)
+    assert "Training stopped at 40 epochs of errors" in w.banner.text()
+    w.actions_.play.trigger()  # nothing more
+    assert not w.trainer.is_running() and w.trainer.model.epoch == 40
+    w.replay.run_spin.setValue(10)
+    w.replay.run_action.trigger()
+    assert not w.trainer.is_running() and w.trainer.model.epoch == 40
+    assert w.actions_.save_to(str(tmp_path / "kept.nnp"))
+    assert len(load_session(tmp_path / "kept.nnp").history["train"]) == 40
+    w.actions_.reset.trigger()  # a fresh start trains again
+    w.replay.run_action.trigger()
+    qtbot.waitUntil(lambda: not w.trainer.is_running() and w.trainer.model.epoch == 10,
+                    timeout=20000)

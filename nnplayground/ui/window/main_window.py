@@ -399,6 +399,9 @@ class MainWindow(QtWidgets.QMainWindow):
         elif result.reason == "converged":
             self.show_banner(result.message, warning=False)
         self.statusBar().showMessage(result.message, 8000)
+        _, cap = self.actions_.training_limit()
+        if cap and self.actions_.play_limit is None:  # stopped at the errors a session keeps
+            self.show_banner(cap, warning=False)
         self.actions_.speed_label.setText("")  # a paused run has no speed
         self.refresh_views()
 

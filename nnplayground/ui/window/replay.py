@@ -225,7 +225,9 @@ class Replay(QtCore.QObject):
             return
         model = self.trainer.model
         self.w.hide_banner()
-        if not self.trainer.play(max_epochs=model.epoch + self.run_spin.value()):
+        limit, _ = self.w.actions_.training_limit()
+        target = model.epoch + self.run_spin.value()
+        if not self.trainer.play(max_epochs=target if limit is None else min(target, limit)):
             self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
 
     # ------------------------------------------------------------------ the timeline

@@ -7,6 +7,7 @@ import numpy as np
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from nnplayground.core import limits
 from nnplayground.ui.panels.panel_widgets import Readout
 from nnplayground.ui.window import presentation
 from nnplayground.ui.window.exports import TARGETS, Exports
@@ -202,7 +203,7 @@ class WindowActions(QtCore.QObject):
             self.w.hide_banner()
             if not self.w.replay.ready_to_train():  # looking back: go on from that epoch
                 return
-            limit, note = self._limit()
+            limit, note = self.training_limit()
             if not trainer.play(max_epochs=limit):
                 self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
             elif note:
@@ -219,18 +220,29 @@ class WindowActions(QtCore.QObject):
         """False, with the lesson's note in the status bar, when a lesson's step allows no
         training now (its weights are the lesson). Play, Step, Run N epochs and the
         sample steps all ask."""
-        limit, note = self._limit()
+        limit, note = self.training_limit()
         model = self.w.trainer.model
         if limit is not None and model is not None and limit <= model.epoch:
             self.w.statusBar().showMessage(note, 6000)
             return False
         return True
 
-    def _limit(self) -> tuple:
+    def training_limit(self) -> tuple[int | None, str]:
+        """(the epoch training may go to, or None; what to say when it is reached): a
+        lesson's rule, and the errors a session keeps (``limits.MAX_HISTORY`` epochs, ~16
+        minutes of a small network at full speed: past it no Save or autosave could keep
+        the work)."""
         model = self.w.trainer.model
-        if self.play_limit is None or model is None:
+        if model is None:
             return None, ""
-        return self.play_limit(model.epoch)
+        limit, note = (None, "") if self.play_limit is None else self.play_limit(model.epoch)
+        room = max(limits.MAX_HISTORY - len(self.w.error_view), 0)
+        if limit is None or model.epoch + room < limit:
+            limit = model.epoch + room
+            note = "" if room else (
+                f"Training stopped at {limits.MAX_HISTORY:,} epochs of errors, the most a "
+                f"session keeps: Reset to train again (save first to keep this run).")
+        return limit, note
 
     def reset_model(self) -> None:
         self.w.rebuild_model()
