@@ -589,3 +589,21 @@ def test_a_session_holding_half_a_surrogate_pair_is_not_saved(tmp_path):
         save_session(session, path)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["s.nnp"]  # no temporary file left
+
+
+def test_a_file_that_would_not_open_again_is_not_written(tmp_path, monkeypatch):
+    """1.9 million epochs of errors and a timeline made a 65.9 MB file that Save reported
+    saved and Open then refused (the limit is 64 MB). Here the limit is 4 KB."""
+    path = tmp_path / "s.nnp"
+    save_session(make_session(), path)
+    before = path.read_bytes()
+    monkeypatch.setattr(limits, "MAX_SESSION_BYTES", 4096)
+    big = make_session()
+    big.history = {"train": np.linspace(1.0, 0.0, 400), "test": np.full(400, np.nan)}
+    for compact in (False, True):
+        with pytest.raises(session_mod.SessionTooLarge,
+                           match=r"would take \d+\.\d KB, more than the 4\.0 KB a session "):
+            save_session(big, path, compact=compact)
+    assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["s.nnp"]
+    save_session(make_session(), path, compact=True)  # within the limit: written, opens
+    assert len(load_session(path).points) == 4

@@ -255,8 +255,8 @@ def test_save_after_a_restore_asks_where_and_never_writes_a_path_read_from_a_fil
 def test_autosave_writes_on_change_only_and_off_the_gui_thread(qtbot, isolated_settings,
                                                                 monkeypatch):
     threads = []
-    real = autosave_module.save_compact
-    monkeypatch.setattr(autosave_module, "save_compact",
+    real = autosave_module.save_session
+    monkeypatch.setattr(autosave_module, "save_session",
                         lambda *a, **k: threads.append(threading.current_thread()) or real(*a, **k))
     w = start(qtbot, interval_ms=60000)  # ticks by hand below
     try:

@@ -186,3 +186,22 @@ def test_training_stops_at_the_errors_a_session_keeps_and_the_work_saves(
     w.replay.run_action.trigger()
     qtbot.waitUntil(lambda: not w.trainer.is_running() and w.trainer.model.epoch == 10,
                     timeout=20000)
+
+
+def test_a_timeline_too_large_for_the_file_is_left_out_and_the_rest_saved(
+        qtbot, window, tmp_path, monkeypatch):
+    from nnplayground.core import limits
+    from nnplayground.core.session import load_session
+
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    run_epochs(qtbot, w, 20)
+    with_timeline = tmp_path / "with.nnp"
+    assert w.actions_.save_to(str(with_timeline))
+    assert "recording" in load_session(with_timeline).extras
+    monkeypatch.setattr(limits, "MAX_SESSION_BYTES", with_timeline.stat().st_size - 1)
+    path = tmp_path / "without.nnp"
+    assert w.actions_.save_to(str(path))
+    assert "without the timeline" in w.statusBar().currentMessage()
+    saved = load_session(path)  # it opens again
+    assert "recording" not in saved.extras and len(saved.history["train"]) == 20

@@ -32,9 +32,7 @@ once more, from the model the finished run handed back.
 from __future__ import annotations
 
 import copy
-import json
 import os
-import tempfile
 import time
 import zlib
 from dataclasses import dataclass
@@ -50,7 +48,7 @@ from nnplayground.core.session import (
     Session,
     SessionError,
     load_session,
-    session_to_dict,
+    save_session,
 )
 
 if TYPE_CHECKING:
@@ -104,36 +102,12 @@ def _when(session: Session, path: Path) -> str:
     return f"{stamp.strftime('%a')} {stamp.day} {stamp.strftime('%b')}, {stamp.strftime('%H:%M')}"
 
 
-def save_compact(session: Session, path: Path) -> None:
-    """``core.session.save_session`` without the indentation: compact JSON comes from the
-    json module's C encoder, several times less interpreter time than the indented (pure
-    Python) one, time the worker would take from the GUI thread. Atomic the same way: a
-    temporary file in the folder, fsync, ``os.replace``. ``SessionError`` or ``OSError``."""
-    session.touch()
-    text = json.dumps(session_to_dict(session), ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":"))
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        tmp = None
-    finally:
-        if tmp is not None:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-
-
 def _write(parts, path: Path) -> tuple[Path, int, str | None, float]:
     """The worker's job: (path, epoch, error message or None, seconds taken)."""
     start = time.perf_counter()
     try:
         session = copy.copy(parts) if isinstance(parts, Session) else Session(**parts)
-        save_compact(session, path)
+        save_session(session, path, compact=True)
     except Exception as exc:  # noqa: BLE001 - reported to the window, never lost in a thread
         return path, -1, str(exc) or type(exc).__name__, time.perf_counter() - start
     epoch = int(session.model.get("epoch", 0)) if session.model else 0

@@ -27,6 +27,7 @@ from nnplayground.core.session import (
     SUFFIX,
     Session,
     SessionError,
+    SessionTooLarge,
     load_session,
     save_session,
 )
@@ -109,13 +110,22 @@ class SessionActions(QtCore.QObject):
                     w.statusBar().showMessage(f"{exc} The timeline was not saved.", 8000)
                 if table is not None:
                     session.extras["recording"] = table
-            save_session(session, path)
+            said = f"Saved {path}"
+            try:
+                save_session(session, path)
+            except SessionTooLarge:
+                if session.extras.pop("recording", None) is None:
+                    raise
+                # A long error history leaves the timeline no room: the work goes without it.
+                save_session(session, path)
+                said = (f"Saved {path} without the timeline: with it the file would be too "
+                        f"large to open again.")
         except SessionError as exc:
             self._error("Could not save", str(exc))
             return False
         w.session_path = path
         w.update_title()
-        w.statusBar().showMessage(f"Saved {path}", 4000)
+        w.statusBar().showMessage(said, 8000)
         return True
 
     def save_dialog(self, ask: bool = False) -> bool:
