@@ -525,3 +525,20 @@ def test_panel_fits_a_side_bar(qtbot, panel_class):
     qtbot.addWidget(panel)
     assert panel.minimumSizeHint().width() <= 270
     assert panel.sizeHint().height() <= 700  # leaves room in a 1280x800 window
+
+
+def test_the_model_panels_fields_keep_their_width_after_a_change(qtbot, shown):
+    """Changing the MLP's activation narrowed every field from 175 to 138 px (the page
+    was shrunk to its size hint), leaving an empty strip on the panel's right."""
+    panel = shown(ModelPanel(), 300, 700)
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("mlp"))
+    combos = [c for c in panel.findChildren(QComboBox) if c.isVisible()]
+    before = [c.width() for c in combos]
+    activation = next(c for c in combos if c.accessibleName() == "MLP activation")
+    activation.setCurrentIndex((activation.currentIndex() + 1) % activation.count())
+    qtbot.wait(50)
+    assert [c.width() for c in combos] == before
+    tall = panel.pages.height()
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("perceptron"))
+    qtbot.waitUntil(lambda: panel.pages.height() < tall)  # a short page takes less room
+    assert panel.pages.width() >= max(before)

@@ -403,4 +403,4 @@ class ModelPanel(QWidget):
             policy = QSizePolicy.Policy.Preferred if i == index else QSizePolicy.Policy.Ignored
             self.pages.widget(i).setSizePolicy(policy, policy)
         self.pages.setCurrentIndex(index)
-        self.pages.adjustSize()
+        self.pages.updateGeometry()  # the layout sizes it again (adjustSize shrank it to its hint)
