@@ -363,6 +363,35 @@ def test_a_student_types_the_bias_and_the_and_becomes_an_or(qtbot, window):
     assert w.overlay.image_item.opacity() == 1.0 and w.overlay.line_item.isVisible()
 
 
+def test_a_lesson_field_says_why_it_puts_the_last_number_back(qtbot, window):
+    """Typing "half" or 5000000 into a weight silently brought the old value back; the
+    learning-rate box says why for the same mistakes."""
+    w = window
+    open_lesson(qtbot, w, "and-or")
+    panel = w.lessons.panel
+    press_next(qtbot, w)
+    press_next(qtbot, w)
+    fields = panel.weight_fields
+    field = fields.fields[2]
+
+    def type_in(text):
+        field.setFocus()
+        qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        qtbot.keyClicks(field, text)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+    type_in("half")
+    assert fields.message.isVisible() and field.text() == "-0.5000001"
+    assert fields.message.text() == ("\u201chalf\u201d is not a number: type one such as 0.5 "
+                                     "or -2. b stays -0.5000001.")
+    type_in("5000000")
+    assert fields.message.text().startswith("5000000 is too large: a number here stays "
+                                            "between -1,000,000 and 1,000,000.")
+    assert w.trainer.model.bias == -0.5000001
+    type_in("-0,5")  # a decimal comma is a number
+    assert not fields.message.isVisible() and w.trainer.model.bias == -0.5
+
+
 def test_predict_then_reveal_trains_the_step(qtbot, window):
     w = window
     open_lesson(qtbot, w, "line")

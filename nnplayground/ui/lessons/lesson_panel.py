@@ -27,6 +27,7 @@ from nnplayground.ui.panels.panel_widgets import (
     assign_control_ids,
     describe,
     format_number,
+    message_label,
 )
 from nnplayground.ui.window.space_key import SPACE_IS_TEXT
 
@@ -49,25 +50,39 @@ def _coloured(widget: QWidget, colour: str, role=QPalette.ColorRole.WindowText) 
     widget.setPalette(palette)
 
 
-def _number(text: str) -> float | None:
+#: What a lesson's field takes, either sign.
+LARGEST = 1e6
+
+
+def _number(text: str) -> float | str:
+    """The number typed, or why it is not taken (in words)."""
     try:  # a decimal comma is common in class
         value = float(text.strip().replace(",", "."))
     except ValueError:
-        return None
-    return value if abs(value) < 1e6 else None
+        return f"\u201c{text.strip()}\u201d is not a number: type one such as 0.5 or -2."
+    if not abs(value) < LARGEST:
+        return (f"{text.strip()} is too large: a number here stays between "
+                f"-{LARGEST:,.0f} and {LARGEST:,.0f}.")
+    return value
 
 
 class _NumberFields(QWidget):
     """A grid of labelled number fields; ``edited(index, value)`` when one is finished
-    (Enter or leaving it) with a new number. Nonsense puts the last number back."""
+    (Enter or leaving it) with a new number. Nonsense puts the last number back and says
+    why under the fields (``message``) until a number is taken."""
 
     edited = Signal(int, float)
 
     def __init__(self, what: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._what = what
-        self._grid = QGridLayout(self)
-        self._grid.setContentsMargins(0, 0, 0, 0)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        self._grid = QGridLayout()
+        outer.addLayout(self._grid)
+        self.message = message_label()
+        self.message.setAccessibleName(f"{what} field message")
+        outer.addWidget(self.message)
         self.fields: list[QLineEdit] = []
         self.labels: list[str] = []
         self._values: list[float] = []
@@ -81,6 +96,7 @@ class _NumberFields(QWidget):
                 item.widget().deleteLater()
         self.fields, self._values = [], [float(v) for v in values]
         self.labels = list(labels)
+        self.message.hide()
         for i, (label, value) in enumerate(zip(labels, values)):
             field = QLineEdit(format_number(value))
             field.setMinimumWidth(field.fontMetrics().horizontalAdvance("-0.000") + 12)
@@ -105,9 +121,13 @@ class _NumberFields(QWidget):
 
     def _on_field_finished(self, i: int) -> None:
         value = _number(self.fields[i].text())
-        if value is None:
+        if isinstance(value, str):
+            self.message.setText(f"{value} {self.labels[i]} stays "
+                                 f"{format_number(self._values[i])}.")
+            self.message.show()
             self.fields[i].setText(format_number(self._values[i]))
             return
+        self.message.hide()
         self.fields[i].setText(format_number(value))
         if value != self._values[i]:
             self._values[i] = value
