@@ -83,3 +83,18 @@ def test_damaged_window_settings_in_a_session_are_refused_and_nothing_changes(qt
     assert not w.actions_.open_session(path)
     assert w.banner.isVisible() and "damaged" in w.banner.text()
     assert len(w.points) == len(before) + 1
+
+
+def test_the_answer_chart_has_room_and_the_digits_lesson_fits_a_1280_screen(qtbot, window):
+    """At 1280 x 800 the probability chart got ~68 px (its ticks overlapped, its title was
+    cut), and the digits lesson's panel beside the page (969 px at least) widened the
+    window to 1309 px, past a 1280-px screen."""
+    w = window
+    panel = open_digit_page(qtbot, w)
+    qtbot.mouseClick(panel.pad.template_buttons[7], LEFT)
+    assert panel.bar_plot.height() >= 130
+    assert w.width() == 1280
+    w.lessons.lesson_actions["digits"].trigger()
+    qtbot.waitUntil(w.lessons.dock.isVisible)
+    qtbot.wait(50)
+    assert w.width() == 1280 and w.lessons.dock.geometry().right() < w.width()

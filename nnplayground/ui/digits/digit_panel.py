@@ -117,6 +117,9 @@ class DigitPanel(QWidget):
             "The answer in words; below 50 % the network says it is not sure")
 
         self.bar_plot = DigitAnswerView(self.answer_box)
+        # Room for its ticks and title under the 72-point answer: the layout gave it
+        # ~68 px, where 0.2-0.8 overlapped and "probability" was cut.
+        self.bar_plot.setMinimumHeight(130)
         self.bar_item = self.bar_plot.bar_item
         self.threshold_line = self.bar_plot.threshold_line
         self.classic_line = self.bar_plot.classic_line
@@ -131,6 +134,11 @@ class DigitPanel(QWidget):
     def _build_training(self) -> None:
         self.training_box = QGroupBox("The network", self)
         self.mode_combo = QComboBox(self.training_box)
+        # May elide its text: the page beside a lesson's panel fits a 1280-px screen (at
+        # its full width the page needed 969 px and the window grew past the screen).
+        self.mode_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.mode_combo.setMinimumContentsLength(14)
         for task in dg.TASKS:
             self.mode_combo.addItem(task.title, task.key)
         self.mode_combo.setToolTip(
