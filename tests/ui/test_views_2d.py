@@ -261,3 +261,25 @@ def test_latent_view_shows_one_point_per_code(qtbot):
     assert x0 <= Z[:, 0].min() and x1 >= Z[:, 0].max() and y0 <= Z[:, 1].min()
     view.set_codes(np.empty((0, 2)), None)
     assert len(view.scatter.data) == 0
+
+
+def test_a_curve_through_the_legend_does_not_cross_its_names(shown, qtbot):
+    """A noisy run drew its curve straight through "train" and "test"."""
+    from nnplayground.ui.views.error_view import TRAIN_COLOR
+    from tests.ui.window_helpers import rgb_pixels
+
+    view = shown(ErrorCurveView(), 500, 300)
+    legend = view.getPlotItem().legend
+    # A run at a learning rate of 100: the errors jump about. The axis grows to 1.25 x
+    # the largest error so far, so later errors up to that top run through the legend.
+    view.append(np.tile([0.0, 16.0], 50), np.full(100, np.nan))
+    qtbot.wait(50)
+    view.append(np.tile([0.0, 19.9], 200), np.full(400, np.nan))  # 500 epochs of 512
+    qtbot.wait(50)
+    label = legend.items[0][1]  # "train"
+    rect = view.mapFromScene(label.sceneBoundingRect()).boundingRect()
+    pixels = rgb_pixels(view.grab(rect).toImage()).reshape(-1, 3).astype(int)
+    blue = np.array([int(TRAIN_COLOR[i:i + 2], 16) for i in (1, 3, 5)])
+    assert not (np.abs(pixels - blue).max(axis=1) <= 40).any()
+    whole = rgb_pixels(view.grab().toImage()).reshape(-1, 3).astype(int)
+    assert (np.abs(whole - blue).max(axis=1) <= 40).sum() > 1000  # the curve is drawn
