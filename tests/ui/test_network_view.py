@@ -301,3 +301,21 @@ def test_weight_labels_are_drawn_over_the_neurons(shown):
     texts = [it.text() for it in scene.items() if isinstance(it, QGraphicsSimpleTextItem)
              and it.text() in ("-5.00", "7.00")]
     assert texts == []
+
+
+def test_column_titles_stand_apart_in_a_narrow_view_and_keep_their_size_in_a_wide_one(shown):
+    """Six layers of 32 in a 292-px view read "h6out" over "32 321" even with the short
+    titles: they now take smaller type where the columns stand too close."""
+    sizes = [2, 32, 32, 32, 32, 32, 32, 1]
+    W, B = random_net(sizes)
+    view = shown(NetworkView(), 292, 330)
+    view.set_network(sizes, W, B)
+    titles = view.column_titles()
+    rects = [t.sceneBoundingRect() for t in titles]
+    assert [t.text().split("\n")[0] for t in titles] == ["in", "h1", "h2", "h3", "h4", "h5",
+                                                          "h6", "out"]
+    assert all(a.right() < b.left() for a, b in zip(rects, rects[1:]))
+    assert all(t.font().pointSizeF() >= 7.0 for t in titles)
+    wide = shown(NetworkView(), 1200, 500)
+    wide.set_network([2, 4, 1], *random_net([2, 4, 1]))
+    assert {t.font().pointSizeF() for t in wide.column_titles()} == {11.0}

@@ -17,7 +17,7 @@ from itertools import pairwise
 
 import numpy as np
 from PySide6.QtCore import QRectF
-from PySide6.QtGui import QColor, QFontMetricsF, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 from PySide6.QtWidgets import (
     QGraphicsEllipseItem,
     QGraphicsScene,
@@ -67,6 +67,7 @@ class NetworkLayout:
         self._side_width = 0.0  # pixels kept free right of the last column for them
         self._stacked = False  # the caption on its own row above the legend
         self._short_titles: bool | None = False
+        self._scale = 1.0  # the texts' (set_text_scale)
         self._ringed: list[tuple[int, int]] = []  # (layer, index) of the highlighted neurons
         self._rings: list[QGraphicsEllipseItem] = []
 
@@ -96,6 +97,7 @@ class NetworkLayout:
             font = item.font()
             font.setPointSizeF(points * scale)
             item.setFont(font)
+        self._scale = scale
 
     def remeasure(self) -> None:
         """Measure the side texts' room again at the next ``place`` (a new view size or
@@ -134,10 +136,12 @@ class NetworkLayout:
         """Every text around and on the drawing placed for what it reads now; False (and
         nothing placed) when the caption and the legend change rows: the neurons must make
         room first (``place``, then this again)."""
-        if scale > 1.0 and self.titles:
-            # Larger texts give way where the view is too narrow for them to stand apart.
+        if self.titles:
+            # Titles give way where the columns stand too close for them to stand apart:
+            # larger texts first, then smaller type (6 layers of 32 in a narrow view read
+            # "h6out" over "32 321" even with the short titles).
             room = _column_gap(columns.neurons, default=width) - 8.0
-            fit_font(self.titles, room, _LABEL_PT, _LABEL_PT * scale)
+            fit_font(self.titles, room, _MIN_CAPTION_PT, _LABEL_PT * scale)
         if self.sizes:
             # The key and the caption shrink rather than run off a narrow view (with a
             # few pixels to spare: text width is not exactly proportional to its size).
@@ -180,7 +184,9 @@ class NetworkLayout:
         long = [f"{name}\n{n} neuron{'s' if n != 1 else ''}" for name, n in zip(names, sizes)]
         if self._short_titles is None:
             room = _column_gap(neurons, default=float("inf")) - 8.0
-            metrics = QFontMetricsF(self.titles[0].font())
+            font = QFont(self.titles[0].font())  # at its full size, not as fitted last
+            font.setPointSizeF(_LABEL_PT * self._scale)
+            metrics = QFontMetricsF(font)
             widest = max(metrics.horizontalAdvance(line) for text in long
                          for line in text.split("\n"))
             self._short_titles = widest > room

@@ -222,6 +222,10 @@ class NetworkView(QGraphicsView):
         k = self._connection_index_at(pos)
         return None if k is None else self._record(k)
 
+    def column_titles(self) -> list[QGraphicsSimpleTextItem]:
+        """Each column's title ("h1" over "32"), left to right."""
+        return list(self._drawing_layout.titles)
+
     def neuron_items(self) -> list[QGraphicsEllipseItem]:
         self.flush()
         neurons = [n for layer in self._columns.neurons for n in layer]
