@@ -389,3 +389,24 @@ def test_closing_the_window_while_training_exits_cleanly(tmp_path):
     # Settings and the autosaved work went to the private config folder, not the user's.
     assert list(tmp_path.rglob("nnplayground*"))
     assert list(tmp_path.rglob("autosave-*.nnp"))
+
+
+def test_training_a_classifier_on_one_class_says_there_is_nothing_to_separate(qtbot, window):
+    """Five points of one class: the error fell to 0 and the canvas turned one colour
+    without a word, which looked like success."""
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    w.points.clear()
+    for x in (-2.0, -1.0, 0.0, 1.0, 2.0):
+        w.points.add_point([x, 0.5], 0)
+    w.actions_.play.trigger()
+    name = w.points.class_names[0]
+    assert f"Every point is \u201c{name}\u201d: there is nothing to separate" in w.banner.text()
+    w.actions_.play.trigger()  # pause
+    qtbot.waitUntil(lambda: not w.trainer.is_running())
+    w.points.add_point([0.0, -2.0], 1)  # a second class: nothing to say
+    w.hide_banner()
+    w.actions_.play.trigger()
+    assert not w.banner.isVisible() or "nothing to separate" not in w.banner.text()
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: not w.trainer.is_running())

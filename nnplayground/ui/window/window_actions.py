@@ -206,8 +206,27 @@ class WindowActions(QtCore.QObject):
             limit, note = self.training_limit()
             if not trainer.play(max_epochs=limit):
                 self.w.statusBar().showMessage("Nothing to train: add points first.", 4000)
-            elif note:
+                return
+            if note:
                 self.w.statusBar().showMessage(note, 4000)
+            lonely = self._one_class()
+            if lonely:
+                self.w.show_banner(lonely, warning=False)
+
+    def _one_class(self) -> str:
+        """What to say when a classifier trains on points of one class only (its error
+        falls to 0 and the canvas turns one colour, which looked like success)."""
+        model = self.w.trainer.model
+        if model is None or model.kind not in ("perceptron", "mlp"):
+            return ""
+        _, y = self.w.points.point_set.arrays()
+        if len(y) == 0 or np.any(y != y[0]):
+            return ""
+        names = self.w.points.class_names
+        name = names[int(y[0])] if int(y[0]) < len(names) else "one class"
+        return (f"Every point is \u201c{name}\u201d: there is nothing to separate, so the "
+                f"error falls to 0 at once. Add points of another class (choose it with "
+                f"its number key, then click).")
 
     def step_once(self) -> None:
         if self.w.trainer.is_running():
