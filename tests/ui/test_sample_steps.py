@@ -65,7 +65,7 @@ def test_one_sample_shows_the_perceptrons_delta_w(qtbot, window):
 
 def test_n_sample_steps_are_one_epoch(qtbot, window):
     w = window
-    load(qtbot, w, "XOR", "MLP")
+    load(qtbot, w, "XOR (truth table)", "MLP")  # 4 steps
     start = copy_of(w.trainer.model)
     X, y = w.controller.data()[:2]
     for i in range(len(X)):
@@ -120,7 +120,7 @@ def test_epochs_closed_by_sample_steps_are_on_the_timeline_and_can_be_rewound(qt
     from tests.ui.test_replay import drag_timeline_to
 
     w = window
-    load(qtbot, w, "XOR", "MLP")
+    load(qtbot, w, "XOR (truth table)", "MLP")
     n = len(w.controller.data()[0])
     after_one = None
     for i in range(2 * n):
