@@ -130,3 +130,26 @@ def test_the_3d_key_names_only_the_centres_the_view_draws(qtbot, window):
     w.view3d.set_true_centroids(None)  # data without true centres (a 3-D class task)
     w.view3d.set_learned_centroids(None)
     assert legend.shown_entries() == [] and not legend.isVisible()
+
+
+def test_a_perceptron_on_3d_data_draws_its_plane_in_the_3d_view(qtbot, window):
+    """The lesson "Two classes in 3-D: a plane" said the perceptron finds a plane; the 3-D
+    view never drew one."""
+    from nnplayground.ui.views.scatter3d_view import BACKGROUND, PLANE_COLOR
+
+    w = window
+    load(qtbot, w, "Five 3-D clusters", "Perceptron with bias")
+    play_until(qtbot, w, 3)
+    view = w.view3d
+    polygon = view.plane_polygon()
+    model = w.trainer.model
+    assert polygon is not None and 3 <= len(polygon) <= 6
+    np.testing.assert_allclose(polygon @ model.weights + model.bias, 0.0, atol=1e-9)
+    # On screen: the sheet over the background, blended as drawn.
+    alpha = PLANE_COLOR[3]
+    sheet = "#" + "".join(f"{round(bg * (1 - alpha) + 255 * c * alpha):02x}"
+                          for bg, c in zip(BACKGROUND[:3], PLANE_COLOR[:3]))
+    assert near(colour_counts(view.grab_image()), sheet, tol=6) > 500
+    load(qtbot, w, "Five 3-D clusters", "Competitive layer")  # no plane: centroids
+    qtbot.waitUntil(lambda: view.plane_polygon() is None)
+    assert near(colour_counts(view.grab_image()), sheet, tol=6) < 50

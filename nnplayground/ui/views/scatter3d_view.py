@@ -20,6 +20,7 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its bind
 
 import numpy as np
 import pyqtgraph.opengl as gl
+from OpenGL import GL
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QFont, QImage, QVector3D
 from PySide6.QtWidgets import (
@@ -31,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnplayground.core.camera import fit_camera
+from nnplayground.core.plane import plane_in_box
 from nnplayground.core.palette import neuron_colors
 from nnplayground.ui.views.gl_items import (
     CentroidLegend,
@@ -43,6 +45,15 @@ from nnplayground.ui.views.gl_items import (
     labels_to_rgba,
     neuron_rgba,
 )
+
+#: The perceptron's plane: translucent grey-blue, its edge darker.
+PLANE_COLOR = (0.35, 0.45, 0.6, 0.28)
+PLANE_EDGE = (0.2, 0.28, 0.4, 0.9)
+#: Drawn after the points, blended and depth-tested without writing depth: a point in
+#: front of it stays as it is, one behind it is seen through it. Its edge (drawn next)
+#: writes depth again, which the next frame's clearing needs.
+_PLANE_OPTS = {**_ON_TOP_OPTS, GL.GL_DEPTH_TEST: True, "glDepthMask": (False,)}
+_PLANE_EDGE_OPTS = {**_ON_TOP_OPTS, GL.GL_DEPTH_TEST: True, "glDepthMask": (True,)}
 
 #: Light grey rather than white: the grid and white centroid rings stay visible on it.
 BACKGROUND = (245, 245, 245, 255)
@@ -113,7 +124,14 @@ class Scatter3DView(QWidget):
                                                  glOptions=_ON_TOP_OPTS)
         self.learned_centroids = gl.GLScatterPlotItem(size=6.0, color=(0, 0, 0, 1),
                                                       pxMode=True, glOptions=_ON_TOP_OPTS)
+        # A perceptron's boundary with three inputs (set_plane): a translucent sheet
+        # with a dark edge, under the points so that both sides' points stay visible.
+        self.plane = gl.GLMeshItem(smooth=False, drawEdges=False, color=PLANE_COLOR,
+                                   glOptions=_PLANE_OPTS)
+        self.plane_edge = gl.GLLinePlotItem(mode="line_strip", width=2.0, antialias=True,
+                                            color=PLANE_EDGE, glOptions=_PLANE_EDGE_OPTS)
         order = [self.grid, self.axes, *self.axis_labels, self.points_rim, self.points,
+                 self.plane, self.plane_edge,
                  self.trails, self.true_rim, self.true_centroids, self.learned_rim,
                  self.learned_ring, self.learned_centroids]
         for depth, item in enumerate(order):
@@ -121,6 +139,8 @@ class Scatter3DView(QWidget):
             self._gl.addItem(item)
         for item in order[5:]:
             item.setVisible(False)
+        self._plane: tuple[np.ndarray, float] | None = None  # (w, b) of set_plane
+        self._polygon: np.ndarray | None = None  # its corners as drawn
 
         self.reset_button = QPushButton("Reset view")
         self.reset_button.setToolTip("Frame all the data again from the default angle")
@@ -247,6 +267,27 @@ class Scatter3DView(QWidget):
             self.trails.setVisible(False)
         self._update_legend()
         self._apply_colors()
+
+    def set_plane(self, w, b: float | None) -> None:
+        """The plane ``w . x + b = 0`` (w (3,)), cut to the box under the floor grid; None
+        (or a zero ``w``, or a plane that misses the box): no plane."""
+        self._plane = None if w is None else (np.asarray(w, dtype=np.float64).reshape(3),
+                                               0.0 if b is None else float(b))
+        self._draw_plane()
+
+    def plane_polygon(self) -> np.ndarray | None:
+        """The corners (k, 3) of the plane as drawn, None when none is."""
+        return self._polygon if self.plane.visible() else None
+
+    def _draw_plane(self) -> None:
+        polygon = None if self._plane is None else plane_in_box(*self._plane, *self._box)
+        self._polygon = polygon
+        if polygon is not None:
+            faces = np.array([[0, i, i + 1] for i in range(1, len(polygon) - 1)])
+            self.plane.setMeshData(vertexes=polygon, faces=faces)
+            self.plane_edge.setData(pos=np.vstack([polygon, polygon[:1]]))
+        self.plane.setVisible(polygon is not None)
+        self.plane_edge.setVisible(polygon is not None)
 
     def color_by(self, mode: str) -> None:
         """Colour points by "class" (true labels) or "winner" (winning neuron)."""
@@ -375,7 +416,10 @@ class Scatter3DView(QWidget):
         lo = np.floor(lo / step) * step
         hi = np.ceil(hi / step) * step
         hi = np.where(hi - lo < step, lo + step, hi)
+        box_changed = not (np.array_equal(lo, self._box[0]) and np.array_equal(hi, self._box[1]))
         self._box = (lo, hi)
+        if box_changed and self._plane is not None:
+            self._draw_plane()
         size = hi - lo
         self.grid.setSize(x=size[0], y=size[1])
         self.grid.setSpacing(x=step, y=step)

@@ -189,3 +189,10 @@ class LiveViews(QtCore.QObject):
         elif winners is None or len(winners) == self._n_in_3d:
             view.set_winners(winners, neuron_colors=colors)
         view.set_learned_centroids(centroids, trails=vd.trails if vd is not None else None)
+        # A perceptron's boundary with three inputs is a plane (the 2-D canvas shows only
+        # its cut through the projection's plane).
+        weights = state.get("weights") if model.kind == "perceptron" else None
+        if weights is not None and np.size(weights) == 3:
+            view.set_plane(weights, state.get("bias"))
+        else:
+            view.set_plane(None, None)
