@@ -288,10 +288,14 @@ def test_forward_relu_shows_every_weight_clear_of_the_neurons(qtbot, window):
     w = window
     open_lesson(qtbot, w, "forward-relu")
     qtbot.mouseClick(w.lessons.panel.reveal_button, Qt.MouseButton.LeftButton)
-    scene = w.network_view.scene()
-    labels = [it for it in scene.items() if isinstance(it, QtWidgets.QGraphicsSimpleTextItem)
+    view = w.network_view
+    values = {view.value_item(layer, i) for layer, n in enumerate(view.layer_sizes)
+              for i in range(n)}  # the neurons' own numbers (the input 2.00 among them)
+    labels = [it for it in view.scene().items()
+              if isinstance(it, QtWidgets.QGraphicsSimpleTextItem) and it not in values
               and it.text() in ("2.00", "4.00", "-5.00", "7.00")]
-    assert len(labels) == 6
+    assert sorted(label.text() for label in labels) == ["-5.00", "2.00", "2.00", "4.00",
+                                                       "4.00", "7.00"]
     for label in labels:
         rect = label.sceneBoundingRect()
         assert not any(rect.intersects(n.sceneBoundingRect())
