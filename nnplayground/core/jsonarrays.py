@@ -196,12 +196,18 @@ def _finite_float(text: str) -> float:
     return value
 
 
+#: A JSON escape of a surrogate (\ud800-\udfff), whole pairs included.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+
+
 def loads_strict(text: str) -> Any:
     """``json.loads`` that refuses NaN, Infinity and numbers beyond float64 with a
     ``ValueError`` (a malformed text still raises ``json.JSONDecodeError``), and text
     that is not Unicode: JSON may write half of a surrogate pair (``"\\ud800"``), which
     no UTF-8 file can hold, so a session holding one could never be saved again."""
     doc = json.loads(text, parse_constant=_reject_constant, parse_float=_finite_float)
+    if not _SURROGATE_ESCAPE.search(text):
+        return doc  # only an escape makes one (a UTF-8 text cannot hold a lone one)
     stack = [doc]
     while stack:
         value = stack.pop()

@@ -23,8 +23,12 @@ def plane_in_box(w: Any, b: float | None, lo: Any, hi: Any) -> np.ndarray | None
     if not np.isfinite(scale) or scale == 0.0 or not np.isfinite(b) or np.any(hi <= lo):
         return None
     w, b = w / scale, b / scale  # a tolerance that means the same whatever the weights
+    # Worked out around the box's centre: far from the origin (1e8, within the canvas's
+    # limit) absolute positions lost the digits the corners differ by.
+    centre = (lo + hi) / 2
+    b = b + float(w @ centre)
     corners = np.array([[(hi if k & (1 << i) else lo)[i] for i in range(3)]
-                        for k in range(8)])
+                        for k in range(8)]) - centre
     side = corners @ w + b
     tol = 1e-12 * max(1.0, float(np.max(np.abs(corners))))
     hits = []
@@ -42,18 +46,18 @@ def plane_in_box(w: Any, b: float | None, lo: Any, hi: Any) -> np.ndarray | None
     points = _distinct(np.array(hits), tol)
     if len(points) < 3:
         return None
-    # Around the centre, by angle in two directions of the plane.
-    centre = points.mean(axis=0)
+    # Around their middle, by angle in two directions of the plane.
+    middle = points.mean(axis=0)
     normal = w / np.linalg.norm(w)
     u = np.cross(normal, np.eye(3)[int(np.argmin(np.abs(normal)))])
     u /= np.linalg.norm(u)
     v = np.cross(normal, u)
-    rel = points - centre
+    rel = points - middle
     order = np.argsort(np.arctan2(rel @ v, rel @ u))
-    polygon = points[order]
+    polygon = rel[order]
     area = np.linalg.norm(sum(np.cross(polygon[i], polygon[(i + 1) % len(polygon)])
                               for i in range(len(polygon))))
-    return polygon if area > tol else None
+    return polygon + middle + centre if area > tol * tol else None
 
 
 def _distinct(points: np.ndarray, tol: float) -> np.ndarray:

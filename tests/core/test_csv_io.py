@@ -276,3 +276,6 @@ def test_every_kind_of_line_end_is_read():
     for end in ("\n", "\r\n", "\r"):
         X, y, names = _read(end.join(["x,y,label", "1,2,a", "3,4,b", ""]))
         assert X.tolist() == [[1.0, 2.0], [3.0, 4.0]] and names == ["a", "b"], repr(end)
+    # mixed, as files edited on two systems have them
+    X, _, _ = _read("x,y,label\r1,2,a\r\n3,4,b\n5,6,a")
+    assert X.tolist() == [[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]]

@@ -60,3 +60,18 @@ def test_no_polygon_when_there_is_nothing_to_draw(w, b):
 def test_a_box_face_is_drawn_whole():
     face = plane_in_box([1.0, 0.0, 0.0], -1.0, *CUBE)  # x = 1
     assert as_set(face) == {(1.0, y, z) for y in (-1.0, 1.0) for z in (-1.0, 1.0)}
+
+
+@pytest.mark.parametrize("offset", [1e7, 1e8, 1e9])
+def test_far_from_the_origin_every_plane_through_the_box_is_drawn(offset):
+    """A unit box at 1e8 (inside the canvas's limit): 27 % of the planes through its
+    middle came back None, the corners' digits lost in absolute positions."""
+    rng = np.random.default_rng(0)
+    lo, hi = np.full(3, offset), np.full(3, offset + 1.0)
+    middle = (lo + hi) / 2
+    for _ in range(200):
+        w = rng.normal(size=3)
+        polygon = plane_in_box(w, -float(w @ middle), lo, hi)
+        assert polygon is not None and 3 <= len(polygon) <= 6
+        assert np.all(polygon >= lo - 1e-6) and np.all(polygon <= hi + 1e-6)
+        assert convex_in_order(polygon - middle)

@@ -607,3 +607,10 @@ def test_a_file_that_would_not_open_again_is_not_written(tmp_path, monkeypatch):
     assert path.read_bytes() == before and [p.name for p in tmp_path.iterdir()] == ["s.nnp"]
     save_session(make_session(), path, compact=True)  # within the limit: written, opens
     assert len(load_session(path).points) == 4
+
+
+def test_a_whole_surrogate_pair_written_as_escapes_opens(tmp_path, good_doc):
+    """The check for half pairs looks only where an escape could make one."""
+    good_doc["name"] = "caf\u00e9 \U0001F600"
+    text = json.dumps(good_doc, ensure_ascii=True)  # "\\ud83d\\ude00" in the file
+    assert load_doc_text(tmp_path, text).name == "caf\u00e9 \U0001F600"
