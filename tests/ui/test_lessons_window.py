@@ -391,6 +391,8 @@ def test_a_lesson_field_says_why_it_puts_the_last_number_back(qtbot, window):
     type_in("5000000")
     assert fields.message.text().startswith("5000000 is too large: a number here stays "
                                             "between -1,000,000 and 1,000,000.")
+    type_in("nan")
+    assert fields.message.text().startswith("\u201cnan\u201d is not a number")
     assert w.trainer.model.bias == -0.5000001
     type_in("-0,5")  # a decimal comma is a number
     assert not fields.message.isVisible() and w.trainer.model.bias == -0.5

@@ -402,8 +402,15 @@ def test_training_a_classifier_on_one_class_says_there_is_nothing_to_separate(qt
     w.actions_.play.trigger()
     name = w.points.class_names[0]
     assert f"Every point is \u201c{name}\u201d: there is nothing to separate" in w.banner.text()
+    assert "choose another class with its number key" in w.banner.text()
     w.actions_.play.trigger()  # pause
     qtbot.waitUntil(lambda: not w.trainer.is_running())
+    w.points.remove_class(1)  # a list of one class: no key to choose another with
+    w.actions_.play.trigger()
+    assert "Add class in the data panel" in w.banner.text()
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: not w.trainer.is_running())
+    w.points.undo_stack.undo()  # the second class back
     w.points.add_point([0.0, -2.0], 1)  # a second class: nothing to say
     w.hide_banner()
     w.actions_.play.trigger()

@@ -474,6 +474,7 @@ def test_every_class_a_file_brings_is_listed_and_a_rename_keeps_them_all(qtbot, 
     assert data_panel.class_list.count() == 10 and data_panel.class_names() == ten
     assert not data_panel.add_class_button.isEnabled()  # Add class makes up to 8
     assert "key" not in data_panel.class_list.item(9).toolTip()  # keys 1-9 only
+    assert "(key 9)" in data_panel.class_list.item(8).toolTip()
     data_panel.set_current_class(9)
     qtbot.keyClick(data_panel.class_list, Qt.Key.Key_F2)
     type_into(qtbot, data_panel.class_list.viewport().findChild(QLineEdit), "nine")
@@ -542,3 +543,11 @@ def test_the_model_panels_fields_keep_their_width_after_a_change(qtbot, shown):
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("perceptron"))
     qtbot.waitUntil(lambda: panel.pages.height() < tall)  # a short page takes less room
     assert panel.pages.width() >= max(before)
+
+
+def test_a_class_list_of_digits_names_the_keys_the_canvas_uses(data_panel):
+    """Classes named "0".."9" are chosen by their own digit on the canvas; the list's
+    tooltips said key 1 for "0" and no key for "9"."""
+    data_panel.set_classes([str(d) for d in range(10)])
+    tips = [data_panel.class_list.item(i).toolTip() for i in range(10)]
+    assert tips[0].startswith("0 (key 0);") and tips[9].startswith("9 (key 9);")

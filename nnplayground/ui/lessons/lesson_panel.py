@@ -8,6 +8,8 @@ answers by calling the ``show_*`` / ``set_*`` methods, which emit nothing.
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -59,8 +61,10 @@ def _number(text: str) -> float | str:
     try:  # a decimal comma is common in class
         value = float(text.strip().replace(",", "."))
     except ValueError:
+        value = math.nan
+    if not math.isfinite(value):  # words, and "nan" or "inf" too
         return f"\u201c{text.strip()}\u201d is not a number: type one such as 0.5 or -2."
-    if not abs(value) < LARGEST:
+    if abs(value) > LARGEST:
         return (f"{text.strip()} is too large: a number here stays between "
                 f"-{LARGEST:,.0f} and {LARGEST:,.0f}.")
     return value

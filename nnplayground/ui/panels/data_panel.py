@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnplayground.core import datasets, limits
+from nnplayground.ui.canvas.canvas_items import key_for_class
 
 from nnplayground.ui.panels.panel_widgets import (
     SeedBox,
@@ -64,9 +65,9 @@ def preset_uses_noise(name: str) -> bool:
     return preset_group(name) == PLAYGROUND
 
 
-def _class_tip(name: str, row: int) -> str:
-    key = f" (key {row + 1})" if row < 9 else ""
-    return f"{name}{key}; double click or F2 to rename"
+def _class_tip(names: list[str], row: int) -> str:
+    key = key_for_class(names, row)  # as the canvas maps them: digit names by their digit
+    return f"{names[row]}{f' (key {key})' if key is not None else ''}; double click or F2 to rename"
 
 
 class DataPanel(QWidget):
@@ -279,7 +280,7 @@ class DataPanel(QWidget):
             for i, name in enumerate(names):
                 item = QListWidgetItem(color_swatch(i), name)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsEditable)
-                item.setToolTip(_class_tip(name, i))
+                item.setToolTip(_class_tip(names, i))
                 self.class_list.addItem(item)
             if names:
                 self.class_list.setCurrentRow(min(max(current, 0), len(names) - 1))
@@ -345,7 +346,8 @@ class DataPanel(QWidget):
         self._names[row] = new
         with QSignalBlocker(self.class_list):
             item.setText(new)
-            item.setToolTip(_class_tip(new, row))
+            for i in range(self.class_list.count()):  # a name can change every key
+                self.class_list.item(i).setToolTip(_class_tip(self._names, i))
         self.classes_changed.emit(self.class_names())
 
     def _on_add_class_clicked(self) -> None:

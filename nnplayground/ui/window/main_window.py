@@ -12,6 +12,7 @@ from dataclasses import replace
 from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
+from nnplayground.core import limits
 from nnplayground.core.datasets import PRESETS
 from nnplayground.core.state import DatasetSpec, ModelSpec, SplitSpec
 from nnplayground.training.data import bounds_for
@@ -399,9 +400,8 @@ class MainWindow(QtWidgets.QMainWindow):
         elif result.reason == "converged":
             self.show_banner(result.message, warning=False)
         self.statusBar().showMessage(result.message, 8000)
-        _, cap = self.actions_.training_limit()
-        if cap and self.actions_.play_limit is None:  # stopped at the errors a session keeps
-            self.show_banner(cap, warning=False)
+        if len(self.error_view) >= limits.MAX_HISTORY:  # stopped at the errors a session keeps
+            self.show_banner(self.actions_.history_full_note(), warning=False)
         self.actions_.speed_label.setText("")  # a paused run has no speed
         self.refresh_views()
 

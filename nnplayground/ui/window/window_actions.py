@@ -224,9 +224,10 @@ class WindowActions(QtCore.QObject):
             return ""
         names = self.w.points.class_names
         name = names[int(y[0])] if int(y[0]) < len(names) else "one class"
+        how = ("choose another class with its number key, then click" if len(names) > 1
+               else "Add class in the data panel, then click")
         return (f"Every point is \u201c{name}\u201d: there is nothing to separate, so the "
-                f"error falls to 0 at once. Add points of another class (choose it with "
-                f"its number key, then click).")
+                f"error falls to 0 at once. Add points of another class ({how}).")
 
     def step_once(self) -> None:
         if self.w.trainer.is_running():
@@ -258,10 +259,13 @@ class WindowActions(QtCore.QObject):
         room = max(limits.MAX_HISTORY - len(self.w.error_view), 0)
         if limit is None or model.epoch + room < limit:
             limit = model.epoch + room
-            note = "" if room else (
-                f"Training stopped at {limits.MAX_HISTORY:,} epochs of errors, the most a "
-                f"session keeps: Reset to train again (save first to keep this run).")
+            note = "" if room else self.history_full_note()
         return limit, note
+
+    @staticmethod
+    def history_full_note() -> str:
+        return (f"Training stopped at {limits.MAX_HISTORY:,} epochs of errors, the most a "
+                f"session keeps: Reset to train again (save first to keep this run).")
 
     def reset_model(self) -> None:
         self.w.rebuild_model()
