@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from .limits import MAX_COORDINATE
+
 
 @dataclass(frozen=True)
 class PointRecord:
@@ -200,6 +202,7 @@ class PointSet:
         axes = self._axes(axes, len(v))
         if not np.all(np.isfinite(v)):
             raise ValueError("Coordinates must be finite numbers.")
+        check_within_canvas(v)
         with self._lock:
             i = self._index(point_id)
             old = self._X[i].copy()
@@ -232,6 +235,7 @@ class PointSet:
             mask = self._y == label
             ids, old = self._ids[mask].copy(), self._X[mask].copy()
             rows = np.flatnonzero(mask)
+            check_within_canvas(self._X[np.ix_(rows, axes)] + d)
             self._X[np.ix_(rows, axes)] += d
             self._version += 1
             return ids, old
@@ -332,6 +336,7 @@ class PointSet:
             raise ValueError(f"Points need {self._dim} coordinates each, got shape {X.shape}.")
         if not np.all(np.isfinite(X)):
             raise ValueError("Coordinates must be finite numbers.")
+        check_within_canvas(X)
         return X
 
     def _check_labels(self, labels: Any, n: int) -> np.ndarray:
@@ -347,3 +352,13 @@ class PointSet:
             raise ValueError(
                 f"Label {int(y.max())} but there are only {len(self._class_names)} classes."
             )
+
+
+def check_within_canvas(X: Any) -> None:
+    """ValueError unless every coordinate is one a session can hold and the canvas draw
+    (``limits.MAX_COORDINATE``): a cluster centre typed as 1e12 moved the points there,
+    and no Save could keep them."""
+    X = np.asarray(X, dtype=np.float64)
+    if X.size and float(np.max(np.abs(X))) > MAX_COORDINATE:
+        raise ValueError(f"Coordinates stay within \u00b1{MAX_COORDINATE:g}, the largest the "
+                         f"canvas draws.")

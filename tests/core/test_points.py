@@ -230,3 +230,20 @@ def test_replace_all_needs_one_distinct_id_per_point():
         ps.replace_all(X, [0, 0, 1, 1], ids=[3, 7, 9])
     ps.replace_all(X, [0, 0, 1, 1], ids=[9, 3, 7, 4])
     assert ps.state().ids.tolist() == [9, 3, 7, 4]
+
+
+def test_no_coordinate_beyond_the_canvas_gets_in_by_any_edit():
+    """Every way points change keeps them within limits.MAX_COORDINATE, as files do."""
+    ps = PointSet(2)
+    first = ps.add([1.0, 2.0], 0)
+    ps.add([3.0, 4.0], 1)
+    before = ps.arrays()[0].copy()
+    with pytest.raises(ValueError, match=r"within \u00b11e\+09"):
+        ps.add([2e9, 0.0], 0)
+    with pytest.raises(ValueError, match=r"within \u00b11e\+09"):
+        ps.move(first, [0.0, -1.5e9])
+    with pytest.raises(ValueError, match=r"within \u00b11e\+09"):
+        ps.move_cluster(0, [0.0, -1e9 - 3.0])  # 2 - 1e9 - 3 is past the edge
+    assert np.array_equal(ps.arrays()[0], before)
+    ps.move_cluster(0, [1e9 - 1.0, 0.0])  # to the edge itself
+    assert ps.arrays()[0][0, 0] == 1e9

@@ -55,3 +55,20 @@ def test_table_hidden_for_data_without_clusters(qtbot, window):
     w.load_preset("Spiral", 0, 0.0)
     assert not w.centroid_table.isVisible()
 
+
+
+def test_a_centre_beyond_the_canvas_is_refused_and_the_work_stays_saveable(qtbot, window,
+                                                                          tmp_path):
+    """1e12 typed as a centre moved the points there; from then on no Save or autosave
+    could keep the session (points beyond +-1e9)."""
+    w = window
+    w.load_preset("Five 3-D clusters", 0, 0.0)
+    X0, _ = w.points.point_set.arrays()
+    depth = w.points.undo_stack.count()
+    type_into(qtbot, w.centroid_table, 0, 0, "1e12")
+    assert np.array_equal(w.points.point_set.arrays()[0], X0)
+    assert w.points.undo_stack.count() == depth  # nothing to undo either
+    assert w.statusBar().currentMessage() == ("Coordinates stay within \u00b11e+09, the "
+                                              "largest the canvas draws. The cluster stays "
+                                              "where it was.")
+    assert w.actions_.save_to(str(tmp_path / "kept.nnp"))

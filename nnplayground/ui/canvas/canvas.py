@@ -363,7 +363,11 @@ class CanvasWidget(pg.PlotWidget):
                 label = self._model.current_class
                 point = lift_point(x, y, label, self._X, self._labels, self._axes,
                                    self._model.n_dims)
-                self._model.add_point(point, label)
+                try:
+                    self._model.add_point(point, label)
+                except ValueError as exc:  # beyond the coordinates a session holds
+                    self.status_message.emit(str(exc))
+                    return
                 self.status_message.emit(
                     f"Added a point of {self._class_name(label)} at {self._fmt(x, y)}")
         elif button == QtCore.Qt.MouseButton.RightButton:
@@ -395,19 +399,27 @@ class CanvasWidget(pg.PlotWidget):
         # The status bar follows the drag: coordinates from before it are stale.
         if kind == "point":
             _, pid, dx, dy = self._drag
-            self._model.move_point(pid, (x + dx, y + dy), axes=self._axes)
-            verb = "Moved" if ev.isFinish() else "Moving"
-            self.status_message.emit(
-                f"{verb} a point of {self._class_name(self._label_of(pid))} to "
-                f"{self._fmt(x + dx, y + dy)}")
+            try:
+                self._model.move_point(pid, (x + dx, y + dy), axes=self._axes)
+            except ValueError as exc:  # beyond the coordinates a session holds: stays
+                self.status_message.emit(str(exc))
+            else:
+                verb = "Moved" if ev.isFinish() else "Moving"
+                self.status_message.emit(
+                    f"{verb} a point of {self._class_name(self._label_of(pid))} to "
+                    f"{self._fmt(x + dx, y + dy)}")
         elif kind == "cluster":
             _, label, lx, ly = self._drag
             delta = np.zeros(self._model.n_dims)
             delta[self._axes[0]], delta[self._axes[1]] = x - lx, y - ly
-            if delta.any():
-                self._model.move_cluster(label, delta)
-            self._drag = ("cluster", label, x, y)
-            self.status_message.emit(f"Moving {self._class_name(label)}: {self._fmt(x, y)}")
+            try:
+                if delta.any():
+                    self._model.move_cluster(label, delta)
+            except ValueError as exc:  # beyond the coordinates a session holds: stays
+                self.status_message.emit(str(exc))
+            else:
+                self._drag = ("cluster", label, x, y)
+                self.status_message.emit(f"Moving {self._class_name(label)}: {self._fmt(x, y)}")
         else:
             _, x0, y0 = self._drag
             self._band.setRect(QtCore.QRectF(

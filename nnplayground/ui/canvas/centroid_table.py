@@ -93,17 +93,24 @@ class CentroidTable(QtWidgets.QTableWidget):
             if not np.isfinite(value):
                 raise ValueError
         except ValueError:
-            self.window().statusBar().showMessage(
-                f"“{item.text()}” is not a number; the cluster stays where it was.", 5000) \
-                if isinstance(self.window(), QtWidgets.QMainWindow) else None
+            self._say(f"“{item.text()}” is not a number; the cluster stays where it was.")
             self.refresh()
             return
         delta = np.zeros(len(centre))
         delta[j] = value - centre[j]
         if delta[j] != 0:
-            self._model.move_cluster(k, delta)
-            self._model.end_drag()  # one typed value = one undo step
+            try:
+                self._model.move_cluster(k, delta)
+            except ValueError as exc:  # beyond the canvas (limits.MAX_COORDINATE)
+                self._say(f"{exc} The cluster stays where it was.")
+            else:
+                self._model.end_drag()  # one typed value = one undo step
         self.refresh()
+
+    def _say(self, text: str) -> None:
+        window = self.window()
+        if isinstance(window, QtWidgets.QMainWindow):
+            window.statusBar().showMessage(text, 6000)
 
 
 def _swatch(index: int) -> QtGui.QIcon:

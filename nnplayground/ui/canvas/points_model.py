@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6 import QtCore, QtGui
 
-from nnplayground.core.points import PointSet, PointState
+from nnplayground.core.points import PointSet, PointState, check_within_canvas
 from nnplayground.core.state import DatasetSpec
 
 _MERGE_MOVE = 1
@@ -264,6 +264,7 @@ class PointsModel(QtCore.QObject):
         x = np.asarray(x, dtype=np.float64).ravel()
         if x.shape != (self.n_dims,) or not np.all(np.isfinite(x)):
             raise ValueError(f"A point needs {self.n_dims} finite coordinates, got {x}.")
+        check_within_canvas(x)  # here, not inside the stack's push()
         cmd = _AddCommand(self, x, label)
         self.undo_stack.push(cmd)
         return cmd.point_id
@@ -285,6 +286,7 @@ class PointsModel(QtCore.QObject):
         values = np.asarray(values, dtype=np.float64).ravel()
         axes = self._check_axes(axes, values)
         self._ps.index_of(pid)
+        check_within_canvas(values)
 
         def apply(ps):
             return np.array([pid]), ps.move(pid, values, axes)[None, :]
@@ -301,6 +303,8 @@ class PointsModel(QtCore.QObject):
         label = int(label)
         delta = np.asarray(delta, dtype=np.float64).ravel()
         axes = self._check_axes(axes, delta)
+        X, y = self._ps.arrays()
+        check_within_canvas(X[y == label][:, axes] + delta)
         self.undo_stack.push(_MoveCommand(
             self, f"Move cluster {self._name(label)}", _MERGE_CLUSTER,
             (label, self._drag_serial), lambda ps: ps.move_cluster(label, delta, axes)))
