@@ -10,6 +10,19 @@ from PySide6 import QtCore
 from nnplayground.ui.window.main_window import MainWindow
 
 
+@pytest.fixture(autouse=True)
+def no_close_question(monkeypatch):
+    """A window whose last autosave fails asks before closing (close_guard), in a modal
+    dialog nobody would answer here: a test that gets there fails at once instead of
+    hanging. Tests that answer it patch ask_keep_work themselves."""
+    from nnplayground.ui.window import close_guard
+
+    def unanswered(window, error):
+        pytest.fail(f"closing asked whether to keep the work: {error}")
+
+    monkeypatch.setattr(close_guard, "ask_keep_work", unanswered)
+
+
 @pytest.fixture
 def shown(qtbot):
     """``shown(widget, width, height)``: the widget on screen as a user sees it (closed by

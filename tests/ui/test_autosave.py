@@ -440,6 +440,28 @@ def test_closing_when_the_last_autosave_fails_asks_and_never_drops_the_work(
     assert len(asked) == 2 and answers == [close_guard.DISCARD]
 
 
+def test_a_cancelled_or_failed_save_as_asks_again_and_discard_closes(
+        qtbot, isolated_settings, tmp_path, monkeypatch):
+    from nnplayground.ui.window import close_guard, recent_files
+
+    w = start(qtbot)
+    w.points.add_point([0.5, 0.5], 0)
+    writes = []
+    monkeypatch.setattr(autosave_module, "_write", lambda parts, path: writes.append(path)
+                        or (path, 0, "No space left on device", 0.0))
+    answers = [close_guard.SAVE, close_guard.SAVE, close_guard.DISCARD]
+    asked = []
+    monkeypatch.setattr(close_guard, "ask_keep_work",
+                        lambda window, error: asked.append(error) or answers.pop(0))
+    paths = ["", str(tmp_path / "no_such_folder" / "x.nnp")]  # cancelled, then unwritable
+    monkeypatch.setattr(recent_files, "ask_save_path",
+                        lambda *args, **kwargs: (paths.pop(0), ""))
+    assert w.close() and not w.isVisible()
+    assert asked[0] == asked[1] == "No space left on device"  # the dialog was cancelled
+    assert asked[2].endswith("It could not be saved as a file either (see the window).")
+    assert len(writes) == 1  # the close wrote no second time after Discard
+
+
 def test_closing_after_a_good_last_autosave_asks_nothing(qtbot, isolated_settings,
                                                          monkeypatch):
     from nnplayground.ui.window import close_guard

@@ -280,6 +280,11 @@ class Autosave(QtCore.QObject):
         self._on_done(result)
         return result[2] is None
 
+    def skip_last_write(self) -> None:
+        """The user kept the work another way, or let it go: ``close`` writes nothing
+        more (the last good autosave stays for the next start's offer)."""
+        self._saved_key = self._key()
+
     def keep_before_close(self) -> str | None:
         """Write what changed before the window closes: why the work could not be kept
         (the write failed), or None (written, nothing new, or autosave off)."""

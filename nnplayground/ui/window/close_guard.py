@@ -22,9 +22,12 @@ def ask_keep_work(window: QtWidgets.QWidget, error: str) -> str:
                 "closing.")
     box.setInformativeText(f"{error}\n\nSave it as a file first?")
     save = box.addButton("Save as…", QtWidgets.QMessageBox.ButtonRole.AcceptRole)
+    save.setToolTip("Choose a file to save the session to, then close")
     discard = box.addButton("Close without keeping it",
                             QtWidgets.QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    discard.setToolTip("Close now: the work since the last autosave is lost")
+    cancel = box.addButton(QtWidgets.QMessageBox.StandardButton.Cancel)
+    cancel.setToolTip("Do not close: the window stays as it is")
     box.setDefaultButton(save)
     box.exec()
     clicked = box.clickedButton()
@@ -37,11 +40,16 @@ def keep_work_before_close(window) -> bool:
     error = None if autosave is None else autosave.keep_before_close()
     while error is not None:
         choice = ask_keep_work(window, error)
-        if choice == DISCARD:
-            return True
         if choice == CANCEL:
             return False
-        if window.actions_.save_dialog(ask=True):
-            return True
-        error = "It could not be saved as a file either (see the message in the window)."
+        if choice == DISCARD:
+            break
+        saved = window.actions_.files.save_asking(ask=True)
+        if saved:
+            break
+        if saved is False:  # the dialog's file could not be written either
+            error = f"{error}\n\nIt could not be saved as a file either (see the window)."
+        # None: the file dialog was cancelled; the same question again
+    if error is not None:
+        autosave.skip_last_write()  # closing writes nothing more (it failed, or is kept)
     return True

@@ -464,9 +464,8 @@ class MainWindow(QtWidgets.QMainWindow):
         # Whatever fails on the way, the close goes through, the work is autosaved and the
         # trainer ends: each step is tried on its own. Only the user may keep the window
         # open: when the last autosave fails, they are asked (close_guard).
-        _each([self.digit_page.shutdown,
-               # The copy takes the run's full training state, the history its last errors.
-               lambda: self.trainer.stop_and_wait(show_last=True)])
+        # The copy takes the run's full training state, the history its last errors.
+        _each([lambda: self.trainer.stop_and_wait(show_last=True)])
         try:
             keep = close_guard.keep_work_before_close(self)
         except Exception:  # noqa: BLE001 - closing must never be refused by a fault
@@ -475,7 +474,7 @@ class MainWindow(QtWidgets.QMainWindow):
         if not keep:
             event.ignore()
             return
-        steps = []
+        steps = [self.digit_page.shutdown]
         if self.autosave is not None:
             steps.append(self.autosave.close)  # the last changes, then the file is let go
         if self._persist:

@@ -129,12 +129,17 @@ class SessionActions(QtCore.QObject):
         return True
 
     def save_dialog(self, ask: bool = False) -> bool:
+        return self.save_asking(ask) is True
+
+    def save_asking(self, ask: bool = False) -> bool | None:
+        """Save, asking for a file name when ``ask`` or when the session has none: True
+        saved, False not (the window says why), None the user cancelled the dialog."""
         path = self.w.session_path
         if ask or not path:
             name = f"{self.w.session_name or 'session'}{SUFFIX}"
             path, _ = recent_files.ask_save_path(self.w, "Save session", name, SESSION_FILTER)
             if not path:
-                return False
+                return None
             if not path.endswith(SUFFIX):
                 path += SUFFIX
             if ask:
