@@ -150,6 +150,10 @@ def test_a_perceptron_on_3d_data_draws_its_plane_in_the_3d_view(qtbot, window):
     sheet = "#" + "".join(f"{round(bg * (1 - alpha) + 255 * c * alpha):02x}"
                           for bg, c in zip(BACKGROUND[:3], PLANE_COLOR[:3]))
     assert near(colour_counts(view.grab_image()), sheet, tol=6) > 500
+    # Frame after frame the points are still drawn: the sheet writes no depth, and
+    # depth writing is back on for the next frame's clearing.
+    for _ in range(3):
+        assert near(colour_counts(view.grab_image()), OKABE_ITO[0]) > 100
     load(qtbot, w, "Five 3-D clusters", "Competitive layer")  # no plane: centroids
     qtbot.waitUntil(lambda: view.plane_polygon() is None)
     assert near(colour_counts(view.grab_image()), sheet, tol=6) < 50

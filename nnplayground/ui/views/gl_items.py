@@ -149,6 +149,20 @@ def _trail_segments(trails) -> np.ndarray | None:
     return np.concatenate(segs, axis=0).astype(np.float64)
 
 
+class SheetItem(gl.GLMeshItem):
+    """A translucent sheet seen through, drawn after the opaque items: depth-tested but
+    writing no depth (a point in front stays as it is, one behind is seen through it).
+    Depth writing is switched back on after its paint, whatever happens in it: left off,
+    the next frame's clearing would keep the old depths and points would vanish."""
+
+    def paint(self) -> None:
+        try:
+            GL.glDepthMask(False)
+            super().paint()
+        finally:
+            GL.glDepthMask(True)
+
+
 class CentroidLegend(QWidget):
     """The key to the centres the view shows: a true centre's and a learned centroid's
     picture, each named. An entry shows only while its kind is drawn (a 3-D class task

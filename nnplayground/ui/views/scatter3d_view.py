@@ -36,6 +36,7 @@ from nnplayground.core.plane import plane_in_box
 from nnplayground.core.palette import neuron_colors
 from nnplayground.ui.views.gl_items import (
     CentroidLegend,
+    SheetItem,
     _ON_TOP_OPTS,
     _POINTS_OPTS,
     _View,
@@ -49,11 +50,8 @@ from nnplayground.ui.views.gl_items import (
 #: The perceptron's plane: translucent grey-blue, its edge darker.
 PLANE_COLOR = (0.35, 0.45, 0.6, 0.28)
 PLANE_EDGE = (0.2, 0.28, 0.4, 0.9)
-#: Drawn after the points, blended and depth-tested without writing depth: a point in
-#: front of it stays as it is, one behind it is seen through it. Its edge (drawn next)
-#: writes depth again, which the next frame's clearing needs.
-_PLANE_OPTS = {**_ON_TOP_OPTS, GL.GL_DEPTH_TEST: True, "glDepthMask": (False,)}
-_PLANE_EDGE_OPTS = {**_ON_TOP_OPTS, GL.GL_DEPTH_TEST: True, "glDepthMask": (True,)}
+#: Blended and depth-tested (the sheet writes no depth: SheetItem).
+_PLANE_OPTS = {**_ON_TOP_OPTS, GL.GL_DEPTH_TEST: True}
 
 #: Light grey rather than white: the grid and white centroid rings stay visible on it.
 BACKGROUND = (245, 245, 245, 255)
@@ -125,11 +123,12 @@ class Scatter3DView(QWidget):
         self.learned_centroids = gl.GLScatterPlotItem(size=6.0, color=(0, 0, 0, 1),
                                                       pxMode=True, glOptions=_ON_TOP_OPTS)
         # A perceptron's boundary with three inputs (set_plane): a translucent sheet
-        # with a dark edge, under the points so that both sides' points stay visible.
-        self.plane = gl.GLMeshItem(smooth=False, drawEdges=False, color=PLANE_COLOR,
-                                   glOptions=_PLANE_OPTS)
+        # with a dark edge, drawn after the points (SheetItem), so that those behind it
+        # are seen through it.
+        self.plane = SheetItem(smooth=False, drawEdges=False, color=PLANE_COLOR,
+                               glOptions=_PLANE_OPTS)
         self.plane_edge = gl.GLLinePlotItem(mode="line_strip", width=2.0, antialias=True,
-                                            color=PLANE_EDGE, glOptions=_PLANE_EDGE_OPTS)
+                                            color=PLANE_EDGE, glOptions=_PLANE_OPTS)
         order = [self.grid, self.axes, *self.axis_labels, self.points_rim, self.points,
                  self.plane, self.plane_edge,
                  self.trails, self.true_rim, self.true_centroids, self.learned_rim,
