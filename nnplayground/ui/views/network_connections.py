@@ -123,7 +123,7 @@ class ConnectionsItem(QGraphicsItem):
         self.picture = (LinesPicture(self._on_picture_ready, on_work)
                         if n > SMOOTH_LINES else None)
         self.labels: list[QGraphicsSimpleTextItem] = []
-        self._spots: list[tuple[float, bool]] = []  # each label's, from ``fit_labels``
+        self._spots: list[tuple[float, bool, float]] = []  # each label's (fit_labels)
         self._avoid: list[QRectF] = []
         self._area: QRectF | None = None
         #: the labels' parent, put in the scene with this item (``itemChange``)
