@@ -205,3 +205,33 @@ def test_a_timeline_too_large_for_the_file_is_left_out_and_the_rest_saved(
     assert "without the timeline" in w.statusBar().currentMessage()
     saved = load_session(path)  # it opens again
     assert "recording" not in saved.extras and len(saved.history["train"]) == 20
+
+
+def test_back_at_the_live_end_the_readout_shows_the_live_epoch(qtbot, window):
+    """Scrubbing back to 5 of 12 and then to the end left "Epoch 5" and epoch 5's errors
+    in the toolbar while the views showed epoch 12."""
+    from tests.ui.window_helpers import epoch_shown
+
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    run_epochs(qtbot, w, 12)
+    live = w.error_label.text()
+    drag_timeline_to(qtbot, w, 5)
+    assert epoch_shown(w) == 5 and w.error_label.text() != live
+    drag_timeline_to(qtbot, w, 12)
+    qtbot.waitUntil(lambda: w.replay.scrub_epoch is None)
+    assert epoch_shown(w) == 12 and w.error_label.text() == live
+
+
+def test_the_error_axis_never_rescales_its_numbers(qtbot, window):
+    """After going back and playing on, the axis read "error (x0.001)" over ticks
+    200-800 while the readout said 0.1014."""
+    from nnplayground.ui.views.error_view import ErrorCurveView
+
+    view = ErrorCurveView()
+    qtbot.addWidget(view)
+    view.append([0.0012, 0.0008, 0.0005], [float("nan")] * 3)
+    for side in ("left", "bottom"):
+        axis = view.getPlotItem().getAxis(side)
+        axis.setRange(0.0, 0.0015)
+        assert axis.labelString().find("x0.001") < 0 and "(" not in axis.labelString()

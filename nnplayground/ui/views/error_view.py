@@ -87,6 +87,8 @@ class ErrorCurveView(pg.PlotWidget):
         pi = self.getPlotItem()
         pi.setLabel("bottom", "epoch")
         pi.setLabel("left", "error")
+        for side in ("left", "bottom"):  # "error (x0.001)" over ticks 200-800 read wrong
+            pi.getAxis(side).enableAutoSIPrefix(False)
         # The plot ran into the window's right edge and lost the last epoch label.
         left, top, _, bottom = pi.layout.getContentsMargins()
         pi.layout.setContentsMargins(left, top, RIGHT_ROOM, bottom)

@@ -303,6 +303,9 @@ class Replay(QtCore.QObject):
         self.w.error_view.set_marker(None)
         self.w.refresh_views()
         self._follow()
+        model = self.trainer.model
+        if model is not None:  # the readout showed the epoch looked back at
+            self.w.actions_.update_readout(model.epoch, *self._errors_at(model.epoch))
 
     def _follow(self) -> None:
         """The timeline's end follows the model's epoch (unless looking back)."""
