@@ -263,3 +263,29 @@ def test_points_a_csv_cannot_hold_are_said_so_before_a_file_is_asked_for(
     load(qtbot, w, "XOR")
     w.actions_.export_csv.trigger()
     assert asked and (tmp_path / "p.csv").exists()
+
+
+def test_a_saved_session_opens_with_the_same_points_held_out(qtbot, window, tmp_path):
+    """Open gave the points new ids, and the ids decide the split: 17 of Circle's 500
+    points changed sides at a test share of 25 % (374/126 became 375/125)."""
+    w = window
+    w.load_preset("Circle", 0, 0.0)
+    w.data_panel.test_slider.setValue(25)
+    qtbot.waitUntil(lambda: w.controller.data()[2] is not None)
+    w.points.clear()  # ids that are not 0..n-1 any more (as after edits)
+    w.points.undo_stack.undo()
+    _, _, X_test, _ = w.controller.data()
+    counts = w.actions_.counts_label.text()
+    path = tmp_path / "split.nnp"
+    assert w.actions_.save_to(str(path))
+    w.load_preset("Spiral", 0, 0.0)
+    assert w.actions_.open_session(str(path)) is not None
+    assert w.actions_.counts_label.text() == counts
+    assert np.array_equal(w.controller.data()[2], X_test)
+    from nnplayground.core.session import load_session, save_session
+
+    damaged = load_session(path)
+    damaged.extras["point_ids"] = np.zeros(len(damaged.points), dtype=np.int64)
+    save_session(damaged, path)
+    assert w.actions_.open_session(str(path)) is None
+    assert "the points' ids are not one distinct whole number each" in w.banner.text()

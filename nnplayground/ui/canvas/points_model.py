@@ -138,7 +138,8 @@ class _StateCommand(_Command):
                 self._before = self._before_set.replace_all(X, labels, names, ids)
                 self._after_set = self._before_set
             else:
-                self._after_set = PointSet(X.shape[1], names, X, labels)
+                self._after_set = PointSet(X.shape[1], names)
+                self._after_set.replace_all(X, labels, names, ids)
             self._after = self._after_set.state()
         elif self._after_set is self._before_set:
             self._after_set.restore(self._after)
@@ -314,12 +315,14 @@ class PointsModel(QtCore.QObject):
         self._drag_serial += 1
 
     def replace_all(self, X, labels, class_names: Sequence[str] | None = None,
-                    name: str | None = None, dataset: DatasetSpec | None = None) -> None:
+                    name: str | None = None, dataset: DatasetSpec | None = None,
+                    ids=None) -> None:
         """Swap in a whole data set X (n, d), labels (n,) (a preset), undoably.
 
         ``class_names`` None keeps the current names. ``name`` makes the undo text
         "Load <name>"; ``dataset`` says where the points came from (None: the user's
-        own). A different ``d`` swaps in a new PointSet.
+        own). A different ``d`` swaps in a new PointSet. ``ids`` (n,): the points' own
+        (an opened session's, which decide its train/test split); None: fresh ones.
         """
         X = np.array(X, dtype=np.float64, ndmin=2)
         labels = np.asarray(labels).ravel()
@@ -333,7 +336,7 @@ class PointsModel(QtCore.QObject):
             raise ValueError(f"Labels must lie in 0..{len(names) - 1}.")
         what = "preset " if dataset is None or dataset.is_preset else ""
         text = f"Load {what}{name}" if name else "Replace points"
-        self.undo_stack.push(_StateCommand(self, text, X, labels, names,
+        self.undo_stack.push(_StateCommand(self, text, X, labels, names, ids=ids,
                                            dataset=dataset or DatasetSpec()))
 
     def clear(self) -> None:

@@ -113,10 +113,11 @@ class PlaygroundController(QtCore.QObject):
     def apply(self, *, points: tuple | None = None, dataset: DatasetSpec | None = None,
               split: SplitSpec | None = None, model: ModelSpec | Model | None = None,
               history: dict | None = None, undo_text: str = "", undoable: bool = True,
-              text: str = "") -> None:
+              text: str = "", point_ids=None) -> None:
         """Change any of data, split and model at once, as one step.
 
-        ``points`` = (X, labels, class_names) with their ``dataset`` spec; ``model`` a
+        ``points`` = (X, labels, class_names) with their ``dataset`` spec (and their
+        ``point_ids``, an opened session's: they decide the train/test split); ``model`` a
         spec to build, or a ready model (an opened file's, with its weights and epoch),
         fitted to the new data either way. Raises ``ValueError`` (nothing changed) when
         the model cannot be built for that data.
@@ -135,7 +136,7 @@ class PlaygroundController(QtCore.QObject):
         try:
             if points is not None:
                 self.points.replace_all(X, labels, names, name=undo_text or None,
-                                        dataset=dataset or DatasetSpec())
+                                        dataset=dataset or DatasetSpec(), ids=point_ids)
                 if not undoable:
                     self.points.undo_stack.clear()
             self._state = new_state.but(dataset=self.points.dataset)

@@ -68,7 +68,7 @@ class SessionActions(QtCore.QObject):
         w = self.w
         state = w.controller.state
         ds, split = state.dataset, state.split
-        X, y = w.points.point_set.arrays()
+        ids, X, y = w.points.snapshot()
         epochs, train, test = w.error_view.data()
         centres = ds.true_centroids
         parts = dict(points=X, labels=y, class_names=list(w.points.class_names),
@@ -83,7 +83,9 @@ class SessionActions(QtCore.QObject):
                              "axes": list(state.view.axes),
                              "true_centroids": None if centres is None else centres.tolist(),
                              "digit_examples": [[list(map(float, p)), int(d)]
-                                                for p, d in w.digit_examples()]})
+                                                for p, d in w.digit_examples()],
+                             # they decide which points are held out for testing
+                             "point_ids": ids})
         if model is None and w.trainer.model is not None:
             copy = w.trainer.model
             if w.trainer.is_running():
@@ -190,7 +192,7 @@ class SessionActions(QtCore.QObject):
             self._error("Could not open the session", str(exc))
             return False
         if not w.apply(points=(s.points, s.labels, s.class_names), dataset=ui["dataset"],
-                       split=ui["split"], model=model,
+                       point_ids=ui["point_ids"], split=ui["split"], model=model,
                        history=s.history if model is not None else None,
                        undo_text=undo_text):
             return False
@@ -311,6 +313,16 @@ def _ui_settings(s: Session) -> dict:
             if len(axes) != 2 or axes[0] == axes[1] \
                     or not all(0 <= a < s.points.shape[1] for a in axes):
                 raise ValueError("the canvas's axes are not two of the data's columns")
-        return {"dataset": dataset, "split": split, "digit_examples": examples, "axes": axes}
+        ids = ex.get("point_ids")
+        if ids is not None:  # files from before they were kept: fresh ids, another split
+            ids = np.asarray(ids)
+            ordered = np.sort(ids.ravel()) if ids.ndim == 1 else ids
+            if (ids.ndim != 1 or len(ids) != len(s.points) or ids.dtype.kind not in "iu"
+                    or (len(ids) and (ordered[0] < 0 or ordered[-1] >= 2**53
+                                      or bool((ordered[1:] == ordered[:-1]).any())))):
+                raise ValueError("the points' ids are not one distinct whole number each")
+            ids = ids.astype(np.int64)
+        return {"dataset": dataset, "split": split, "digit_examples": examples, "axes": axes,
+                "point_ids": ids}
     except (TypeError, ValueError, AttributeError) as exc:
         raise SessionError(f"The session's window settings are damaged: {exc}.") from exc
