@@ -29,6 +29,10 @@ OKABE_ITO: tuple[str, ...] = (
     "#000000",  # black
 )
 
+#: The ring around the sample a one-sample step presents, in every view: near black (the
+#: canvas adds a white halo, for black class 8): the orange ring vanished on orange points.
+HIGHLIGHT = "#111111"
+
 #: The near-white a probability heatmap passes through at p = 0.5 (as in TF Playground).
 MID_RGB: tuple[int, int, int] = (246, 246, 246)
 #: How much of a class colour the heatmap reaches at full certainty: soft, so that the

@@ -350,3 +350,27 @@ def test_clear_and_bad_edits():
     with pytest.raises(ValueError):
         model.add_point((np.nan, 0.0))
     assert model.undo_stack.count() == count  # nothing half-done on the stack
+
+
+def test_the_sample_ring_stands_out_on_points_of_the_class_colours(qtbot, window):
+    """The ring was the orange of class 1: on an orange cluster it vanished."""
+    from nnplayground.core.palette import HIGHLIGHT
+    from tests.ui.window_helpers import rgb_pixels
+
+    w = window
+    w.load_preset("XOR", 0, 0.0)
+    X, y = w.points.point_set.arrays()
+    x = X[y == 0][0]  # an orange point among orange points
+    canvas = w.canvas
+    centre = canvas.plot_item.vb.mapViewToScene(QtCore.QPointF(float(x[0]), float(x[1])))
+    at = canvas.mapFromScene(centre)
+    box = QtCore.QRect(at.x() - 20, at.y() - 20, 40, 40)
+    ink = np.array([int(HIGHLIGHT[i:i + 2], 16) for i in (1, 3, 5)])
+
+    def dark():
+        pixels = rgb_pixels(canvas.grab(box).toImage()).reshape(-1, 3).astype(int)
+        return int((np.abs(pixels - ink).max(axis=1) <= 30).sum())
+
+    without = dark()
+    canvas.set_highlight(x)
+    qtbot.waitUntil(lambda: dark() > without + 80)

@@ -283,3 +283,10 @@ def test_a_curve_through_the_legend_does_not_cross_its_names(shown, qtbot):
     assert not (np.abs(pixels - blue).max(axis=1) <= 40).any()
     whole = rgb_pixels(view.grab().toImage()).reshape(-1, 3).astype(int)
     assert (np.abs(whole - blue).max(axis=1) <= 40).sum() > 1000  # the curve is drawn
+    # ... and shows through the legend's box (a curve that stays up there is not hidden)
+    box = view.mapFromScene(legend.sceneBoundingRect()).boundingRect()
+    inside = rgb_pixels(view.grab(box).toImage()).reshape(-1, 3).astype(int)
+    brush = legend.opts["brush"].color()
+    a = brush.alphaF()
+    tinted = np.round(a * np.array([brush.red(), brush.green(), brush.blue()]) + (1 - a) * blue)
+    assert (np.abs(inside - tinted).max(axis=1) <= 12).sum() > 100

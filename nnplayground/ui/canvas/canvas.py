@@ -23,7 +23,9 @@ from __future__ import annotations
 import numpy as np
 from PySide6 import QtCore, QtGui  # before pyqtgraph: it picks the binding
 
-import pyqtgraph as pg  # isort: skip
+import pyqtgraph as pg
+
+from nnplayground.core.palette import HIGHLIGHT
 
 # One name per axis (x, y, z, x4, ...): the canvas, the projection menu, the centre table
 # and the network drawing all take it from the state's module.
@@ -175,9 +177,15 @@ class CanvasWidget(pg.PlotWidget):
         taken): the sample a one-sample step presents. None removes it."""
         item = getattr(self, "_highlight", None)
         if item is None:
+            # A near-black ring on a white one: it stands out on every class colour and
+            # on the surface's light ones.
+            halo = self._highlight_halo = pg.ScatterPlotItem(
+                size=26, symbol="o", pen=pg.mkPen("w", width=7.0), brush=None)
             item = self._highlight = pg.ScatterPlotItem(
-                size=26, symbol="o", pen=pg.mkPen("#e69f00", width=3.5), brush=None)
+                size=26, symbol="o", pen=pg.mkPen(HIGHLIGHT, width=3.0), brush=None)
+            halo.setZValue(39)
             item.setZValue(40)
+            self.plot_item.addItem(halo, ignoreBounds=True)
             self.plot_item.addItem(item, ignoreBounds=True)
         self._highlight_x = None if x is None else np.asarray(x, dtype=np.float64).ravel()
         self._place_highlight()
@@ -191,14 +199,11 @@ class CanvasWidget(pg.PlotWidget):
 
     def _place_highlight(self) -> None:
         x = getattr(self, "_highlight_x", None)
-        item = self._highlight
         a, b = self._axes
-        if x is None or max(a, b) >= len(x):
-            item.setData([])
-            item.setVisible(False)
-            return
-        item.setData([x[a]], [x[b]])
-        item.setVisible(True)
+        shown = x is not None and max(a, b) < len(x)
+        for item in (self._highlight_halo, self._highlight):
+            item.setData([x[a]], [x[b]]) if shown else item.setData([])
+            item.setVisible(shown)
 
     @property
     def cluster_mode(self) -> bool:

@@ -93,8 +93,9 @@ class ErrorCurveView(pg.PlotWidget):
         left, top, _, bottom = pi.layout.getContentsMargins()
         pi.layout.setContentsMargins(left, top, RIGHT_ROOM, bottom)
         self.grid = TickGrid(pi, alpha=0.25)  # not showGrid: see tick_grid.py
-        # On a light box of its own: a noisy curve ran through "train" and "test".
-        pi.addLegend(offset=(-10, 10), brush=(255, 255, 255, 220), pen=(200, 200, 200))
+        # On a light box of its own: a noisy curve ran through "train" and "test". Not
+        # opaque: a curve that stays up there (a competitive layer's) shows through it.
+        pi.addLegend(offset=(-10, 10), brush=(255, 255, 255, 170), pen=(200, 200, 200))
         pi.setDownsampling(auto=True, mode="peak")
         pi.setClipToView(True)
         self.train_curve = _Curve(self.flush, name="train", pen=pg.mkPen(TRAIN_COLOR, width=2))

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from nnplayground.core.state import axis_name
+from nnplayground.core.palette import HIGHLIGHT
 from nnplayground.ui.views.network_connections import ConnectionsItem
 from nnplayground.ui.views.network_items import INK, fit_font, make_legend, make_text, set_text
 from nnplayground.ui.views.network_neurons import NeuronColumns
@@ -229,7 +230,7 @@ class NetworkLayout:
         self._rings = []
         for _ in self._ringed:
             ring = QGraphicsEllipseItem()
-            ring.setPen(QPen(QColor("#e69f00"), 3.0))
+            ring.setPen(QPen(QColor(HIGHLIGHT), 3.0))
             ring.setZValue(50)
             scene.addItem(ring)
             self._rings.append(ring)

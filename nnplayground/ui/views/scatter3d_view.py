@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 
 from nnplayground.core.camera import fit_camera
 from nnplayground.core.plane import plane_in_box
-from nnplayground.core.palette import neuron_colors
+from nnplayground.core.palette import HIGHLIGHT, neuron_colors
 from nnplayground.ui.views.gl_items import (
     CentroidLegend,
     SheetItem,
@@ -43,6 +43,7 @@ from nnplayground.ui.views.gl_items import (
     _as_points,
     _nice_step,
     _trail_segments,
+    hex_to_rgba,
     labels_to_rgba,
     neuron_rgba,
 )
@@ -236,7 +237,7 @@ class Scatter3DView(QWidget):
         item = getattr(self, "highlight", None)
         if item is None:
             item = self.highlight = gl.GLScatterPlotItem(size=POINT_SIZE + 14, pxMode=True,
-                                                         color=(0.9, 0.62, 0.0, 0.9),
+                                                         color=hex_to_rgba(HIGHLIGHT),
                                                          glOptions=_ON_TOP_OPTS)
             item.setDepthValue(-1)  # under the point it rings
             self._gl.addItem(item)
