@@ -355,6 +355,7 @@ def test_a_student_types_the_bias_and_the_and_becomes_an_or(qtbot, window):
     assert [f.text() for f in panel.weight_fields.fields] == ["0.5", "0.5", "-0.5000001"]
     X, _ = w.points.point_set.arrays()
     assert w.trainer.model.predict(X).tolist() == [0, 0, 0, 1]
+    assert w.error_label.text().startswith("Train error 0 ")  # the step's check: the AND
     field = panel.weight_fields.fields[2]
     field.setFocus()
     qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
@@ -362,6 +363,9 @@ def test_a_student_types_the_bias_and_the_and_becomes_an_or(qtbot, window):
     qtbot.keyClick(field, Qt.Key.Key_Return)
     model = w.trainer.model
     assert model.bias == -0.5 and model.predict(X).tolist() == [0, 1, 1, 1]  # OR on the ties
+    # ... which the readout shows at once (it said "Train error –" for typed weights)
+    assert w.error_label.text().startswith("Train error ")
+    assert not w.error_label.text().startswith(("Train error 0 ", "Train error –"))
     assert w.overlay.image_item.opacity() == 0.0  # still hidden: predict, then reveal
     qtbot.mouseClick(panel.reveal_button, Qt.MouseButton.LeftButton)
     assert w.overlay.image_item.opacity() == 1.0 and w.overlay.line_item.isVisible()

@@ -328,9 +328,11 @@ class MainWindow(QtWidgets.QMainWindow):
             self.hide_banner()
         self._show_model_tabs(model)
         self.refresh_views()
-        last = [h[-1] if history is not None and len(h) else None
-                for h in ((history or {}).get("train", ()), (history or {}).get("test", ()))]
-        self.actions_.update_readout(model.epoch, *last)
+        if history is not None and len(history["train"]):
+            self.actions_.update_readout(model.epoch, history["train"][-1],
+                                         history["test"][-1])
+        else:
+            self.actions_.show_errors_now()  # the model as it is, before any training
         self._update_counts()
         if applied.text:
             self.statusBar().showMessage(applied.text, 4000)

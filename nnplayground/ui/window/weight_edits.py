@@ -101,6 +101,7 @@ class WeightEdits(QObject):
             write_value(model, path, float(value))
         self.w.trainer.model_changed()
         self.w.refresh_views()
+        self.w.actions_.show_errors_now()  # the typed weights' errors, at once
 
     def edit(self, paths, values, text: str, *, old=None, applied: bool = False) -> bool:
         """One undo step setting ``paths`` to ``values``. ``old``/``applied``: a drag

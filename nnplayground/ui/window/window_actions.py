@@ -284,6 +284,23 @@ class WindowActions(QtCore.QObject):
             action.setEnabled(active)
         self.step.setEnabled(active and not self.w.trainer.is_running())
 
+    def show_errors_now(self) -> None:
+        """The readout for the idle model as it is (weights typed or set by a lesson, a
+        fresh start): its errors on the data now, as TensorFlow Playground shows them at
+        epoch 0. Without this it said "Train error –" whatever weights were typed."""
+        trainer = self.w.trainer
+        model = trainer.model
+        if model is None or trainer.is_running():
+            return
+        X, y, X_test, y_test = self.w.controller.data()
+        errors = []
+        for A, b in ((X, y), (X_test, y_test)):
+            try:
+                errors.append(float(model.error(A, b)) if A is not None and len(A) else None)
+            except Exception:  # noqa: BLE001 - a model that cannot be measured yet
+                errors.append(None)
+        self.update_readout(model.epoch, *errors)
+
     def update_readout(self, epoch: int, train, test, speed: float | None = None) -> None:
         self.w.epoch_label.setText(f"Epoch {epoch}")
         self.w.error_label.setText(f"Train error {_format_error(train)}   Test error {_format_error(test)}")
