@@ -588,3 +588,23 @@ def test_leave_gives_back_the_projection_the_3d_view_and_the_digit_pad(qtbot, wi
     assert w.tabs.isTabVisible(w.tabs.indexOf(w.view3d))
     assert (pad.mode, pad.seed) == pad_before
     assert w.pages.currentIndex() == 0
+
+
+def test_a_trained_weight_reads_in_7_digits_and_tabbing_through_changes_nothing(qtbot, shown):
+    """A lesson's fields showed -0.40000009999999997 and 10.38040700835853."""
+    from nnplayground.ui.lessons.lesson_panel import LessonPanel
+
+    panel = shown(LessonPanel(), 330, 700)
+    fields = panel.weight_fields
+    fields.show_fields(["w1", "w2"], [-0.40000009999999997, 10.38040700835853], 2)
+    assert [f.text() for f in fields.fields] == ["-0.4000001", "10.38041"]
+    edited = []
+    fields.edited.connect(lambda i, v: edited.append((i, v)))
+    field = fields.fields[0]
+    field.setFocus()
+    qtbot.keyClick(field, Qt.Key.Key_Return)  # as shown: the exact value stays
+    assert edited == [] and fields.values()[0] == -0.40000009999999997
+    qtbot.keyClick(field, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClicks(field, "-0.4")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert edited == [(0, -0.4)]

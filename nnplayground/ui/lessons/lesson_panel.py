@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -28,7 +30,6 @@ from PySide6.QtWidgets import (
 from nnplayground.ui.panels.panel_widgets import (
     assign_control_ids,
     describe,
-    format_number,
     message_label,
 )
 from nnplayground.ui.window.space_key import SPACE_IS_TEXT
@@ -54,6 +55,13 @@ def _coloured(widget: QWidget, colour: str, role=QPalette.ColorRole.WindowText) 
 
 #: What a lesson's field takes, either sign.
 LARGEST = 1e6
+
+
+def _shown(value: float) -> str:
+    """A field's number in positional notation with at most 7 significant digits: a
+    trained weight read -0.40000009999999997 and 10.38040700835853."""
+    return np.format_float_positional(float(value), precision=7, unique=True,
+                                      fractional=False, trim="-")
 
 
 def _number(text: str) -> float | str:
@@ -102,7 +110,7 @@ class _NumberFields(QWidget):
         self.labels = list(labels)
         self.message.hide()
         for i, (label, value) in enumerate(zip(labels, values)):
-            field = QLineEdit(format_number(value))
+            field = QLineEdit(_shown(value))
             field.setMinimumWidth(field.fontMetrics().horizontalAdvance("-0.000") + 12)
             describe(field, f"{self._what} {label}",
                      f"{self._what} {label}: type a number and press Enter")
@@ -118,21 +126,24 @@ class _NumberFields(QWidget):
         for field, value in zip(self.fields, self._values):
             if not field.hasFocus():
                 with QSignalBlocker(field):
-                    field.setText(format_number(value))
+                    field.setText(_shown(value))
 
     def values(self) -> list[float]:
         return list(self._values)
 
     def _on_field_finished(self, i: int) -> None:
+        if self.fields[i].text().strip() == _shown(self._values[i]):
+            self.message.hide()  # left as shown (rounded): the exact value stays
+            return
         value = _number(self.fields[i].text())
         if isinstance(value, str):
             self.message.setText(f"{value} {self.labels[i]} stays "
-                                 f"{format_number(self._values[i])}.")
+                                 f"{_shown(self._values[i])}.")
             self.message.show()
-            self.fields[i].setText(format_number(self._values[i]))
+            self.fields[i].setText(_shown(self._values[i]))
             return
         self.message.hide()
-        self.fields[i].setText(format_number(value))
+        self.fields[i].setText(_shown(value))
         if value != self._values[i]:
             self._values[i] = value
             self.edited.emit(i, value)
