@@ -608,3 +608,20 @@ def test_a_trained_weight_reads_in_7_digits_and_tabbing_through_changes_nothing(
     qtbot.keyClicks(field, "-0.4")
     qtbot.keyClick(field, Qt.Key.Key_Return)
     assert edited == [(0, -0.4)]
+
+
+def test_after_leave_the_timeline_still_looks_back_at_the_run_before_the_lesson(qtbot, window):
+    """The work given back on Leave had no timeline: dragging it back did nothing."""
+    from tests.ui.test_replay import drag_timeline_to, run_epochs
+    from tests.ui.window_helpers import load
+
+    w = window
+    load(qtbot, w, "XOR", "MLP")
+    run_epochs(qtbot, w, 20)
+    open_lesson(qtbot, w, "and-or")
+    qtbot.mouseClick(w.lessons.panel.leave_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: w.lessons.lesson is None)
+    assert w.trainer.model.epoch == 20
+    drag_timeline_to(qtbot, w, 10)
+    assert w.replay.scrub_epoch == 10
+    assert w.replay.timeline.label.text() == "Epoch 10 of 20 (looking back)"

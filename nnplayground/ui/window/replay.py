@@ -280,6 +280,10 @@ class Replay(QtCore.QObject):
             self.w.statusBar().showMessage(str(exc), 6000)
             return
         if found is None:
+            self.timeline.show_live(model.epoch)
+            self.w.statusBar().showMessage(
+                f"No epoch is recorded as early as {epoch}: the timeline starts with this "
+                f"run.", 5000)
             return
         recorded, params = found
         self.scrub_epoch = recorded
