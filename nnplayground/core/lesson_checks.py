@@ -10,7 +10,7 @@ import json
 import math
 from typing import Any
 
-from .limits import shown
+from .limits import MAX_JSON_DEPTH, shown
 
 #: Lesson files larger than this are refused before they are read.
 MAX_FILE_BYTES = 1_000_000
@@ -53,12 +53,24 @@ def parse(raw: bytes, source: str) -> Any:
         raise LessonError(f"The lesson file {source!r} is not UTF-8 text ({exc.reason} at "
                           f"byte {exc.start}).") from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
+        doc = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_no_constant)
     except json.JSONDecodeError as exc:
         raise LessonError(f"The lesson file {source!r} is not valid JSON: {exc.msg} "
                           f"(line {exc.lineno}, column {exc.colno}).") from None
     except (ValueError, RecursionError) as exc:
         raise LessonError(f"The lesson file {source!r} is not valid JSON: {exc}.") from None
+    # Checked here, without recursion: the checks and copies below recurse, and a few
+    # hundred levels of lists ended in a RecursionError instead of this message.
+    stack = [(doc, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_JSON_DEPTH:
+                raise LessonError(f"The lesson file {source!r} nests deeper than "
+                                  f"{MAX_JSON_DEPTH} levels.")
+            items = value.values() if isinstance(value, dict) else value
+            stack.extend((item, depth + 1) for item in items)
+    return doc
 
 
 class Where:

@@ -459,6 +459,10 @@ def test_broken_lesson_files_raise_lesson_error(tmp_path, case):
     (b'{"id": NaN}', "not a number a lesson may hold"),
     (b"[1, 2]", "expected a table"),
     (b"[" * 100_000 + b"]" * 100_000, "not valid JSON"),
+    # Deep enough for the checks' recursion, shallow enough for the JSON parser's: it
+    # raised a RecursionError (found by the property tests).
+    (b'{"id": "x", "steps": [{"text": "t", "setup": {"data": ' + b"[" * 400 + b"]" * 400
+     + b"}}]}", "nests deeper than 32 levels"),
 ])
 def test_unreadable_files_raise_lesson_error(tmp_path, raw, message):
     path = tmp_path / "bad.json"
