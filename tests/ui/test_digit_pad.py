@@ -286,3 +286,13 @@ def test_a_placed_template_is_the_digit_teach_it_offers(qtbot, blank_pad):
     assert panel.teach_button.text() == "Add this drawing as digit 3"
     qtbot.mouseClick(pad.invert_button, LEFT)  # a drawing of one's own keeps the choice
     assert panel.teach_spin.value() == 3
+
+
+def test_an_empty_pad_asks_for_a_digit_instead_of_reading_one(qtbot, window, pad):
+    """A cleared pad showed a big "1" (the network's answer to no pixels at all)."""
+    panel = window.panel
+    qtbot.mouseClick(pad.clear_button, LEFT)
+    assert panel.prediction_label.text() == "?"
+    assert panel.message_label.text() == "The pad is empty: draw a digit, or place one."
+    qtbot.mouseClick(pad.template_buttons[5], LEFT)
+    assert panel.prediction_label.text() == "5"

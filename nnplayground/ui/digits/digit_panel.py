@@ -354,8 +354,12 @@ class DigitPanel(QWidget):
         reading = self._task.read(self.predictor.predict_proba(p[None, :])[0])
         self._outputs = reading.outputs
         self.bar_plot.show_reading(reading)
-        self.prediction_label.setText(reading.text)
-        self.message_label.setText(reading.sentence)
+        if not p.any():  # a big "1" for an empty pad read as the network's own answer
+            self.prediction_label.setText("?")
+            self.message_label.setText("The pad is empty: draw a digit, or place one.")
+        else:
+            self.prediction_label.setText(reading.text)
+            self.message_label.setText(reading.sentence)
 
         push = dg.pixel_push(self.predictor, p, reading.target)
         # Scaled to the strongest pixel: the picture compares pixels, the units mean little.
