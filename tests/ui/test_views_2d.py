@@ -290,3 +290,13 @@ def test_a_curve_through_the_legend_does_not_cross_its_names(shown, qtbot):
     a = brush.alphaF()
     tinted = np.round(a * np.array([brush.red(), brush.green(), brush.blue()]) + (1 - a) * blue)
     assert (np.abs(inside - tinted).max(axis=1) <= 12).sum() > 100
+
+
+def test_a_one_number_code_is_a_number_line_without_a_second_axis(shown, qtbot):
+    """A code of one number showed a "code unit 2" axis at 0 for every point."""
+    view = shown(LatentView(), 400, 300)
+    axis = view.getPlotItem().getAxis("left")
+    view.set_codes(np.array([[0.5], [1.5], [-1.0]]), np.array([0, 1, 0]))
+    assert not axis.isVisible() and len(view.scatter.data) == 3
+    view.set_codes(np.array([[0.5, 1.0], [1.5, -1.0]]), np.array([0, 1]))
+    assert axis.isVisible() and axis.labelText == "code unit 2"

@@ -39,6 +39,8 @@ class LatentView(pg.PlotWidget):
         Z = np.asarray(Z, dtype=np.float64).reshape(len(Z), -1)
         x = Z[:, 0]
         y = Z[:, 1] if Z.shape[1] > 1 else np.zeros(len(Z))  # 1-D code: a number line
+        # ... without a "code unit 2" axis (and its grid) that a one-number code has not
+        self.getPlotItem().showAxis("left", Z.shape[1] > 1)
         labels = np.zeros(len(Z), dtype=int) if labels is None else np.asarray(labels, dtype=int)
         brushes = [self._brush(int(k)) for k in labels]
         finite = np.isfinite(x) & np.isfinite(y)
