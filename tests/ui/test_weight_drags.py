@@ -73,12 +73,15 @@ def test_dragging_the_line_moves_it_parallel_and_ctrl_z_restores(qtbot, window):
     w = window
     load(qtbot, w, "Needs a bias", "Perceptron with bias")
     set_perceptron(w, [1.0, 1.0, 0.0])
+    w.actions_.show_errors_now()
+    errors_before = w.error_label.text()
     count = w.points.undo_stack.count()
     n_points = len(w.points)
     q0 = free_spot_on_line(w)
     q1 = q0 + np.array([1.5, 0.5])
     drag(qtbot, w.canvas, q0, q1)
     model = w.trainer.model
+    assert w.error_label.text() != errors_before  # the dropped line's errors, once
     assert list(model.weights) == [1.0, 1.0]  # parallel: w kept
     assert model.bias != 0.0
     tol = pixel_tolerance(w.canvas)
@@ -91,6 +94,7 @@ def test_dragging_the_line_moves_it_parallel_and_ctrl_z_restores(qtbot, window):
     undo(qtbot, w)
     assert list(w.trainer.model.weights) == [1.0, 1.0] and w.trainer.model.bias == 0.0
     assert drawn_line_distance(w, q0) <= 1e-9
+    assert w.error_label.text() == errors_before
 
 
 def test_dragging_the_arrow_tip_turns_and_scales_w(qtbot, window):

@@ -60,11 +60,13 @@ class _WeightCommand(QUndoCommand):
     def redo(self) -> None:
         if self._skip_redo:
             self._skip_redo = False
-            return
-        self._edits.write(self.paths, self.new)
+        else:
+            self._edits.write(self.paths, self.new)
+        self._edits.w.actions_.show_errors_now()  # once per step, not per drag move
 
     def undo(self) -> None:
         self._edits.write(self.paths, self.old)
+        self._edits.w.actions_.show_errors_now()
 
 
 class WeightEdits(QObject):
@@ -101,7 +103,6 @@ class WeightEdits(QObject):
             write_value(model, path, float(value))
         self.w.trainer.model_changed()
         self.w.refresh_views()
-        self.w.actions_.show_errors_now()  # the typed weights' errors, at once
 
     def edit(self, paths, values, text: str, *, old=None, applied: bool = False) -> bool:
         """One undo step setting ``paths`` to ``values``. ``old``/``applied``: a drag
