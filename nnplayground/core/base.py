@@ -340,6 +340,18 @@ def rng_from_state(value: Any) -> np.random.Generator:
     return np.random.Generator(bit_generator)
 
 
+def error_or_none(model: Model, X: Any, y: Any = None) -> float | None:
+    """``model``'s error on ``X`` (and ``y``) now, None when there is nothing to measure
+    or it cannot be measured (the trainer's hints and the window's readout ask this)."""
+    if X is None or len(X) == 0:
+        return None
+    try:
+        with np.errstate(all="ignore"):
+            return float(model.error(X, y))
+    except Exception:  # noqa: BLE001 - a model that cannot be measured yet
+        return None
+
+
 def state_finite(state: State) -> bool:
     """True when no number in a ``get_state()`` dict is NaN or infinite."""
     return all(np.all(np.isfinite(arr)) for value in state.values() for arr in _arrays(value))

@@ -10,6 +10,7 @@ import json
 import math
 from typing import Any
 
+from .jsonarrays import nesting_depth
 from .limits import MAX_JSON_DEPTH, shown
 
 #: Lesson files larger than this are refused before they are read.
@@ -59,17 +60,11 @@ def parse(raw: bytes, source: str) -> Any:
                           f"(line {exc.lineno}, column {exc.colno}).") from None
     except (ValueError, RecursionError) as exc:
         raise LessonError(f"The lesson file {source!r} is not valid JSON: {exc}.") from None
-    # Checked here, without recursion: the checks and copies below recurse, and a few
-    # hundred levels of lists ended in a RecursionError instead of this message.
-    stack = [(doc, 1)]
-    while stack:
-        value, depth = stack.pop()
-        if isinstance(value, (dict, list)):
-            if depth > MAX_JSON_DEPTH:
-                raise LessonError(f"The lesson file {source!r} nests deeper than "
-                                  f"{MAX_JSON_DEPTH} levels.")
-            items = value.values() if isinstance(value, dict) else value
-            stack.extend((item, depth + 1) for item in items)
+    # Checked here: the checks and copies below recurse, and a few hundred levels of
+    # lists ended in a RecursionError instead of this message.
+    if nesting_depth(doc) > MAX_JSON_DEPTH:
+        raise LessonError(f"The lesson file {source!r} nests deeper than "
+                          f"{MAX_JSON_DEPTH} levels.")
     return doc
 
 

@@ -220,6 +220,15 @@ class PointSet:
             self._X[idx] = X
             self._version += 1
 
+    def cluster_extent(self, label: int, axes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """(lowest, highest) coordinates along ``axes`` of class ``label``'s points
+        (empty arrays: none), without copying the set."""
+        with self._lock:
+            rows = self._X[self._y == label][:, list(axes)]
+        if not len(rows):
+            return np.empty(0), np.empty(0)
+        return rows.min(axis=0), rows.max(axis=0)
+
     def move_cluster(self, label: int, delta: Sequence[float],
                      axes: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Shift every point of class ``label`` by ``delta`` along ``axes``.
@@ -235,8 +244,9 @@ class PointSet:
             mask = self._y == label
             ids, old = self._ids[mask].copy(), self._X[mask].copy()
             rows = np.flatnonzero(mask)
-            check_within_canvas(self._X[np.ix_(rows, axes)] + d)
-            self._X[np.ix_(rows, axes)] += d
+            moved = self._X[np.ix_(rows, axes)] + d
+            check_within_canvas(moved)
+            self._X[np.ix_(rows, axes)] = moved
             self._version += 1
             return ids, old
 
@@ -273,8 +283,7 @@ class PointSet:
             if ids is None:
                 ids = np.arange(self._next_id, self._next_id + len(X), dtype=np.int64)
             ids = np.asarray(ids, dtype=np.int64).ravel()
-            ordered = np.sort(ids)  # (np.unique imports numpy.ma: 20-25 ms of the launch)
-            if len(ids) != len(X) or bool((ordered[1:] == ordered[:-1]).any()):
+            if not ids_fit(ids, len(X)):
                 raise ValueError("Need one distinct id per point.")
             self._X, self._y, self._ids = X, y, ids.copy()
             self._class_names = names
@@ -352,6 +361,17 @@ class PointSet:
             raise ValueError(
                 f"Label {int(y.max())} but there are only {len(self._class_names)} classes."
             )
+
+
+def ids_fit(ids: Any, n: int) -> bool:
+    """``ids`` are one distinct whole number in [0, 2**53) for each of ``n`` points (a
+    file's are checked with this before anything changes)."""
+    ids = np.asarray(ids)
+    if ids.ndim != 1 or len(ids) != n or (len(ids) and ids.dtype.kind not in "iu"):
+        return False
+    ordered = np.sort(ids)  # (np.unique imports numpy.ma: 20-25 ms of the launch)
+    return not len(ids) or (ordered[0] >= 0 and ordered[-1] < 2**53
+                            and not bool((ordered[1:] == ordered[:-1]).any()))
 
 
 def check_within_canvas(X: Any) -> None:

@@ -14,6 +14,7 @@ import numpy as np
 from . import limits
 from .base import ModelError
 from .limits import shown
+from .points import check_within_canvas
 from .registry import MODEL_CLASSES, model_from_dict
 
 if TYPE_CHECKING:
@@ -146,10 +147,12 @@ def validate_session(s: Session) -> None:
         )
     if not np.all(np.isfinite(s.points)):
         raise SessionError("Some points have coordinates that are NaN or infinite.")
-    if s.points.size and np.abs(s.points).max() > limits.MAX_COORDINATE:
+    try:
+        check_within_canvas(s.points)  # the same limit every edit of the points keeps
+    except ValueError:
         raise SessionError(
             f"Some points have coordinates beyond ±{limits.MAX_COORDINATE:g}, the largest "
-            f"the canvas draws.")
+            f"the canvas draws.") from None
     if s.labels.size and (s.labels.min() < 0 or s.labels.max() >= len(s.class_names)):
         bad = int(s.labels[(s.labels < 0) | (s.labels >= len(s.class_names))][0])
         raise SessionError(

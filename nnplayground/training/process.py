@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 
+from nnplayground.core.base import error_or_none
 from nnplayground.core.explain import step_sample
 from nnplayground.core.recording import Recording
 from nnplayground.core.registry import model_from_dict, model_to_dict
@@ -397,14 +398,8 @@ class Trainer:
 
     def _current_error(self) -> float | None:
         """The model's error on the training data now (None: none to measure)."""
-        try:
-            X, y = self.source()[:2]
-            if X is None or len(X) == 0:
-                return None
-            with np.errstate(all="ignore"):
-                return float(self.model.error(X, y))
-        except Exception:
-            return None
+        X, y = self.source()[:2]
+        return error_or_none(self.model, X, y)
 
     def _watch_run(self, snapshot: Snapshot) -> None:
         """Hints (``hints.py``) from the run's errors and outputs; between epochs."""

@@ -304,8 +304,8 @@ class PointsModel(QtCore.QObject):
         label = int(label)
         delta = np.asarray(delta, dtype=np.float64).ravel()
         axes = self._check_axes(axes, delta)
-        X, y = self._ps.arrays()
-        check_within_canvas(X[y == label][:, axes] + delta)
+        lowest, highest = self._ps.cluster_extent(label, axes)  # no copy of every point
+        check_within_canvas(np.concatenate([lowest + delta, highest + delta]))
         self.undo_stack.push(_MoveCommand(
             self, f"Move cluster {self._name(label)}", _MERGE_CLUSTER,
             (label, self._drag_serial), lambda ps: ps.move_cluster(label, delta, axes)))

@@ -68,7 +68,6 @@ class NetworkLayout:
         self._side_width = 0.0  # pixels kept free right of the last column for them
         self._stacked = False  # the caption on its own row above the legend
         self._short_titles: bool | None = False
-        self._scale = 1.0  # the texts' (set_text_scale)
         self._ringed: list[tuple[int, int]] = []  # (layer, index) of the highlighted neurons
         self._rings: list[QGraphicsEllipseItem] = []
 
@@ -98,7 +97,6 @@ class NetworkLayout:
             font = item.font()
             font.setPointSizeF(points * scale)
             item.setFont(font)
-        self._scale = scale
 
     def remeasure(self) -> None:
         """Measure the side texts' room again at the next ``place`` (a new view size or
@@ -175,7 +173,8 @@ class NetworkLayout:
         _fit_weight_labels(lines, columns, QRectF(0.0, 0.0, width, height))
         return True
 
-    def set_titles(self, names: list[str], neurons: list[list[QGraphicsEllipseItem]]) -> bool:
+    def set_titles(self, names: list[str], neurons: list[list[QGraphicsEllipseItem]],
+                   scale: float) -> bool:
         """Each column's title: "hidden 1" over "32 neurons", or "h1" over "32" where the
         columns (``neurons``) stand too close for the long one (chosen again after each
         ``place``); True when a text changed."""
@@ -186,7 +185,7 @@ class NetworkLayout:
         if self._short_titles is None:
             room = _column_gap(neurons, default=float("inf")) - 8.0
             font = QFont(self.titles[0].font())  # at its full size, not as fitted last
-            font.setPointSizeF(_LABEL_PT * self._scale)
+            font.setPointSizeF(_LABEL_PT * scale)
             metrics = QFontMetricsF(font)
             widest = max(metrics.horizontalAdvance(line) for text in long
                          for line in text.split("\n"))

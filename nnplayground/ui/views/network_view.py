@@ -320,7 +320,7 @@ class NetworkView(QGraphicsView):
         if not self._sizes:
             return
         self._drawing_layout.place(w, h, self._text_scale, self._columns, self._lines)
-        self._drawing_layout.set_titles(self._names, self._columns.neurons)
+        self._drawing_layout.set_titles(self._names, self._columns.neurons, self._text_scale)
         self._place_texts()
 
     def _place_texts(self) -> None:
@@ -345,7 +345,7 @@ class NetworkView(QGraphicsView):
             if l > 0:
                 texts_changed |= columns.style_biases(l, self._biases[l - 1], b_max)
         texts_changed |= layout.set_side_texts(self._input_names, self._weights)
-        texts_changed |= layout.set_titles(self._names, columns.neurons)
+        texts_changed |= layout.set_titles(self._names, columns.neurons, self._text_scale)
         texts_changed |= set_text(layout.caption, self._caption_text)
         if layout.side_texts_grew():
             # Room for the widest centroid yet (it only grows, so the drawing stays still).

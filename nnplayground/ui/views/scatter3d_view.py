@@ -271,8 +271,13 @@ class Scatter3DView(QWidget):
     def set_plane(self, w, b: float | None) -> None:
         """The plane ``w . x + b = 0`` (w (3,)), cut to the box under the floor grid; None
         (or a zero ``w``, or a plane that misses the box): no plane."""
-        self._plane = None if w is None else (np.asarray(w, dtype=np.float64).reshape(3),
-                                               0.0 if b is None else float(b))
+        plane = None if w is None else (np.asarray(w, dtype=np.float64).reshape(3),
+                                         0.0 if b is None else float(b))
+        old = self._plane
+        if (plane is None and old is None) or (plane is not None and old is not None and (
+                np.array_equal(plane[0], old[0]) and plane[1] == old[1])):
+            return  # every snapshot asks: the same plane is not cut and uploaded again
+        self._plane = plane
         self._draw_plane()
 
     def plane_polygon(self) -> np.ndarray | None:

@@ -20,6 +20,7 @@ from nnplayground.core.csv_io import (
     write_points_csv,
 )
 from nnplayground.core.datasets import PRESETS
+from nnplayground.core.points import ids_fit
 from nnplayground.core.recording import SESSION_BUDGET, Recording
 from nnplayground.core.base import ModelError
 from nnplayground.core.registry import model_from_config, model_to_dict
@@ -316,10 +317,7 @@ def _ui_settings(s: Session) -> dict:
         ids = ex.get("point_ids")
         if ids is not None:  # files from before they were kept: fresh ids, another split
             ids = np.asarray(ids)
-            ordered = np.sort(ids.ravel()) if ids.ndim == 1 else ids
-            if (ids.ndim != 1 or len(ids) != len(s.points) or ids.dtype.kind not in "iu"
-                    or (len(ids) and (ordered[0] < 0 or ordered[-1] >= 2**53
-                                      or bool((ordered[1:] == ordered[:-1]).any())))):
+            if not ids_fit(ids, len(s.points)):
                 raise ValueError("the points' ids are not one distinct whole number each")
             ids = ids.astype(np.int64)
         return {"dataset": dataset, "split": split, "digit_examples": examples, "axes": axes,

@@ -8,6 +8,7 @@ from PySide6 import QtCore, QtGui, QtWidgets
 from PySide6.QtCore import Qt
 
 from nnplayground.core import limits
+from nnplayground.core.base import error_or_none
 from nnplayground.ui.panels.panel_widgets import Readout
 from nnplayground.ui.window import presentation
 from nnplayground.ui.window.exports import TARGETS, Exports
@@ -293,13 +294,8 @@ class WindowActions(QtCore.QObject):
         if model is None or trainer.is_running():
             return
         X, y, X_test, y_test = self.w.controller.data()
-        errors = []
-        for A, b in ((X, y), (X_test, y_test)):
-            try:
-                errors.append(float(model.error(A, b)) if A is not None and len(A) else None)
-            except Exception:  # noqa: BLE001 - a model that cannot be measured yet
-                errors.append(None)
-        self.update_readout(model.epoch, *errors)
+        self.update_readout(model.epoch, error_or_none(model, X, y),
+                            error_or_none(model, X_test, y_test))
 
     def update_readout(self, epoch: int, train, test, speed: float | None = None) -> None:
         self.w.epoch_label.setText(f"Epoch {epoch}")
