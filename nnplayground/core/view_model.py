@@ -20,7 +20,7 @@ Conventions
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Sequence
 
@@ -212,6 +212,10 @@ class ViewData:
     k hex strings (``neuron_colors()``); ``winners`` (n,) the winning neuron of each row
     of X. For the competitive layer ``contour`` holds the boundaries between the
     neurons' regions.
+
+    ``surface``, ``classes`` and ``regions`` are the numbers the image and the contour
+    are made from; no view draws them, so what the training process sends leaves them
+    out (``without_cells``).
     """
 
     kind: str
@@ -234,6 +238,14 @@ class ViewData:
     codes: np.ndarray | None = None
     neuron_colors: list | None = None
     winners: np.ndarray | None = None
+
+
+def without_cells(vd: ViewData) -> ViewData:
+    """``vd`` without its per-cell numbers (``surface``, ``classes``, ``regions``): what
+    a frame sent to the window needs. On a 64 x 64 grid they are two thirds of a
+    frame's bytes (float64 and int64 per cell), which the training process would
+    otherwise pickle and pass on 30 times a second and the window unpickle."""
+    return replace(vd, surface=None, classes=None, regions=None)
 
 
 def _plane_line(w: np.ndarray, b: float, axes, X, box):

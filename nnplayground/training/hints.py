@@ -17,7 +17,8 @@ The rules (numbers below; ``tests/training/test_hints.py`` holds them to real ru
   converges has its recent errors below where it began, however they wobble.) Models
   whose error is no gradient step's (a perceptron counting mistakes, a competitive
   layer) are not watched for this: their rate is no cause.
-* **dead**: the outputs over the training points (at most ``DEAD_ROWS``) have not
+* **dead**: the outputs over the training points (at most ``DEAD_ROWS`` of them,
+  spread over the data: ``watched_rows``) have not
   differed between points by more than ``DEAD_SPREAD`` for ``DEAD_EPOCHS`` epochs: dead
   ReLUs (0 for every point) or saturated neurons (the same value for every point) pass
   no gradient back, so the network cannot learn any more.
@@ -39,7 +40,7 @@ RATE_FACTOR = 1.5
 RATE_QUANTILE = 0.2
 DEAD_EPOCHS = 50
 DEAD_SPREAD = 1e-6
-DEAD_ROWS = 256
+DEAD_ROWS = 64  # a dead network gives one output for every point; 64 show it as well as all
 
 RATE = "rate"
 DEAD = "dead"
@@ -68,6 +69,13 @@ def model_outputs(model: Any, X: np.ndarray) -> np.ndarray | None:
         if getattr(model, "kind", "") == "autoencoder":
             return np.asarray(model.predict(X), dtype=np.float64)
     return None
+
+
+def watched_rows(X: np.ndarray) -> np.ndarray:
+    """At most ``DEAD_ROWS`` rows of ``X``, evenly spread over it (the points of a
+    preset come class by class; the first rows could all be one class's)."""
+    step = max(1, -(-len(X) // DEAD_ROWS))
+    return X[::step]
 
 
 def outputs_constant(outputs: np.ndarray | None) -> bool:

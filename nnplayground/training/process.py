@@ -36,7 +36,7 @@ from nnplayground.core.registry import model_from_dict, model_to_dict
 from nnplayground.core.view_model import TrailBuffer
 from nnplayground.training import protocol as P
 from nnplayground.training.data import TrainingData
-from nnplayground.training.hints import DEAD_ROWS, RunWatch, model_outputs
+from nnplayground.training.hints import RunWatch, model_outputs, watched_rows
 from nnplayground.training.loop import Snapshot, TrainingControl, TrainResult, copy_state, train
 from nnplayground.training.view_process import ViewBudget, ViewerLink, compute_view
 
@@ -414,7 +414,7 @@ class Trainer:
             now = time.perf_counter()
             if watch.watch_dead and now >= self._outputs_due:
                 self._outputs_due = now + OUTPUTS_EVERY
-                outputs = model_outputs(self.model, self.source()[0][:DEAD_ROWS])
+                outputs = model_outputs(self.model, watched_rows(self.source()[0]))
             hint = watch.observe(snapshot.epoch, snapshot.new_train_errors, outputs,
                                  getattr(self.model, "learning_rate", None))
         except Exception:  # a hint must never stop training

@@ -31,7 +31,7 @@ from collections.abc import Callable
 from typing import Any
 
 from nnplayground.core.registry import model_from_dict
-from nnplayground.core.view_model import TrailBuffer, view_data
+from nnplayground.core.view_model import TrailBuffer, view_data, without_cells
 
 #: the share of its core the view process may use for the surface (it shares a laptop's
 #: cores with the window and the trainer)
@@ -74,13 +74,13 @@ class ViewBudget:
 
 def compute_view(model, request, points, trails: TrailBuffer | None, budget: ViewBudget):
     """``view_data`` for ``model`` over ``points`` as ``request`` asks, on the grid the
-    budget allows."""
+    budget allows, as the window gets it (``without_cells``)."""
     resolution = budget.resolution(request.resolution)
     start = time.perf_counter()
     view = view_data(model, points.X, request.bounds, resolution,
                      axes=request.axes, trails=trails, labels=points.labels)
     budget.spent(time.perf_counter() - start, resolution)
-    return view
+    return without_cells(view)
 
 
 def serve_views(conn) -> None:

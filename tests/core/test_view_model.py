@@ -165,6 +165,20 @@ def test_view_data_competitive_regions_centroids_and_trails():
     assert vd.trails.shape == (2, 2, 2)
 
 
+def test_without_cells_keeps_what_is_drawn_and_drops_the_numbers_of_every_cell():
+    m = MLP(layer_sizes=[2, 4, 3], loss="cross_entropy", seed=1)
+    vd = g.view_data(m, None, BOX, resolution=10)
+    c = CompetitiveLayer(n_inputs=2, n_neurons=2, seed=0)
+    c.initialize(np.array([[-1.0, 0.0], [1.0, 0.0]]))
+    regions = g.view_data(c, None, BOX, resolution=4)
+    for full in (vd, regions):
+        sent = g.without_cells(full)
+        assert sent.surface is None and sent.classes is None and sent.regions is None
+        assert sent.image is full.image and sent.contour is full.contour
+        assert sent.centroids is full.centroids and sent.hidden_lines is full.hidden_lines
+    assert vd.classes is not None and regions.regions is not None  # the original keeps them
+
+
 def test_view_data_competitive_uninitialised_is_empty():
     vd = g.view_data(CompetitiveLayer(seed=0), None, BOX, resolution=4)
     assert vd.regions is None and vd.centroids is None and vd.image is None

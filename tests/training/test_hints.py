@@ -191,3 +191,12 @@ def test_the_quantile_is_numpys_linear_one():
             for q in (0.0, hints.RATE_QUANTILE, 0.5, 0.9, 1.0):
                 assert hints.quantile(values, q) == pytest.approx(
                     float(np.quantile(values, q)), rel=1e-12, abs=1e-15)
+
+
+def test_the_dead_watch_looks_at_rows_spread_over_the_data():
+    X = np.arange(1000.0).reshape(500, 2)  # a preset's points come class by class
+    rows = hints.watched_rows(X)
+    assert len(rows) == 63 and len(rows) <= hints.DEAD_ROWS  # every 8th of 500
+    assert rows[0, 0] == 0.0 and rows[-1, 0] == X[496, 0]  # from the first to the last
+    few = X[:40]
+    assert np.array_equal(hints.watched_rows(few), few)  # a few points: all of them
