@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from tests.ui.window_helpers import Qt, epoch_shown, key, load
 
 
 def shown_state(w):
@@ -57,3 +58,39 @@ def test_the_five_cluster_demo_gets_one_neuron_per_cluster(qtbot, window):
     combo.setCurrentIndex(combo.findData("competitive"))  # the user picks the model
     model = w.trainer.model
     assert model.kind == "competitive" and model.n_neurons == 5
+
+
+def weights_of(model):
+    return [w.copy() for w in model.get_state()["weights"]]
+
+
+def test_undoing_a_preset_gives_back_the_network_trained_on_the_old_data(qtbot, window):
+    """Choosing another preset by mistake and pressing Ctrl+Z brings back the points and
+    the network trained on them, weights and epoch; Redo brings back the new data's
+    network as it was trained before the undo."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.actions_.step.trigger()
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.actions_.step.trigger()
+    trained = weights_of(w.trainer.model)
+    circle_curve = w.error_view.data()[1]
+    assert epoch_shown(w) == 2 and len(circle_curve) == 2
+    load(qtbot, w, "Spiral")
+    assert epoch_shown(w) == 0
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.actions_.step.trigger()
+    spiral = weights_of(w.trainer.model)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.data_panel.preset() == "Circle" and epoch_shown(w) == 2
+    assert all(np.array_equal(a, b) for a, b in zip(weights_of(w.trainer.model), trained))
+    epochs, train, _ = w.error_view.data()  # its error curve came back with it
+    assert list(epochs) == [1, 2] and np.array_equal(train, circle_curve)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.data_panel.preset() == "Spiral" and epoch_shown(w) == 1 and len(w.error_view) == 1
+    assert all(np.array_equal(a, b) for a, b in zip(weights_of(w.trainer.model), spiral))
+    # Trained on from there, the restored network goes on from its own weights.
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.actions_.step.trigger()
+    assert epoch_shown(w) == 2

@@ -334,10 +334,14 @@ class PointsModel(QtCore.QObject):
             raise ValueError(f"Need X (n, d) finite and n labels, got {X.shape}, {labels.shape}.")
         if labels.size and (labels.min() < 0 or labels.max() >= len(names)):
             raise ValueError(f"Labels must lie in 0..{len(names) - 1}.")
+        self.undo_stack.push(_StateCommand(self, self.replace_text(name, dataset), X, labels,
+                                           names, ids=ids, dataset=dataset or DatasetSpec()))
+
+    @staticmethod
+    def replace_text(name: str | None, dataset: DatasetSpec | None) -> str:
+        """The undo text of ``replace_all`` with that ``name`` and ``dataset``."""
         what = "preset " if dataset is None or dataset.is_preset else ""
-        text = f"Load {what}{name}" if name else "Replace points"
-        self.undo_stack.push(_StateCommand(self, text, X, labels, names, ids=ids,
-                                           dataset=dataset or DatasetSpec()))
+        return f"Load {what}{name}" if name else "Replace points"
 
     def clear(self) -> None:
         """Remove every point (one undo step); the classes stay, and what is placed next

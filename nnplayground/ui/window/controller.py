@@ -68,6 +68,32 @@ class _ModelSwap(QtGui.QUndoCommand):
             self._controller.restore_model(self._before)
 
 
+class _KeepModel(QtGui.QUndoCommand):
+    """Keeps the trained models across undo and redo of a new data set, whose own undo
+    and redo build a fresh model for the data they bring back. Pushed before the data
+    (``before``: the model then), its undo gives that model back; pushed after it, its
+    undo takes note of the model the undo takes away, and its redo gives it back."""
+
+    def __init__(self, controller: PlaygroundController, last: bool = False):
+        super().__init__("Keep the model")
+        self._controller, self._last = controller, last
+        # The model and its error curve (``history_source``) as they are now.
+        self._kept = None if last else controller.model_and_history()
+        self._pushed = False
+
+    def undo(self):
+        if self._last:
+            self._kept = self._controller.model_and_history()  # what the undo replaces
+        elif self._kept is not None:
+            self._controller.restore_model(*self._kept)
+
+    def redo(self):
+        if not self._pushed:  # push() runs redo when the step is made
+            self._pushed = True
+        elif self._last and self._kept is not None:
+            self._controller.restore_model(*self._kept)
+
+
 class PlaygroundController(QtCore.QObject):
     """See the module docstring. ``points``, ``trainer`` and ``data`` are the objects the
     window's widgets show and drive; ``state`` is the truth about everything else."""
@@ -90,6 +116,9 @@ class PlaygroundController(QtCore.QObject):
         #: ``check(spec)`` raises ``ValueError`` for a model the window cannot show (the
         #: model panel's ranges); asked before a transaction changes anything.
         self.spec_check = None
+        #: () -> {"train": errors, "test": errors} of the curve shown (set by the window):
+        #: an undo that gives a trained model back gives back its curve too
+        self.history_source = None
         self.points.changed.connect(self._on_points_changed)
         self.points.classes_changed.connect(self._on_points_classes_changed)
         self.points.dataset_replaced.connect(self._on_points_dataset_replaced)
@@ -135,16 +164,33 @@ class PlaygroundController(QtCore.QObject):
         self._in_transaction = True
         try:
             if points is not None:
-                self.points.replace_all(X, labels, names, name=undo_text or None,
-                                        dataset=dataset or DatasetSpec(), ids=point_ids)
-                if not undoable:
-                    self.points.undo_stack.clear()
+                self._replace_points(X, labels, names, undo_text, dataset or DatasetSpec(),
+                                     point_ids, undoable)
             self._state = new_state.but(dataset=self.points.dataset)
             self._set_model(built[1])
         finally:
             self._in_transaction = False
         self.state_changed.emit(self._state)
         self.applied.emit(Applied(points is not None, history, text))
+
+    def _replace_points(self, X, labels, names, undo_text: str, dataset: DatasetSpec,
+                        point_ids, undoable: bool) -> None:
+        """The new points as one undo step that also gives back the model trained on
+        the old ones (and, redone, the one trained on the new ones since)."""
+        stack = self.points.undo_stack
+        if not undoable:
+            self.points.replace_all(X, labels, names, name=undo_text or None,
+                                    dataset=dataset, ids=point_ids)
+            stack.clear()
+            return
+        stack.beginMacro(self.points.replace_text(undo_text or None, dataset))
+        try:
+            stack.push(_KeepModel(self))
+            self.points.replace_all(X, labels, names, name=undo_text or None,
+                                    dataset=dataset, ids=point_ids)
+            stack.push(_KeepModel(self, last=True))
+        finally:
+            stack.endMacro()
 
     def _build(self, model, n_inputs: int, n_classes: int) -> tuple[ModelSpec, Model]:
         """(spec, model) for data of that shape; ``ValueError`` when it cannot be built."""
@@ -237,14 +283,24 @@ class PlaygroundController(QtCore.QObject):
         self.applied.emit(Applied(False))
         return new
 
-    def restore_model(self, model: Model) -> None:
-        """Undo/redo of a class edit's rebuild: that model back, as it was."""
+    def model_and_history(self) -> tuple[Model, dict | None] | None:
+        """The model now (its training ended) and the error curve it drew
+        (``history_source``); None without a model."""
+        self.trainer.stop_and_wait()
+        model = self.trainer.model
+        if model is None:
+            return None
+        return model, None if self.history_source is None else self.history_source()
+
+    def restore_model(self, model: Model, history: dict | None = None) -> None:
+        """Undo/redo of a rebuild (a class edit, a new data set): that model back, as it
+        was, with its error curve ``history`` when known."""
         self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
         self._state = self._state.but(model=spec)
         self._set_model(model)
         self.state_changed.emit(self._state)
-        self.applied.emit(Applied(False))
+        self.applied.emit(Applied(False, history))
 
     def _set_model(self, model: Model) -> None:
         self.trainer.set_model(model)

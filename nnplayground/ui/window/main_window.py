@@ -64,6 +64,8 @@ class MainWindow(QtWidgets.QMainWindow):
         self._build_widgets()
         self.controller.spec_check = lambda spec: self.model_panel.check_config(
             spec.kind, spec.config, spec.panel)
+        self.controller.history_source = lambda: dict(
+            zip(("train", "test"), self.error_view.data()[1:]))
         self.actions_ = WindowActions(self)
         self.replay = Replay(self)  # speed, Run N epochs, the timeline
         self.curve_box.layout().addWidget(self.replay.timeline)
