@@ -132,6 +132,7 @@ def test_adding_a_class_says_the_network_was_rebuilt_and_undo_brings_it_back(qtb
     assert w.points.n_classes == 2 and model.layer_sizes[-1] == 1
     assert model.epoch == 4 and state_equal(model.get_state(), trained)
     assert w.network_view.layer_sizes[-1] == 1
+    assert list(w.error_view.data()[0]) == [1, 2, 3, 4]  # its error curve came back too
 
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
         widget=w.canvas)

@@ -94,3 +94,18 @@ def test_undoing_a_preset_gives_back_the_network_trained_on_the_old_data(qtbot, 
     with qtbot.waitSignal(w.trainer.finished, timeout=20000):
         w.actions_.step.trigger()
     assert epoch_shown(w) == 2
+
+
+def test_a_preset_chosen_while_training_gives_back_every_epoch_of_the_curve(qtbot, window):
+    """The run ends when another preset is chosen; its last epochs reach the curve, so
+    Ctrl+Z gives back a curve as long as the network's epochs."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    key(qtbot, w, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: epoch_shown(w) >= 30, timeout=20000)
+    load(qtbot, w, "Spiral")  # training stops for the new data
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    model = w.trainer.model
+    epochs = w.error_view.data()[0]
+    assert model.epoch >= 30 and epoch_shown(w) == model.epoch
+    assert list(epochs) == list(range(1, model.epoch + 1))

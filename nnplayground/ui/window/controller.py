@@ -13,6 +13,7 @@ Undo and redo of a data set (Ctrl+Z after a preset) end in the same place.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -46,51 +47,34 @@ class Applied:
     text: str = ""
 
 
-class _ModelSwap(QtGui.QUndoCommand):
-    """Part of an undoable class edit: the model before it (kind, config, weights,
-    epoch) and the one rebuilt after it (``after``, None when the model could stay), so
-    that undoing "Add class" gives back the trained network."""
-
-    def __init__(self, controller: PlaygroundController, before: Model | None):
-        super().__init__("Rebuild the model")
-        self._controller, self._before = controller, before
-        self.after: Model | None = None
-        self._first = True
-
-    def redo(self):
-        if self._first:  # push() runs redo before the edit is even made
-            self._first = False
-        elif self.after is not None:
-            self._controller.restore_model(self.after)
-
-    def undo(self):
-        if self.after is not None and self._before is not None:
-            self._controller.restore_model(self._before)
-
-
 class _KeepModel(QtGui.QUndoCommand):
-    """Keeps the trained models across undo and redo of a new data set, whose own undo
-    and redo build a fresh model for the data they bring back. Pushed before the data
-    (``before``: the model then), its undo gives that model back; pushed after it, its
-    undo takes note of the model the undo takes away, and its redo gives it back."""
+    """The trained models kept across undo and redo of a step that rebuilds the model
+    (a new data set, a class edit): ``PlaygroundController.keeping_model`` puts one on
+    each side of the step. The first holds the model (and its error curve) from before
+    the step and gives it back when the step is undone; the last takes note of the model
+    the undo takes away and gives it back when the step is redone. A model that is still
+    the current one (the step kept it) is left alone."""
 
     def __init__(self, controller: PlaygroundController, last: bool = False):
         super().__init__("Keep the model")
         self._controller, self._last = controller, last
-        # The model and its error curve (``history_source``) as they are now.
         self._kept = None if last else controller.model_and_history()
         self._pushed = False
 
     def undo(self):
         if self._last:
             self._kept = self._controller.model_and_history()  # what the undo replaces
-        elif self._kept is not None:
-            self._controller.restore_model(*self._kept)
+        else:
+            self._give_back()
 
     def redo(self):
         if not self._pushed:  # push() runs redo when the step is made
             self._pushed = True
-        elif self._last and self._kept is not None:
+        elif self._last:
+            self._give_back()
+
+    def _give_back(self):
+        if self._kept is not None and self._kept[0] is not self._controller.model:
             self._controller.restore_model(*self._kept)
 
 
@@ -159,7 +143,8 @@ class PlaygroundController(QtCore.QObject):
         built = self._build(model, n_inputs, n_classes)  # may raise: nothing changed yet
         if self.spec_check is not None:
             self.spec_check(built[0])
-        self.trainer.stop_and_wait()
+        # The run's last epochs reach the curve: an undo gives it back with the model.
+        self.trainer.stop_and_wait(show_last=True)
         new_state = self._state.but(model=built[0], split=split or self._state.split)
         self._in_transaction = True
         try:
@@ -177,17 +162,25 @@ class PlaygroundController(QtCore.QObject):
                         point_ids, undoable: bool) -> None:
         """The new points as one undo step that also gives back the model trained on
         the old ones (and, redone, the one trained on the new ones since)."""
-        stack = self.points.undo_stack
         if not undoable:
             self.points.replace_all(X, labels, names, name=undo_text or None,
                                     dataset=dataset, ids=point_ids)
-            stack.clear()
+            self.points.undo_stack.clear()
             return
-        stack.beginMacro(self.points.replace_text(undo_text or None, dataset))
-        try:
-            stack.push(_KeepModel(self))
+        with self.keeping_model(self.points.replace_text(undo_text or None, dataset)):
             self.points.replace_all(X, labels, names, name=undo_text or None,
                                     dataset=dataset, ids=point_ids)
+
+    @contextmanager
+    def keeping_model(self, text: str):
+        """One undo step named ``text`` of the points' edits made in the block, with the
+        trained models kept across its undo and redo (``_KeepModel``): the points' own
+        undo and redo may build a fresh model for the data they bring back."""
+        stack = self.points.undo_stack
+        stack.beginMacro(text)
+        try:
+            stack.push(_KeepModel(self))
+            yield
             stack.push(_KeepModel(self, last=True))
         finally:
             stack.endMacro()
@@ -244,22 +237,13 @@ class PlaygroundController(QtCore.QObject):
     def _class_edit(self, edit, text: str) -> None:
         """A class edit and, where the network's outputs must change, its rebuild, as one
         undo step; the status bar says what happened to the network."""
-        stack = self.points.undo_stack
-        # The swap goes first so that undo runs it last, after the points' own undo
-        # (which may set up a fresh model for the restored data).
-        swap = _ModelSwap(self, self.trainer.model)
-        stack.beginMacro(text)
-        try:
-            stack.push(swap)
+        with self.keeping_model(text):
             self._in_transaction = True
             try:
                 edit()
             finally:
                 self._in_transaction = False
             after = self._refit_after_class_change()
-            swap.after = after
-        finally:
-            stack.endMacro()
         if after is not None:
             n = self.points.n_classes
             self.message.emit(f"The network was rebuilt for {n} classes (Ctrl+Z brings the "
@@ -284,9 +268,9 @@ class PlaygroundController(QtCore.QObject):
         return new
 
     def model_and_history(self) -> tuple[Model, dict | None] | None:
-        """The model now (its training ended) and the error curve it drew
-        (``history_source``); None without a model."""
-        self.trainer.stop_and_wait()
+        """The model now (its training ended, its last epochs on the curve) and the
+        error curve it drew (``history_source``); None without a model."""
+        self.trainer.stop_and_wait(show_last=True)
         model = self.trainer.model
         if model is None:
             return None
