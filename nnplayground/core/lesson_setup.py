@@ -17,6 +17,7 @@ from .base import Model, ModelError
 from .datasets import Dataset
 from .lesson_checks import Where, finite_number
 from .lesson_generators import LESSON_GENERATORS
+from .points import check_within_canvas
 from .registry import model_from_config
 
 
@@ -183,16 +184,21 @@ def build_setup(s: dict[str, Any], w: Where) -> Setup:
 def _dataset(data: dict[str, Any], w: Where) -> Dataset:
     try:
         if "preset" in data:
-            return datasets.PRESETS[data["preset"]](seed=data.get("seed", 0),
-                                                     noise=data.get("noise", 0.0))
-        if "generator" in data:
-            return LESSON_GENERATORS[data["generator"]](seed=data.get("seed", 0),
-                                                        **data.get("params", {}))
+            dataset = datasets.PRESETS[data["preset"]](seed=data.get("seed", 0),
+                                                       noise=data.get("noise", 0.0))
+        elif "generator" in data:
+            dataset = LESSON_GENERATORS[data["generator"]](seed=data.get("seed", 0),
+                                                           **data.get("params", {}))
+        else:
+            dataset = Dataset(np.array(data["points"], dtype=np.float64),
+                              np.array(data["labels"], dtype=np.int64),
+                              list(data["class_names"]), data.get("name", "Lesson points"))
+        # The same limit as every other way points arrive (a generator's parameters can
+        # put them anywhere).
+        check_within_canvas(dataset.X)
     except (TypeError, ValueError, OverflowError) as exc:
-        raise w.fail(f"the data cannot be made: {exc}.") from None
-    names = list(data["class_names"])
-    return Dataset(np.array(data["points"], dtype=np.float64), np.array(data["labels"], dtype=np.int64),
-                   names, data.get("name", "Lesson points"))
+        raise w.fail(f"the data cannot be made: {str(exc).rstrip('.')}.") from None
+    return dataset
 
 
 def _model(kind: str, config: dict[str, Any], dataset: Dataset, w: Where) -> Model:

@@ -220,21 +220,14 @@ class PointSet:
             self._X[idx] = X
             self._version += 1
 
-    def cluster_extent(self, label: int, axes: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
-        """(lowest, highest) coordinates along ``axes`` of class ``label``'s points
-        (empty arrays: none), without copying the set."""
-        with self._lock:
-            rows = self._X[self._y == label][:, list(axes)]
-        if not len(rows):
-            return np.empty(0), np.empty(0)
-        return rows.min(axis=0), rows.max(axis=0)
-
     def move_cluster(self, label: int, delta: Sequence[float],
-                     axes: Sequence[int] | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     axes: Sequence[int] | None = None
+                     ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Shift every point of class ``label`` by ``delta`` along ``axes``.
 
-        Returns (ids (k,), old X (k, dim)) so an undo restores the exact old positions
-        with ``set_positions`` (x + d - d is not always x in floating point).
+        Returns (ids (k,), old X (k, dim), new X (k, dim)) so an undo restores the exact
+        old positions with ``set_positions`` (x + d - d is not always x in floating
+        point), and a redo the new ones.
         """
         d = np.asarray(delta, dtype=np.float64).ravel()
         axes = self._axes(axes, len(d))
@@ -248,7 +241,7 @@ class PointSet:
             check_within_canvas(moved)
             self._X[np.ix_(rows, axes)] = moved
             self._version += 1
-            return ids, old
+            return ids, old, self._X[rows]
 
     def set_label(self, point_id: int, label: int) -> int:
         """Change one point's class; returns the old label."""

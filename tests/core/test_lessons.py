@@ -406,6 +406,12 @@ BROKEN = {
     "unknown generator": (lambda d: s0(d).update(data={"generator": "moons"}), "unknown generator"),
     "bad generator params": (lambda d: s0(d).update(data={"generator": "points_above_line",
                                                           "params": {"n": -3}}), "cannot be made"),
+    "points beyond the canvas": (lambda d: s0(d).update(data={"points": [[0, 0], [2e9, 0]],
+                                                               "labels": [0, 1],
+                                                               "class_names": ["a", "b"]}),
+                                 "within \u00b11e+09"),
+    "generated beyond the canvas": (lambda d: s0(d).update(data={
+        "generator": "blobs", "params": {"centroids": [[5e9, 0], [0, 0]]}}), "within"),
     "too many points": (lambda d: s0(d).update(data={"generator": "make_blobs",
                                                      "params": {"n_samples": 10**9}}), "too many"),
     "labels out of range": (lambda d: s0(d).update(data={"points": [[0, 0]], "labels": [2],

@@ -118,13 +118,14 @@ def test_move_cluster_moves_one_class_and_undoes_exactly():
     ps = five()
     ps.add([0.1, 0.7], 0)
     X_before, _ = ps.arrays()
-    ids, old = ps.move_cluster(0, [0.1, 0.2])
+    ids, old, new = ps.move_cluster(0, [0.1, 0.2])
     np.testing.assert_array_equal(ids, [0, 2, 5])
     np.testing.assert_array_equal(old, X_before[[0, 2, 5]])
     X, _ = ps.arrays()
     np.testing.assert_array_equal(X[[1, 3, 4]], X_before[[1, 3, 4]])
     np.testing.assert_array_equal(X[[0, 2, 5]], X_before[[0, 2, 5]] + [0.1, 0.2])
     np.testing.assert_array_equal(ps.centroid(0), (X_before[[0, 2, 5]] + [0.1, 0.2]).mean(axis=0))
+    np.testing.assert_array_equal(new, X[[0, 2, 5]])  # the moved rows, as they are now
     ps.set_positions(ids, old)
     assert ps.arrays()[0].tobytes() == X_before.tobytes()
     assert ps.centroid(7) is None

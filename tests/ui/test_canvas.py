@@ -165,6 +165,22 @@ def test_preset_replace_is_undoable(qtbot):
     assert len(model) == 0
 
 
+def test_a_data_set_the_point_set_refuses_leaves_points_and_undo_as_they_were(qtbot):
+    """A point beyond the canvas (+-1e9) in a whole data set: a clear ValueError, and no
+    broken step on the undo stack (a command whose first redo failed stayed there)."""
+    canvas, model = make_canvas(qtbot)
+    click(qtbot, canvas, 1.0, 2.0)
+    before, depth = model.snapshot(), model.undo_stack.count()
+    with pytest.raises(ValueError, match="within"):
+        model.replace_all(np.array([[2e9, 0.0], [0.0, 1.0]]), [0, 1], ["a", "b"], name="far")
+    assert model.undo_stack.count() == depth and model.undo_stack.undoText() == "Add point"
+    for a, b in zip(before, model.snapshot()):
+        np.testing.assert_array_equal(a, b)
+    with pytest.raises(ValueError, match="within"):
+        model.add_point([0.0, -3e9])
+    assert model.undo_stack.count() == depth and len(model) == 1
+
+
 def test_dragging_a_centroid_handle_moves_its_whole_cluster(qtbot):
     rng = np.random.default_rng(1)
     X, y = blobs(rng, [(-3, -2), (2, 3)])

@@ -109,3 +109,25 @@ def test_a_preset_chosen_while_training_gives_back_every_epoch_of_the_curve(qtbo
     epochs = w.error_view.data()[0]
     assert model.epoch >= 30 and epoch_shown(w) == model.epoch
     assert list(epochs) == list(range(1, model.epoch + 1))
+
+
+def test_undo_after_training_on_gives_back_the_network_as_it_was_trained_since(qtbot, window):
+    """Undo, train on, redo, undo: the old data's network comes back with the epochs
+    trained after the first undo, and its curve with them."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    for _ in range(2):
+        with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+            w.actions_.step.trigger()
+    load(qtbot, w, "Spiral")
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    for _ in range(3):
+        with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+            w.actions_.step.trigger()
+    trained = weights_of(w.trainer.model)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.data_panel.preset() == "Spiral" and epoch_shown(w) == 0
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.data_panel.preset() == "Circle" and epoch_shown(w) == 5
+    assert all(np.array_equal(a, b) for a, b in zip(weights_of(w.trainer.model), trained))
+    assert list(w.error_view.data()[0]) == [1, 2, 3, 4, 5]

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 from PySide6 import QtCore, QtGui
 
-from nnplayground.core.points import PointSet, PointState, check_within_canvas
+from nnplayground.core.points import PointSet, PointState
 from nnplayground.core.state import DatasetSpec
 
 _MERGE_MOVE = 1
@@ -33,10 +33,24 @@ def _plural(n: int, word: str) -> str:
 
 
 class _Command(QtGui.QUndoCommand):
+    """An edit: ``make()`` applies it to the point set before the command is pushed
+    (``PointsModel._push``), so an edit the set refuses changes nothing; the ``redo()``
+    that ``push`` runs then only tells the listeners (``_made``), later ones apply it
+    again."""
+
     def __init__(self, model: PointsModel, text: str, classes: bool = False):
         super().__init__(text)
         self._model = model
         self._classes = classes
+        self._made = False
+
+    def make(self) -> None:
+        raise NotImplementedError
+
+    def _just_made(self) -> bool:
+        """True at the ``redo()`` that ``push`` runs right after ``make()``."""
+        made, self._made = self._made, False
+        return made
 
     def _notify(self) -> None:
         self._model._notify(classes=self._classes)
@@ -49,12 +63,13 @@ class _AddCommand(_Command):
         self._records = None
         self.point_id: int | None = None
 
+    def make(self):
+        self.point_id = self._model.point_set.add(self._x, self._label)
+        self._made = True
+
     def redo(self):
-        ps = self._model.point_set
-        if self._records is None:
-            self.point_id = ps.add(self._x, self._label)
-        else:
-            ps.insert(self._records)
+        if not self._just_made():
+            self._model.point_set.insert(self._records)
         self._notify()
 
     def undo(self):
@@ -69,8 +84,13 @@ class _RemoveCommand(_Command):
         self._ids = ids
         self._records = None
 
-    def redo(self):
+    def make(self):
         self._records = self._model.point_set.remove(self._ids)
+        self._made = True
+
+    def redo(self):
+        if not self._just_made():
+            self._records = self._model.point_set.remove(self._ids)
         self._notify()
 
     def undo(self):
@@ -79,7 +99,8 @@ class _RemoveCommand(_Command):
 
 
 class _MoveCommand(_Command):
-    """Moves ``ids`` (k,); ``old``/``new`` are their full positions (k, dim)."""
+    """Moves ``ids`` (k,); ``old``/``new`` are their full positions (k, dim), which
+    ``apply(point_set)`` returns as it moves them."""
 
     def __init__(self, model, text: str, merge_id: int, key, apply):
         super().__init__(model, text)
@@ -89,17 +110,14 @@ class _MoveCommand(_Command):
     def id(self) -> int:
         return self._merge_id
 
+    def make(self):
+        self.ids, self.old, self.new = self._apply(self._model.point_set)
+        self._apply = None
+        self._made = True
+
     def redo(self):
-        ps = self._model.point_set
-        if self.new is None:
-            self.ids, self.old = self._apply(ps)
-            self._apply = None
-            state = ps.state()
-            order = np.argsort(state.ids)
-            rows = order[np.searchsorted(state.ids, self.ids, sorter=order)]
-            self.new = state.X[rows]
-        else:
-            ps.set_positions(self.ids, self.new)
+        if not self._just_made():
+            self._model.point_set.set_positions(self.ids, self.new)
         self._notify()
 
     def undo(self):
@@ -128,20 +146,21 @@ class _StateCommand(_Command):
         self._after: PointState | None = None
         self._current = (model.current_class, current_after)
 
+    def make(self):
+        before = self._model.point_set
+        X, labels, names, ids = self._new
+        if X.shape[1] == before.dim:
+            self._before = before.replace_all(X, labels, names, ids)
+            self._after_set = before
+        else:
+            self._after_set = PointSet(X.shape[1], names)
+            self._after_set.replace_all(X, labels, names, ids)
+        self._before_set, self._new = before, None
+        self._after = self._after_set.state()
+        self._made = True
+
     def redo(self):
-        model = self._model
-        if self._before_set is None:
-            self._before_set = model.point_set
-            X, labels, names, ids = self._new
-            self._new = None
-            if X.shape[1] == self._before_set.dim:
-                self._before = self._before_set.replace_all(X, labels, names, ids)
-                self._after_set = self._before_set
-            else:
-                self._after_set = PointSet(X.shape[1], names)
-                self._after_set.replace_all(X, labels, names, ids)
-            self._after = self._after_set.state()
-        elif self._after_set is self._before_set:
+        if not self._just_made() and self._after_set is self._before_set:
             self._after_set.restore(self._after)
         # The meta data first: handlers of the signals below read it.
         self._swap_in(self._after_set, self._dataset[1], self._current[1])
@@ -171,8 +190,13 @@ class _NamesCommand(_Command):
         super().__init__(model, text, classes=True)
         self._new, self._old = names, model.class_names
 
-    def redo(self):
+    def make(self):
         self._model.point_set.set_class_names(self._new)
+        self._made = True
+
+    def redo(self):
+        if not self._just_made():
+            self._model.point_set.set_class_names(self._new)
         self._model._clamp_current_class()
         self._notify()
 
@@ -265,9 +289,8 @@ class PointsModel(QtCore.QObject):
         x = np.asarray(x, dtype=np.float64).ravel()
         if x.shape != (self.n_dims,) or not np.all(np.isfinite(x)):
             raise ValueError(f"A point needs {self.n_dims} finite coordinates, got {x}.")
-        check_within_canvas(x)  # here, not inside the stack's push()
         cmd = _AddCommand(self, x, label)
-        self.undo_stack.push(cmd)
+        self._push(cmd)
         return cmd.point_id
 
     def remove_points(self, ids: Sequence[int]) -> None:
@@ -275,7 +298,7 @@ class PointsModel(QtCore.QObject):
         for i in ids:
             self._ps.index_of(i)  # KeyError now, not inside the stack's push()
         if ids:
-            self.undo_stack.push(_RemoveCommand(self, ids))
+            self._push(_RemoveCommand(self, ids))
 
     def move_point(self, point_id: int, values: Sequence[float],
                    axes: Sequence[int] | None = None) -> None:
@@ -287,12 +310,14 @@ class PointsModel(QtCore.QObject):
         values = np.asarray(values, dtype=np.float64).ravel()
         axes = self._check_axes(axes, values)
         self._ps.index_of(pid)
-        check_within_canvas(values)
 
         def apply(ps):
-            return np.array([pid]), ps.move(pid, values, axes)[None, :]
+            old = ps.move(pid, values, axes)
+            new = old.copy()
+            new[list(axes)] = values
+            return np.array([pid]), old[None, :], new[None, :]
 
-        self.undo_stack.push(_MoveCommand(
+        self._push(_MoveCommand(
             self, "Move point", _MERGE_MOVE, (pid, self._drag_serial), apply))
 
     def move_cluster(self, label: int, delta: Sequence[float],
@@ -304,9 +329,7 @@ class PointsModel(QtCore.QObject):
         label = int(label)
         delta = np.asarray(delta, dtype=np.float64).ravel()
         axes = self._check_axes(axes, delta)
-        lowest, highest = self._ps.cluster_extent(label, axes)  # no copy of every point
-        check_within_canvas(np.concatenate([lowest + delta, highest + delta]))
-        self.undo_stack.push(_MoveCommand(
+        self._push(_MoveCommand(
             self, f"Move cluster {self._name(label)}", _MERGE_CLUSTER,
             (label, self._drag_serial), lambda ps: ps.move_cluster(label, delta, axes)))
 
@@ -334,7 +357,7 @@ class PointsModel(QtCore.QObject):
             raise ValueError(f"Need X (n, d) finite and n labels, got {X.shape}, {labels.shape}.")
         if labels.size and (labels.min() < 0 or labels.max() >= len(names)):
             raise ValueError(f"Labels must lie in 0..{len(names) - 1}.")
-        self.undo_stack.push(_StateCommand(self, self.replace_text(name, dataset), X, labels,
+        self._push(_StateCommand(self, self.replace_text(name, dataset), X, labels,
                                            names, ids=ids, dataset=dataset or DatasetSpec()))
 
     @staticmethod
@@ -348,7 +371,7 @@ class PointsModel(QtCore.QObject):
         is the user's own data (no preset, seed or cluster centres any more)."""
         if len(self._ps):
             empty = np.zeros((0, self.n_dims))
-            self.undo_stack.push(_StateCommand(
+            self._push(_StateCommand(
                 self, "Clear points", empty, np.zeros(0, dtype=np.int64), self.class_names,
                 dataset=DatasetSpec()))
 
@@ -357,14 +380,14 @@ class PointsModel(QtCore.QObject):
         """Append a class (undoable); returns its label."""
         names = self.class_names
         name = name or f"Class {len(names) + 1}"
-        self.undo_stack.push(_NamesCommand(self, f"Add class {name}", [*names, name]))
+        self._push(_NamesCommand(self, f"Add class {name}", [*names, name]))
         return len(names)
 
     def rename_class(self, label: int, name: str) -> None:
         names = self.class_names
         old = names[label]
         names[label] = str(name)
-        self.undo_stack.push(_NamesCommand(self, f"Rename class {old} to {name}", names))
+        self._push(_NamesCommand(self, f"Rename class {old} to {name}", names))
 
     def remove_class(self, label: int) -> None:
         """Remove a class with its points; later classes move down by one (undoable).
@@ -380,13 +403,19 @@ class PointsModel(QtCore.QObject):
         y_new = y[keep] - (y[keep] > label)
         del_names = names[:label] + names[label + 1:]
         current = self._current - 1 if self._current > label else self._current
-        self.undo_stack.push(_StateCommand(
+        self._push(_StateCommand(
             self, f"Remove class {names[label]}", X[keep], y_new, del_names, ids[keep],
             current_after=current))
 
     # ------------------------------------------------------------------ internals
-    # Commands run inside QUndoStack.push(), where an exception would leave a broken
-    # command on the stack, so arguments are checked before pushing.
+    def _push(self, command: _Command) -> None:
+        """Make the edit, then push it: a ``ValueError`` from the point set (a coordinate
+        beyond the canvas, a bad label) leaves the points and the undo stack as they
+        were (a command whose first ``redo()`` raises inside ``push`` stays on the
+        stack, broken)."""
+        command.make()
+        self.undo_stack.push(command)
+
     def _check_label(self, label: int) -> None:
         if not 0 <= label < self.n_classes:
             raise ValueError(f"No class {label}; there are {self.n_classes}.")

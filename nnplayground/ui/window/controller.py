@@ -50,10 +50,11 @@ class Applied:
 class _KeepModel(QtGui.QUndoCommand):
     """The trained models kept across undo and redo of a step that rebuilds the model
     (a new data set, a class edit): ``PlaygroundController.keeping_model`` puts one on
-    each side of the step. The first holds the model (and its error curve) from before
-    the step and gives it back when the step is undone; the last takes note of the model
-    the undo takes away and gives it back when the step is redone. A model that is still
-    the current one (the step kept it) is left alone."""
+    each side of the step. Each takes note of the model (and its error curve) on its
+    own side as the step leaves it, and gives it back when the step returns there: the
+    first before the step is made or redone, back when it is undone; the last before
+    the step is undone, back when it is redone. A model that is still the current one
+    (the step kept it) is left alone."""
 
     def __init__(self, controller: PlaygroundController, last: bool = False):
         super().__init__("Keep the model")
@@ -72,6 +73,8 @@ class _KeepModel(QtGui.QUndoCommand):
             self._pushed = True
         elif self._last:
             self._give_back()
+        else:
+            self._kept = self._controller.model_and_history()  # trained on since
 
     def _give_back(self):
         if self._kept is not None and self._kept[0] is not self._controller.model:
@@ -182,8 +185,14 @@ class PlaygroundController(QtCore.QObject):
             stack.push(_KeepModel(self))
             yield
             stack.push(_KeepModel(self, last=True))
-        finally:
+        except BaseException:
+            # An edit refused (ValueError) leaves no step behind: what the block made
+            # is undone and the step dropped (an obsolete command goes when undone).
             stack.endMacro()
+            stack.command(stack.index() - 1).setObsolete(True)
+            stack.undo()
+            raise
+        stack.endMacro()
 
     def _build(self, model, n_inputs: int, n_classes: int) -> tuple[ModelSpec, Model]:
         """(spec, model) for data of that shape; ``ValueError`` when it cannot be built."""
