@@ -131,3 +131,20 @@ def test_undo_after_training_on_gives_back_the_network_as_it_was_trained_since(q
     assert w.data_panel.preset() == "Circle" and epoch_shown(w) == 5
     assert all(np.array_equal(a, b) for a, b in zip(weights_of(w.trainer.model), trained))
     assert list(w.error_view.data()[0]) == [1, 2, 3, 4, 5]
+
+
+def test_a_data_set_that_cannot_be_taken_leaves_no_undo_step(qtbot, window):
+    """A data set the point set refuses (beyond ±1e9) changes nothing: the points, the
+    trained network and the undo stack stay as they were, and the banner says why."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.actions_.step.trigger()
+    stack, model = w.points.undo_stack, w.trainer.model
+    depth, text = stack.count(), stack.undoText()
+    far = np.array([[0.0, 0.0], [3e9, 1.0]])
+    assert not w.apply(points=(far, np.array([0, 1]), ["a", "b"]), undo_text="far away")
+    assert "within" in w.banner.text()
+    assert stack.count() == depth and stack.undoText() == text and not stack.canRedo()
+    assert w.trainer.model is model and epoch_shown(w) == 1
+    assert w.data_panel.preset() == "Circle" and len(w.points) == 500
