@@ -144,7 +144,7 @@ def test_a_data_set_that_cannot_be_taken_leaves_no_undo_step(qtbot, window):
     depth, text = stack.count(), stack.undoText()
     far = np.array([[0.0, 0.0], [3e9, 1.0]])
     assert not w.apply(points=(far, np.array([0, 1]), ["a", "b"]), undo_text="far away")
-    assert "within" in w.banner.text()
+    assert w.banner.text().startswith("Cannot use these points: Coordinates stay within")
     assert stack.count() == depth and stack.undoText() == text and not stack.canRedo()
     assert w.trainer.model is model and epoch_shown(w) == 1
     assert w.data_panel.preset() == "Circle" and len(w.points) == 500

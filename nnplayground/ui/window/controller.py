@@ -47,6 +47,10 @@ class Applied:
     text: str = ""
 
 
+class PointsRefused(ValueError):
+    """``apply`` was given points the point set does not take (nothing changed)."""
+
+
 class _KeepModel(QtGui.QUndoCommand):
     """The trained models kept across undo and redo of a step that rebuilds the model
     (a new data set, a class edit): ``PlaygroundController.keeping_model`` puts one on
@@ -164,15 +168,19 @@ class PlaygroundController(QtCore.QObject):
     def _replace_points(self, X, labels, names, undo_text: str, dataset: DatasetSpec,
                         point_ids, undoable: bool) -> None:
         """The new points as one undo step that also gives back the model trained on
-        the old ones (and, redone, the one trained on the new ones since)."""
-        if not undoable:
-            self.points.replace_all(X, labels, names, name=undo_text or None,
-                                    dataset=dataset, ids=point_ids)
-            self.points.undo_stack.clear()
-            return
-        with self.keeping_model(self.points.replace_text(undo_text or None, dataset)):
-            self.points.replace_all(X, labels, names, name=undo_text or None,
-                                    dataset=dataset, ids=point_ids)
+        the old ones (and, redone, the one trained on the new ones since).
+        ``PointsRefused`` (nothing changed) when the point set does not take them."""
+        try:
+            if not undoable:
+                self.points.replace_all(X, labels, names, name=undo_text or None,
+                                        dataset=dataset, ids=point_ids)
+                self.points.undo_stack.clear()
+                return
+            with self.keeping_model(self.points.replace_text(undo_text or None, dataset)):
+                self.points.replace_all(X, labels, names, name=undo_text or None,
+                                        dataset=dataset, ids=point_ids)
+        except ValueError as exc:
+            raise PointsRefused(str(exc)) from exc
 
     @contextmanager
     def keeping_model(self, text: str):

@@ -28,7 +28,7 @@ from nnplayground.ui.explain.sample_steps import SampleSteps
 from nnplayground.ui.views.latent_view import LatentView
 from nnplayground.ui.views.network_view import NetworkView
 from nnplayground.ui.window.autosave import Autosave
-from nnplayground.ui.window.controller import Applied, PlaygroundController
+from nnplayground.ui.window.controller import Applied, PlaygroundController, PointsRefused
 from nnplayground.ui.window.help import HelpMenu
 from nnplayground.ui.window.hint_banner import HintBanner
 from nnplayground.ui.window import close_guard, presentation
@@ -240,6 +240,9 @@ class MainWindow(QtWidgets.QMainWindow):
     def _apply(self, **changes) -> bool:
         try:
             self.controller.apply(**changes)
+        except PointsRefused as exc:
+            self.show_banner(f"Cannot use these points: {exc}")
+            return False
         except ValueError as exc:
             self.show_banner(f"Cannot build this model: {exc}")
             return False
