@@ -104,9 +104,9 @@ def csv_problem(X, y, class_names: Sequence[str] | None = None) -> str | None:
             if not name.strip() or name.lstrip().startswith("#"):
                 return (f"the class name {name!r} cannot be written (a CSV file skips lines "
                         f"starting with '#'): rename the class first")
-        bad = [int(v) for v in y if not 0 <= int(v) < len(names)]
-        if bad:
-            return f"label {bad[0]} has no class name (there are {len(names)} names)"
+        bad = y[(y < 0) | (y >= len(names))]  # at once: the writer asks again
+        if bad.size:
+            return f"label {int(bad[0])} has no class name (there are {len(names)} names)"
     return None
 
 

@@ -7,7 +7,8 @@ numbers (-0.0, subnormals and the largest doubles included). Only the dtypes in
 checks each one.
 
 ``loads_strict`` parses the text itself, refusing the NaN, Infinity and huge numbers
-that ``json`` lets through (``ValueError``). Every other problem raises
+that ``json`` lets through, and half surrogate pairs (``"\\ud800"``), which no file can
+be written back with (``ValueError``). Every other problem raises
 ``ArrayCodecError`` (a ``ValueError``): encoding messages are whole sentences for a
 teacher; decoding messages complete "The file X is damaged: ...", so that the session
 reader can name the file.

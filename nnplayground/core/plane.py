@@ -1,5 +1,5 @@
 """A perceptron's boundary with three inputs: the plane ``w . x + b = 0`` cut to a box,
-as the 3-D view draws it (pure NumPy, the 2-D analogue of ``perceptron.line_in_box``)."""
+as the 3-D view draws it (pure NumPy; ``perceptron.line_in_box`` is its 2-D analogue)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,8 @@ _EDGES = [(a, a | (1 << axis)) for a in range(8) for axis in range(3) if not a &
 def plane_in_box(w: Any, b: float | None, lo: Any, hi: Any) -> np.ndarray | None:
     """The polygon (k, 3), 3 <= k <= 6 corners in order around it, where the plane
     ``w[0]*x + w[1]*y + w[2]*z + b = 0`` cuts the box from ``lo`` (3,) to ``hi`` (3,);
-    None when it misses the box, only touches it, or ``w`` is zero (no plane at all)."""
+    None when it misses the box, touches it only at a corner or along an edge, or ``w``
+    is zero (no plane at all); a plane lying on a face gives that face."""
     w = np.asarray(w, dtype=np.float64).reshape(3)
     b = 0.0 if b is None else float(b)
     lo, hi = (np.asarray(v, dtype=np.float64).reshape(3) for v in (lo, hi))

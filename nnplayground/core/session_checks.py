@@ -132,7 +132,7 @@ def validate_session(s: Session) -> None:
             f"There are {len(s.class_names)} classes but the colour list does not give "
             f"one colour text for each."
         )
-    if s.points.dtype != np.float64 or s.points.ndim != 2 or s.points.shape[1] < 1:
+    if s.points.dtype != np.float64 or s.points.ndim != 2:  # (its width: _check_limits)
         raise SessionError(
             f"The points must be a float64 table (rows x coordinates), not "
             f"{s.points.dtype} of shape {s.points.shape}."

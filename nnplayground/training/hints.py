@@ -40,7 +40,10 @@ RATE_FACTOR = 1.5
 RATE_QUANTILE = 0.2
 DEAD_EPOCHS = 50
 DEAD_SPREAD = 1e-6
-DEAD_ROWS = 64  # a dead network gives one output for every point; 64 show it as well as all
+#: rows looked at, a sample spread over the data: a dead network gives one output for
+#: every point; one whose output changes only between the sampled rows could be taken
+#: for dead (a quarter of 256 rows' cost, at every look during a run)
+DEAD_ROWS = 64
 
 RATE = "rate"
 DEAD = "dead"

@@ -406,10 +406,10 @@ class Trainer:
         watch = self.watch
         if not (watch.watch_rate or watch.watch_dead):
             return
-        if self._watch_stale.is_set():
-            self._watch_stale.clear()
-            watch.reset(self._current_error())
         try:
+            if self._watch_stale.is_set():
+                self._watch_stale.clear()
+                watch.reset(self._current_error())
             outputs = None
             now = time.perf_counter()
             if watch.watch_dead and now >= self._outputs_due:
