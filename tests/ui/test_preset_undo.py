@@ -148,3 +148,23 @@ def test_a_data_set_that_cannot_be_taken_leaves_no_undo_step(qtbot, window):
     assert stack.count() == depth and stack.undoText() == text and not stack.canRedo()
     assert w.trainer.model is model and epoch_shown(w) == 1
     assert w.data_panel.preset() == "Circle" and len(w.points) == 500
+
+
+def test_an_undo_of_a_data_set_sets_up_the_window_once_with_the_kept_network(qtbot, window):
+    """Ctrl+Z of a preset gives back the kept network without first building, setting
+    and drawing a fresh one for the old data (one ``applied``: the data and the model)."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+        w.actions_.step.trigger()
+    load(qtbot, w, "Five 3-D clusters")  # another dimension: the canvas is set up anew
+    applied = []
+    w.controller.applied.connect(applied.append)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert [(a.data, a.history is not None) for a in applied] == [(True, True)]
+    assert w.trainer.model.epoch == 1 and w.canvas.bounds == (-6.0, 6.0, -6.0, 6.0)
+    assert w.points.n_dims == 2 and not w.axes_row.isVisibleTo(w)
+    applied.clear()
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert [a.data for a in applied] == [True]  # the clusters' network given back, once
+    assert w.points.n_dims == 3 and w.trainer.model.n_inputs == 3

@@ -57,18 +57,21 @@ class _KeepModel(QtGui.QUndoCommand):
     each side of the step. Each takes note of the model (and its error curve) on its
     own side as the step leaves it, and gives it back when the step returns there: the
     first before the step is made or redone, back when it is undone; the last before
-    the step is undone, back when it is redone. A model that is still the current one
-    (the step kept it) is left alone."""
+    the step is undone, back when it is redone. The one that runs before the points'
+    step says whether its pair will give a model back (``expect_kept_model``), so that
+    the data coming back builds no fresh model to throw away. A model that is still the
+    current one (the step kept it) is left alone."""
 
     def __init__(self, controller: PlaygroundController, last: bool = False):
         super().__init__("Keep the model")
         self._controller, self._last = controller, last
         self._kept = None if last else controller.model_and_history()
         self._pushed = False
+        self.pair: _KeepModel | None = None  # the one on the other side of the step
 
     def undo(self):
         if self._last:
-            self._kept = self._controller.model_and_history()  # what the undo replaces
+            self._leave()  # the undo replaces the model: note it, say if one comes back
         else:
             self._give_back()
 
@@ -78,11 +81,19 @@ class _KeepModel(QtGui.QUndoCommand):
         elif self._last:
             self._give_back()
         else:
-            self._kept = self._controller.model_and_history()  # trained on since
+            self._leave()  # trained on since
+
+    def _gives_back(self) -> bool:
+        return self._kept is not None and self._kept[0] is not self._controller.model
+
+    def _leave(self):
+        self._kept = self._controller.model_and_history()
+        self._controller.expect_kept_model(self.pair is not None and self.pair._gives_back())
 
     def _give_back(self):
-        if self._kept is not None and self._kept[0] is not self._controller.model:
+        if self._gives_back():
             self._controller.restore_model(*self._kept)
+        self._controller.expect_kept_model(False)
 
 
 class PlaygroundController(QtCore.QObject):
@@ -107,6 +118,10 @@ class PlaygroundController(QtCore.QObject):
         #: ``check(spec)`` raises ``ValueError`` for a model the window cannot show (the
         #: model panel's ranges); asked before a transaction changes anything.
         self.spec_check = None
+        # Undo/redo of a step kept by _KeepModel: a kept model comes right after the
+        # points' own step (no fresh one to build), and the data it brought waits for it.
+        self._kept_model_coming = False
+        self._data_waiting = False
         #: () -> {"train": errors, "test": errors} of the curve shown (set by the window):
         #: an undo that gives a trained model back gives back its curve too
         self.history_source = None
@@ -190,9 +205,12 @@ class PlaygroundController(QtCore.QObject):
         stack = self.points.undo_stack
         stack.beginMacro(text)
         try:
-            stack.push(_KeepModel(self))
+            first = _KeepModel(self)
+            stack.push(first)
             yield
-            stack.push(_KeepModel(self, last=True))
+            first.pair = last = _KeepModel(self, last=True)
+            last.pair = first
+            stack.push(last)
         except BaseException:
             # An edit refused (ValueError) leaves no step behind: what the block made
             # is undone and the step dropped (an obsolete command goes when undone).
@@ -293,15 +311,25 @@ class PlaygroundController(QtCore.QObject):
             return None
         return model, None if self.history_source is None else self.history_source()
 
+    def expect_kept_model(self, coming: bool) -> None:
+        """A ``_KeepModel`` gives a model back right after the points' undo or redo step
+        (True), or none does (False)."""
+        self._kept_model_coming = coming
+        if not coming and self._data_waiting:  # no model came for the data: build one
+            self._data_waiting = False
+            self._on_points_dataset_replaced()
+
     def restore_model(self, model: Model, history: dict | None = None) -> None:
         """Undo/redo of a rebuild (a class edit, a new data set): that model back, as it
-        was, with its error curve ``history`` when known."""
+        was, with its error curve ``history`` when known (and the data it fits, when it
+        came with it)."""
         self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
         self._state = self._state.but(model=spec)
         self._set_model(model)
+        data, self._data_waiting, self._kept_model_coming = self._data_waiting, False, False
         self.state_changed.emit(self._state)
-        self.applied.emit(Applied(False, history))
+        self.applied.emit(Applied(data, history))
 
     def _set_model(self, model: Model) -> None:
         self.trainer.set_model(model)
@@ -339,6 +367,11 @@ class PlaygroundController(QtCore.QObject):
 
     def _on_points_dataset_replaced(self) -> None:
         if self._in_transaction:
+            return
+        if self._kept_model_coming:
+            # A kept model follows (restore_model): it sets up the data with it.
+            self._state = self._state.but(dataset=self.points.dataset)
+            self._data_waiting = True
             return
         # Undo or redo of a data set: its spec came back with it; the model follows.
         try:
