@@ -39,7 +39,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -250,6 +250,24 @@ def save_session(session: Session, path: str | os.PathLike, *, touch: bool = Tru
             except OSError:
                 pass
     return path
+
+
+def save_session_fitting(session: Session, path: str | os.PathLike, **options) -> bool:
+    """``save_session``, leaving out the timeline (``extras["recording"]``) when with it
+    the file would be too large to open again: a long error history leaves it no room,
+    and the work itself matters more. True when everything was saved; ``session`` itself
+    keeps its timeline."""
+    try:
+        save_session(session, path, **options)
+        return True
+    except SessionTooLarge:
+        if "recording" not in session.extras:
+            raise
+    lighter = replace(session, extras={k: v for k, v in session.extras.items()
+                                       if k != "recording"})
+    save_session(lighter, path, **options)
+    session.modified, session.created = lighter.modified, lighter.created
+    return False
 
 
 # ------------------------------------------------------------------------ decoding

@@ -614,3 +614,22 @@ def test_a_whole_surrogate_pair_written_as_escapes_opens(tmp_path, good_doc):
     good_doc["name"] = "caf\u00e9 \U0001F600"
     text = json.dumps(good_doc, ensure_ascii=True)  # "\\ud83d\\ude00" in the file
     assert load_doc_text(tmp_path, text).name == "caf\u00e9 \U0001F600"
+
+
+def test_a_session_too_large_with_its_timeline_is_saved_without_it(tmp_path, monkeypatch):
+    """save_session_fitting: the timeline gives way to the work; the session object keeps
+    it (a lesson's kept work is written by the autosave again and again)."""
+    s = make_session()
+    whole = tmp_path / "whole.nnp"
+    assert session_mod.save_session_fitting(s, whole)
+    s.extras["recording"] = {"epochs": np.arange(5000, dtype=np.int64)}
+    monkeypatch.setattr(limits, "MAX_SESSION_BYTES", whole.stat().st_size + 2000)
+    path = tmp_path / "fitting.nnp"
+    assert not session_mod.save_session_fitting(s, path, compact=True)
+    assert "recording" not in load_session(path).extras
+    assert "recording" in s.extras and s.modified is not None
+    del s.extras["recording"]
+    s.extras["padding"] = "x" * 10000  # too large without a timeline: refused as before
+    with pytest.raises(session_mod.SessionTooLarge):
+        session_mod.save_session_fitting(s, tmp_path / "refused.nnp")
+    assert not (tmp_path / "refused.nnp").exists()

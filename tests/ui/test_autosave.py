@@ -255,8 +255,8 @@ def test_save_after_a_restore_asks_where_and_never_writes_a_path_read_from_a_fil
 def test_autosave_writes_on_change_only_and_off_the_gui_thread(qtbot, isolated_settings,
                                                                 monkeypatch):
     threads = []
-    real = autosave_module.save_session
-    monkeypatch.setattr(autosave_module, "save_session",
+    real = autosave_module.save_session_fitting
+    monkeypatch.setattr(autosave_module, "save_session_fitting",
                         lambda *a, **k: threads.append(threading.current_thread()) or real(*a, **k))
     w = start(qtbot, interval_ms=60000)  # ticks by hand below
     try:
@@ -473,3 +473,20 @@ def test_closing_after_a_good_last_autosave_asks_nothing(qtbot, isolated_setting
     assert w.close()
     (written,) = saved_files()
     assert len(load_session(written).points) == len(w.points)
+
+
+def test_the_autosave_keeps_the_work_when_the_timeline_would_make_it_too_large(
+        tmp_path, monkeypatch):
+    """During a lesson the autosave writes the kept work with its timeline: a long run
+    made every write fail (too large) and closing ask; it writes the work without it."""
+    from nnplayground.core import limits
+    from nnplayground.core.mlp import MLP
+
+    model = MLP([2, 3, 1], seed=0)
+    session = Session(points=np.zeros((4, 2)), labels=np.array([0, 1, 0, 1]),
+                      class_names=["a", "b"], model=model_to_dict(model))
+    session.extras["recording"] = {"epochs": np.arange(20000, dtype=np.int64)}
+    monkeypatch.setattr(limits, "MAX_SESSION_BYTES", 20000)
+    path, epoch, error, _ = autosave_module._write(session, tmp_path / "autosave.nnp")
+    assert error is None and "recording" not in load_session(path).extras
+    assert "recording" in session.extras  # the kept work keeps it for Leave

@@ -10,9 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from nnplayground.core.recording import SESSION_BUDGET
-from nnplayground.training.client import TrainerLost
-
 if TYPE_CHECKING:
     from nnplayground.core.session import Session
     from nnplayground.ui.window.main_window import MainWindow
@@ -31,15 +28,9 @@ class KeptWork:
     @classmethod
     def of(cls, w: MainWindow) -> KeptWork:
         pad = w.digit_panel
-        session = w.actions_.files.session()
         # The timeline too, as Save keeps it: without it, after Leave the timeline
         # could not look back at any epoch of the run from before the lesson.
-        try:
-            table = w.trainer.recording(SESSION_BUDGET)
-        except TrainerLost:
-            table = None
-        if table is not None and session.model is not None:
-            session.extras["recording"] = table
+        session, _ = w.actions_.files.session_with_timeline()
         return cls(session, w.session_name, w.session_path,
                    w.pages.currentIndex(), w.model_panel.mlp_hidden_lines.isChecked(),
                    w.error_view.is_log_scale(), None if pad is None else (pad.mode, pad.seed))

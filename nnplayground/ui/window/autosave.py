@@ -48,7 +48,7 @@ from nnplayground.core.session import (
     Session,
     SessionError,
     load_session,
-    save_session,
+    save_session_fitting,
 )
 
 if TYPE_CHECKING:
@@ -107,7 +107,7 @@ def _write(parts, path: Path) -> tuple[Path, int, str | None, float]:
     start = time.perf_counter()
     try:
         session = copy.copy(parts) if isinstance(parts, Session) else Session(**parts)
-        save_session(session, path, compact=True)
+        save_session_fitting(session, path, compact=True)  # without the timeline if need be
     except Exception as exc:  # noqa: BLE001 - reported to the window, never lost in a thread
         return path, -1, str(exc) or type(exc).__name__, time.perf_counter() - start
     epoch = int(session.model.get("epoch", 0)) if session.model else 0

@@ -28,9 +28,8 @@ from nnplayground.core.session import (
     SUFFIX,
     Session,
     SessionError,
-    SessionTooLarge,
     load_session,
-    save_session,
+    save_session_fitting,
 )
 from nnplayground.core.state import OWN, PRESET, DatasetSpec, SplitSpec
 from nnplayground.training.client import TrainerLost
@@ -60,6 +59,21 @@ class SessionActions(QtCore.QObject):
         """The window's state as a session (while training, the model as of its last
         snapshot)."""
         return Session(**self.session_parts())
+
+    def session_with_timeline(self) -> tuple[Session, str | None]:
+        """``session()`` with the timeline, thinned, in ``extras["recording"]`` (while
+        training it is not asked for: that would stop the run), and why it is not there
+        when the training process could not give it (None: nothing to say)."""
+        session = self.session()
+        if self.w.trainer.is_running() or session.model is None:
+            return session, None
+        try:
+            table = self.w.trainer.recording(SESSION_BUDGET)
+        except TrainerLost as exc:
+            return session, str(exc)
+        if table is not None:
+            session.extras["recording"] = table
+        return session, None
 
     def session_parts(self, model: dict | None = None) -> dict:
         """``Session(**parts)``: copies of what the window's session holds, quick to take
@@ -104,23 +118,11 @@ class SessionActions(QtCore.QObject):
         if not w.session_name:
             w.session_name = Path(path).stem
         try:
-            session = self.session()
-            if not w.trainer.is_running():  # the timeline, thinned (training: not asked)
-                try:
-                    table = w.trainer.recording(SESSION_BUDGET)
-                except TrainerLost as exc:  # the work is saved all the same
-                    table = None
-                    w.statusBar().showMessage(f"{exc} The timeline was not saved.", 8000)
-                if table is not None:
-                    session.extras["recording"] = table
+            session, lost = self.session_with_timeline()
+            if lost is not None:  # the work is saved all the same
+                w.statusBar().showMessage(f"{lost} The timeline was not saved.", 8000)
             said = f"Saved {path}"
-            try:
-                save_session(session, path)
-            except SessionTooLarge:
-                if session.extras.pop("recording", None) is None:
-                    raise
-                # A long error history leaves the timeline no room: the work goes without it.
-                save_session(session, path)
+            if not save_session_fitting(session, path):
                 said = (f"Saved {path} without the timeline: with it the file would be too "
                         f"large to open again.")
         except SessionError as exc:
