@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
-
 from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import (
@@ -30,8 +28,10 @@ from PySide6.QtWidgets import (
 from nnplayground.ui.panels.panel_widgets import (
     assign_control_ids,
     describe,
+    format_number,
     message_label,
 )
+from nnplayground.ui.views.weight_editor import MAX_ABS_VALUE
 from nnplayground.ui.window.space_key import SPACE_IS_TEXT
 
 
@@ -53,15 +53,9 @@ def _coloured(widget: QWidget, colour: str, role=QPalette.ColorRole.WindowText) 
     widget.setPalette(palette)
 
 
-#: What a lesson's field takes, either sign.
-LARGEST = 1e6
-
-
 def _shown(value: float) -> str:
-    """A field's number in positional notation with at most 7 significant digits: a
-    trained weight read -0.40000009999999997 and 10.38040700835853."""
-    return np.format_float_positional(float(value), precision=7, unique=True,
-                                      fractional=False, trim="-")
+    """A field's number with at most 7 significant digits (10.38040700835853 -> 10.38041)."""
+    return format_number(value, 7)
 
 
 def _number(text: str) -> float | str:
@@ -72,9 +66,9 @@ def _number(text: str) -> float | str:
         value = math.nan
     if not math.isfinite(value):  # words, and "nan" or "inf" too
         return f"\u201c{text.strip()}\u201d is not a number: type one such as 0.5 or -2."
-    if abs(value) > LARGEST:
+    if abs(value) > MAX_ABS_VALUE:  # the weight editor's limit: the same weights
         return (f"{text.strip()} is too large: a number here stays between "
-                f"-{LARGEST:,.0f} and {LARGEST:,.0f}.")
+                f"-{MAX_ABS_VALUE:,.0f} and {MAX_ABS_VALUE:,.0f}.")
     return value
 
 

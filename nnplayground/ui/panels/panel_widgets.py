@@ -120,9 +120,13 @@ def tool_button(text: str, name: str, tip: str) -> QToolButton:
     return describe(button, name, tip)
 
 
-def format_number(value: float) -> str:
-    """Positional notation a teacher reads (0.00001, not 1e-05)."""
-    return np.format_float_positional(float(value), trim="-")
+def format_number(value: float, digits: int | None = None) -> str:
+    """Positional notation a teacher reads (0.00001, not 1e-05); ``digits``: at most
+    that many significant digits (a trained weight read -0.40000009999999997)."""
+    if digits is None:
+        return np.format_float_positional(float(value), trim="-")
+    return np.format_float_positional(float(value), precision=digits, unique=True,
+                                      fractional=False, trim="-")
 
 
 class SeedBox(QWidget):
