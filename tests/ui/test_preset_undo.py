@@ -168,3 +168,20 @@ def test_an_undo_of_a_data_set_sets_up_the_window_once_with_the_kept_network(qtb
     key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
     assert [a.data for a in applied] == [True]  # the clusters' network given back, once
     assert w.points.n_dims == 3 and w.trainer.model.n_inputs == 3
+
+
+def test_the_undone_network_comes_back_with_its_timeline(qtbot, window):
+    """Ctrl+Z gives back the network with its timeline: the epochs it was trained
+    through can be looked at again (it started afresh from the restored epoch)."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    for _ in range(3):
+        with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+            w.actions_.step.trigger()
+    first = w.trainer.state_at(1)
+    assert first is not None and first[0] == 1
+    load(qtbot, w, "Spiral")
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    again = w.trainer.state_at(1)
+    assert again is not None and again[0] == 1
+    assert all(np.array_equal(a, b) for a, b in zip(again[1]["weights"], first[1]["weights"]))

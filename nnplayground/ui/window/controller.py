@@ -30,7 +30,7 @@ from nnplayground.core.state import (
     fit_model_spec,
 )
 from nnplayground.training.data import TrainingData, held_out_mask
-from nnplayground.training.client import TrainingController
+from nnplayground.training.client import TrainerLost, TrainingController
 from nnplayground.ui.canvas.points_model import PointsModel
 
 
@@ -47,6 +47,11 @@ class Applied:
     text: str = ""
 
 
+#: bytes of the timeline an undo step keeps with a network (a file's is 8 MB; each step
+#: that rebuilds the model holds one, so it is thinned further)
+UNDO_TIMELINE_BUDGET = 2 * 2**20
+
+
 class PointsRefused(ValueError):
     """``apply`` was given points the point set does not take (nothing changed)."""
 
@@ -54,10 +59,10 @@ class PointsRefused(ValueError):
 class _KeepModel(QtGui.QUndoCommand):
     """The trained models kept across undo and redo of a step that rebuilds the model
     (a new data set, a class edit): ``PlaygroundController.keeping_model`` puts one on
-    each side of the step. Each takes note of the model (and its error curve) on its
-    own side as the step leaves it, and gives it back when the step returns there: the
-    first before the step is made or redone, back when it is undone; the last before
-    the step is undone, back when it is redone. The one that runs before the points'
+    each side of the step. Each takes note of the model (its error curve and timeline
+    too) on its own side as the step leaves it, and gives it back when the step returns
+    there: the first before the step is made or redone, back when it is undone; the
+    last before the step is undone, back when it is redone. The one that runs before the points'
     step says whether its pair will give a model back (``expect_kept_model``), so that
     the data coming back builds no fresh model to throw away. A model that is still the
     current one (the step kept it) is left alone."""
@@ -302,14 +307,23 @@ class PlaygroundController(QtCore.QObject):
         self.applied.emit(Applied(False))
         return new
 
-    def model_and_history(self) -> tuple[Model, dict | None] | None:
-        """The model now (its training ended, its last epochs on the curve) and the
-        error curve it drew (``history_source``); None without a model."""
+    def model_and_history(self) -> tuple[Model, dict | None, dict | None] | None:
+        """The model now (its training ended, its last epochs on the curve), the error
+        curve it drew (``history_source``) and its timeline, thinned to
+        ``UNDO_TIMELINE_BUDGET`` (None: untrained, or the trainer was lost); None
+        without a model."""
         self.trainer.stop_and_wait(show_last=True)
         model = self.trainer.model
         if model is None:
             return None
-        return model, None if self.history_source is None else self.history_source()
+        history = None if self.history_source is None else self.history_source()
+        timeline = None
+        if model.epoch > 0:
+            try:
+                timeline = self.trainer.recording(UNDO_TIMELINE_BUDGET)
+            except TrainerLost:
+                pass  # the network comes back all the same, its timeline from then on
+        return model, history, timeline
 
     def expect_kept_model(self, coming: bool) -> None:
         """A ``_KeepModel`` gives a model back right after the points' undo or redo step
@@ -319,14 +333,17 @@ class PlaygroundController(QtCore.QObject):
             self._data_waiting = False
             self._on_points_dataset_replaced()
 
-    def restore_model(self, model: Model, history: dict | None = None) -> None:
+    def restore_model(self, model: Model, history: dict | None = None,
+                      timeline: dict | None = None) -> None:
         """Undo/redo of a rebuild (a class edit, a new data set): that model back, as it
-        was, with its error curve ``history`` when known (and the data it fits, when it
-        came with it)."""
+        was, with its error curve ``history`` and its ``timeline`` (a recording's table)
+        when known (and the data it fits, when it came with it)."""
         self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
         self._state = self._state.but(model=spec)
         self._set_model(model)
+        if timeline is not None:
+            self.trainer.set_recording(timeline)
         data, self._data_waiting, self._kept_model_coming = self._data_waiting, False, False
         self.state_changed.emit(self._state)
         self.applied.emit(Applied(data, history))
