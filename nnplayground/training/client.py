@@ -78,6 +78,7 @@ class TrainingController(QObject):
         self.snapshot_interval = snapshot_interval
         self._model: Model | None = None
         self._generation = 0  # of the model; live parameters are tagged with it
+        self._earlier: int | None = None  # the generation the model had before (undo)
         self._model_sent = True
         self._running = False
         self._stopping = False
@@ -190,12 +191,20 @@ class TrainingController(QObject):
         """The window's copy of the model (see the module docstring)."""
         return self._model
 
-    def set_model(self, model: Model) -> None:
+    @property
+    def generation(self) -> int:
+        """Which model this is: a new one for every ``set_model``."""
+        return self._generation
+
+    def set_model(self, model: Model, earlier: int | None = None) -> None:
         """Replace the model; stops a running training first. Parameters still queued
-        were meant for the old model, so they never reach this one."""
+        were meant for the old model, so they never reach this one. ``earlier``: the
+        generation this model had before (an undo gives it back): its timeline, which
+        the process keeps for a while after the next model came, comes back with it."""
         self.stop_and_wait()
         self._model = model
         self._generation += 1
+        self._earlier = earlier
         self._model_sent = False
 
     def model_changed(self) -> None:
@@ -328,8 +337,8 @@ class TrainingController(QObject):
         if self._model is None:
             return False
         if not self._model_sent:
-            self._send(P.SET_MODEL, self._generation, model_to_dict(self._model))
-            self._model_sent = True
+            self._send(P.SET_MODEL, self._generation, model_to_dict(self._model), self._earlier)
+            self._model_sent, self._earlier = True, None
         return True
 
     def _request(self, message: tuple, reply: str) -> list:

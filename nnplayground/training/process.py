@@ -45,6 +45,11 @@ from nnplayground.training.view_process import ViewBudget, ViewerLink, compute_v
 #: [2, 32, 32, 1] run; the rule counts epochs, so fewer looks find the same thing
 OUTPUTS_EVERY = 0.2
 
+#: recordings of earlier models kept for an undo that gives one back, and the bytes of
+#: each (thinned; a session file's is 8 MB): at most 16 MB
+KEPT_RECORDINGS = 8
+KEPT_BUDGET = 2 * 2**20
+
 #: BLAS libraries read these when NumPy loads: one thread each, so that training and the
 #: window share two cores sensibly. ``start_environment`` is set before the process starts.
 BLAS_THREADS = {"OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
@@ -101,6 +106,7 @@ class Trainer:
         self.model = None
         self.generation = -1
         self.recording = Recording()
+        self._kept_recordings: dict[int, Recording] = {}  # by generation, oldest first
         self.commands: queue.Queue = queue.Queue()
         self._credit = threading.Event()  # set: the window may take a snapshot now
         self._credit.set()
@@ -192,21 +198,37 @@ class Trainer:
                 if self.model is not None:
                     self.recording.record(self.model.epoch, self.model.get_training_state())
 
-    def set_model(self, generation: int, model: dict) -> None:
+    def set_model(self, generation: int, model: dict, earlier: int | None = None) -> None:
         """A new model (a new generation: a new recording), or the same one changed in
         place while idle (weights typed in, a setting): the recording goes on from it,
-        its later epochs dropped."""
+        its later epochs dropped. A new generation keeps the old one's recording, thinned,
+        for a while (``KEPT_RECORDINGS``); ``earlier``, a generation this model had
+        before (an undo gave it back), takes its recording back."""
         self.control.generation = generation
         self.model = model_from_dict(model)
         self._model_key += 1
         if generation != self.generation:
-            self.recording.clear()
+            self._keep_recording()
+            kept = self._kept_recordings.pop(earlier, None) if earlier is not None else None
+            if kept is not None:
+                kept.budget = self.recording.budget
+                self.recording = kept  # record() below cuts it back to this model's epoch
+            else:
+                self.recording = Recording(budget=self.recording.budget)
             self.trails.clear()
             self._clear_trails = True
             self.generation = generation
         self._pending = None
         self.watch = RunWatch.for_model(self.model)
         self.recording.record(self.model.epoch, self.model.get_training_state())
+
+    def _keep_recording(self) -> None:
+        """The recording of the model being replaced, thinned, kept for an undo that
+        gives that model back (the oldest of ``KEPT_RECORDINGS`` goes)."""
+        if len(self.recording) > 1 and self.generation >= 0:
+            self._kept_recordings[self.generation] = self.recording.thinned(KEPT_BUDGET)
+            while len(self._kept_recordings) > KEPT_RECORDINGS:
+                del self._kept_recordings[next(iter(self._kept_recordings))]
 
     def seek(self, epoch: int) -> None:
         """Back to the recorded epoch at or before ``epoch``, as if the run had stopped

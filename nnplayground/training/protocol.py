@@ -9,8 +9,12 @@ a Qt object or a function. ``docs/ARCHITECTURE.md`` ("Training process") is the 
 Window -> trainer (commands)
 ---------------------------
 ========================  ====================================================
-``SET_MODEL, model``      replace the model (``model_to_dict``: config, weights,
-                          full training state); queued parameters are dropped
+``SET_MODEL, generation, model, earlier``  replace the model (``model_to_dict``:
+                          config, weights, full training state); queued parameters
+                          are dropped. A new ``generation`` keeps the old one's
+                          recording for a while; ``earlier`` (or None) is a
+                          generation this model had before, whose recording it
+                          takes back (an undo that gives a trained model back)
 ``SET_POINTS, points``    the editable points (a ``PointState`` copy)
 ``CONFIGURE, kind, n_classes, split``  how the points become targets and a split
 ``SET_ARRAYS, X, y, X_test, y_test``   fixed data instead of points (digit pad)

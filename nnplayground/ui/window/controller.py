@@ -30,7 +30,7 @@ from nnplayground.core.state import (
     fit_model_spec,
 )
 from nnplayground.training.data import TrainingData, held_out_mask
-from nnplayground.training.client import TrainerLost, TrainingController
+from nnplayground.training.client import TrainingController
 from nnplayground.ui.canvas.points_model import PointsModel
 
 
@@ -45,11 +45,6 @@ class Applied:
     data: bool
     history: dict | None = None
     text: str = ""
-
-
-#: bytes of the timeline an undo step keeps with a network (a file's is 8 MB; each step
-#: that rebuilds the model holds one, so it is thinned further)
-UNDO_TIMELINE_BUDGET = 2 * 2**20
 
 
 class PointsRefused(ValueError):
@@ -307,23 +302,16 @@ class PlaygroundController(QtCore.QObject):
         self.applied.emit(Applied(False))
         return new
 
-    def model_and_history(self) -> tuple[Model, dict | None, dict | None] | None:
+    def model_and_history(self) -> tuple[Model, dict | None, int] | None:
         """The model now (its training ended, its last epochs on the curve), the error
-        curve it drew (``history_source``) and its timeline, thinned to
-        ``UNDO_TIMELINE_BUDGET`` (None: untrained, or the trainer was lost); None
-        without a model."""
+        curve it drew (``history_source``) and its generation (the training process
+        keeps its timeline for a while after the next model came); None without one."""
         self.trainer.stop_and_wait(show_last=True)
         model = self.trainer.model
         if model is None:
             return None
         history = None if self.history_source is None else self.history_source()
-        timeline = None
-        if model.epoch > 0:
-            try:
-                timeline = self.trainer.recording(UNDO_TIMELINE_BUDGET)
-            except TrainerLost:
-                pass  # the network comes back all the same, its timeline from then on
-        return model, history, timeline
+        return model, history, self.trainer.generation
 
     def expect_kept_model(self, coming: bool) -> None:
         """A ``_KeepModel`` gives a model back right after the points' undo or redo step
@@ -334,22 +322,20 @@ class PlaygroundController(QtCore.QObject):
             self._on_points_dataset_replaced()
 
     def restore_model(self, model: Model, history: dict | None = None,
-                      timeline: dict | None = None) -> None:
+                      generation: int | None = None) -> None:
         """Undo/redo of a rebuild (a class edit, a new data set): that model back, as it
-        was, with its error curve ``history`` and its ``timeline`` (a recording's table)
-        when known (and the data it fits, when it came with it)."""
+        was, with its error curve ``history`` when known and the timeline it had as
+        ``generation`` (and the data it fits, when it came with it)."""
         self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
         self._state = self._state.but(model=spec)
-        self._set_model(model)
-        if timeline is not None:
-            self.trainer.set_recording(timeline)
+        self._set_model(model, earlier=generation)
         data, self._data_waiting, self._kept_model_coming = self._data_waiting, False, False
         self.state_changed.emit(self._state)
         self.applied.emit(Applied(data, history))
 
-    def _set_model(self, model: Model) -> None:
-        self.trainer.set_model(model)
+    def _set_model(self, model: Model, earlier: int | None = None) -> None:
+        self.trainer.set_model(model, earlier)
         self._configure_data()
         if getattr(model, "centroids", False) is None:
             # A competitive layer places its neurons on the data it first sees; do it now,
