@@ -17,6 +17,9 @@ from typing import Any
 
 import numpy as np
 
+from .base import ModelError
+from .registry import model_from_config
+
 #: Memory a recording may use (the issue's figure).
 DEFAULT_BUDGET = 64 * 2**20
 #: What a saved session may hold of it (a file must stay quick to open and small to mail).
@@ -90,6 +93,19 @@ class Recording:
 
     def clear(self) -> None:
         self.truncate_after(-1)
+
+    def check_fits(self, model: Any) -> None:
+        """``ValueError`` unless every recorded state fits ``model``: each is taken by a
+        scratch model with ``model``'s settings, as the timeline would take it (a state
+        of other shapes opened from a file, then looking back at it failed and playing
+        on from it ended the training process)."""
+        scratch = model_from_config(model.kind, model.get_config())
+        for epoch, state in zip(self._epochs, self._states):
+            try:
+                scratch.set_training_state(state)
+            except (ModelError, ValueError, TypeError) as exc:
+                raise ValueError(f"the state of epoch {epoch} does not fit its model "
+                                 f"({exc})") from None
 
     def thinned(self, budget: int) -> Recording:
         """A copy within ``budget`` bytes (for a session file), thinned the same way."""

@@ -80,3 +80,17 @@ def test_playing_on_from_a_recorded_state_equals_never_having_stopped():
         later.partial_fit(X, y)
     for a, b in zip(later.weights, model.weights):
         np.testing.assert_array_equal(a, b)
+
+
+def test_check_fits_names_the_first_state_that_does_not_fit_its_model():
+    from nnplayground.core.registry import model_from_config
+
+    model = model_from_config("mlp", {"layer_sizes": [2, 4, 1]})
+    recording = Recording()
+    for epoch in range(3):
+        recording.record(epoch, model.get_training_state())
+    recording.check_fits(model)  # every state fits: nothing said
+    other = model_from_config("mlp", {"layer_sizes": [2, 5, 1]})
+    recording.record(3, other.get_training_state())
+    with pytest.raises(ValueError, match=r"the state of epoch 3 does not fit its model \(weights"):
+        recording.check_fits(model)

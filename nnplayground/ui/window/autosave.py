@@ -143,7 +143,6 @@ class Autosave(QtCore.QObject):
         self._executor = None  # the writer thread's, made for the first write
         self._future: concurrent.futures.Future | None = None
         self._error_shown: str | None = None
-        self.last_error: str | None = None  # of the last write (None: it succeeded)
         #: GUI-thread seconds of the last autosave (taking copies), for benchmarks/autosave.py
         self.last_gui_seconds = 0.0
         self._timer = QtCore.QTimer(self)
@@ -267,18 +266,20 @@ class Autosave(QtCore.QObject):
     def save_now(self) -> bool:
         """Write now, on this thread, if anything changed since the last write (waits for
         a write under way). False when writing failed."""
-        if not self._active:
-            return False
+        return self._active and self._write_now() is None
+
+    def _write_now(self) -> str | None:
+        """``save_now``'s work: why the write failed, or None (written, or nothing new)."""
         if self._future is not None:
             self._future.result()
         self._waiting_live = False
         key = self._key()
         if _same(key, self._saved_key) or (key[0] == "lesson" and not self._written):
-            return True
+            return None
         self._saved_key = key
         result = _write(self._parts(None), self.path)
         self._on_done(result)
-        return result[2] is None
+        return result[2]
 
     def skip_last_write(self) -> None:
         """The user kept the work another way, or let it go: ``close`` writes nothing
@@ -291,15 +292,12 @@ class Autosave(QtCore.QObject):
         if not self._active:
             return None
         try:
-            if self.save_now():
-                return None
+            return self._write_now()
         except Exception as exc:  # noqa: BLE001 - said to the user, who decides
             return str(exc) or type(exc).__name__
-        return self.last_error or "the file could not be written"
 
     def _on_done(self, result) -> None:
         path, epoch, error, _seconds = result
-        self.last_error = error
         if error is not None:
             self._saved_key = None  # try again at the next tick
             if error != self._error_shown:

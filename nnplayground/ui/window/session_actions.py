@@ -22,8 +22,7 @@ from nnplayground.core.csv_io import (
 from nnplayground.core.datasets import PRESETS
 from nnplayground.core.points import ids_fit
 from nnplayground.core.recording import SESSION_BUDGET, Recording
-from nnplayground.core.base import ModelError
-from nnplayground.core.registry import model_from_config, model_to_dict
+from nnplayground.core.registry import model_to_dict
 from nnplayground.core.session import (
     SUFFIX,
     Session,
@@ -132,9 +131,6 @@ class SessionActions(QtCore.QObject):
         w.update_title()
         w.statusBar().showMessage(said, 8000)
         return True
-
-    def save_dialog(self, ask: bool = False) -> bool:
-        return self.save_asking(ask) is True
 
     def save_asking(self, ask: bool = False) -> bool | None:
         """Save, asking for a file name when ``ask`` or when the session has none: True
@@ -261,16 +257,10 @@ def _recording(s: Session, model) -> dict | None:
         raise SessionError(f"The session's recorded run is damaged: {exc}.") from exc
     if recording.last_epoch is not None and recording.last_epoch > model.epoch:
         raise SessionError("The session's recorded run goes past its model's epoch.")
-    # Each state as the timeline would take it, on a scratch model: a state that does
-    # not fit (weights of another shape) opened, then looking back at it failed and
-    # playing on from it ended the training process.
-    scratch = model_from_config(model.kind, model.get_config())
-    for epoch, state in zip(recording.epochs.tolist(), table["states"]):
-        try:
-            scratch.set_training_state(state)
-        except (ModelError, ValueError, TypeError) as exc:
-            raise SessionError(f"The session's recorded run is damaged: the state of epoch "
-                               f"{epoch} does not fit its model ({exc})") from None
+    try:
+        recording.check_fits(model)
+    except ValueError as exc:
+        raise SessionError(f"The session's recorded run is damaged: {exc}") from None
     return table
 
 

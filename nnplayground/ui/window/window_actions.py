@@ -55,8 +55,8 @@ class WindowActions(QtCore.QObject):
         self.files = files = SessionActions(window)
         # The file commands keep their names here: window.actions_.save_to(path), ...
         self.session, self.save_to, self.open_session = files.session, files.save_to, files.open_session
-        self.save_dialog, self.open_dialog, self.new_session = (
-            files.save_dialog, files.open_dialog, files.new_session)
+        self.save_asking, self.open_dialog, self.new_session = (
+            files.save_asking, files.open_dialog, files.new_session)
         self.import_csv_file = files.import_csv_file
         self.import_csv_dialog, self.export_csv_dialog = files.import_csv_dialog, files.export_csv_dialog
         self.recent = files.recent
@@ -82,9 +82,9 @@ class WindowActions(QtCore.QObject):
         self.reset.setIcon(style.standardIcon(SP.SP_BrowserReload))
         self.new = _action(window, "&New session", "Start again with the default data", ["Ctrl+N"], self.new_session)
         self.open = _action(window, "&Open…", "Open a saved session", [QtGui.QKeySequence.StandardKey.Open], self.open_dialog)
-        self.save = _action(window, "&Save", "Save the session", [QtGui.QKeySequence.StandardKey.Save], self.save_dialog)
+        self.save = _action(window, "&Save", "Save the session", [QtGui.QKeySequence.StandardKey.Save], self.save_asking)
         self.save_as = _action(window, "Save &as…", "Save the session under a new name",
-                               ["Ctrl+Shift+S"], lambda: self.save_dialog(ask=True))
+                               ["Ctrl+Shift+S"], lambda: self.save_asking(ask=True))
         self.import_csv = _action(window, "&Import points (CSV)…", "Replace the points with a CSV file", [], self.import_csv_dialog)
         self.export_csv = _action(window, "&Export points (CSV)…", "Write the points to a CSV file", [], self.export_csv_dialog)
         self.export_actions = {}
@@ -238,9 +238,10 @@ class WindowActions(QtCore.QObject):
             self.w.trainer.step(1)
 
     def may_train(self) -> bool:
-        """False, with the lesson's note in the status bar, when a lesson's step allows no
-        training now (its weights are the lesson). Play, Step, Run N epochs and the
-        sample steps all ask."""
+        """False, with a note in the status bar, when no training may go on now
+        (``training_limit``: a lesson's step whose weights are the lesson, or an error
+        history as long as a session keeps). Play, Step, Run N epochs and the sample
+        steps all ask."""
         limit, note = self.training_limit()
         model = self.w.trainer.model
         if limit is not None and model is not None and limit <= model.epoch:
