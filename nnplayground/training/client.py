@@ -130,8 +130,7 @@ class TrainingController(QObject):
         model = []  # a new process after a lost one: the window's copy goes first
         if self._model is not None and not self._model_sent and not any(
                 m[0] == P.SET_MODEL for m in self._outbox):
-            model = [(P.SET_MODEL, self._generation, model_to_dict(self._model))]
-            self._model_sent = True
+            model = [self._model_message()]  # a new process keeps no recording to take back
         self._outbox = list(self._settings.values()) + model + [
             m for m in self._outbox if m[0] not in _REPLAYED]
         _LIVE.add(self)
@@ -192,8 +191,12 @@ class TrainingController(QObject):
         return self._model
 
     @property
-    def generation(self) -> int:
-        """Which model this is: a new one for every ``set_model``."""
+    def timeline_generation(self) -> int:
+        """The generation under which the process records the copy's timeline (or
+        takes it back: the earlier one, until the copy is sent), for ``set_model``'s
+        ``earlier`` when this model is given back."""
+        if not self._model_sent and self._earlier is not None:
+            return self._earlier
         return self._generation
 
     def set_model(self, model: Model, earlier: int | None = None) -> None:
@@ -332,13 +335,18 @@ class TrainingController(QObject):
         self._sync_model()
         self._send(P.SET_RECORDING, table)
 
+    def _model_message(self) -> tuple:
+        """``SET_MODEL`` for the window's copy; it counts as sent from here on."""
+        message = (P.SET_MODEL, self._generation, model_to_dict(self._model), self._earlier)
+        self._model_sent, self._earlier = True, None
+        return message
+
     def _sync_model(self) -> bool:
         """The process has the window's copy of the model (False: there is none)."""
         if self._model is None:
             return False
         if not self._model_sent:
-            self._send(P.SET_MODEL, self._generation, model_to_dict(self._model), self._earlier)
-            self._model_sent, self._earlier = True, None
+            self._send(*self._model_message())
         return True
 
     def _request(self, message: tuple, reply: str) -> list:

@@ -208,13 +208,16 @@ class Trainer:
         self.model = model_from_dict(model)
         self._model_key += 1
         if generation != self.generation:
-            self._keep_recording()
-            kept = self._kept_recordings.pop(earlier, None) if earlier is not None else None
-            if kept is not None:
-                kept.budget = self.recording.budget
-                self.recording = kept  # record() below cuts it back to this model's epoch
-            else:
-                self.recording = Recording(budget=self.recording.budget)
+            if earlier is None or earlier != self.generation:
+                # (earlier == ours: the models in between never came; the recording
+                # goes on, whole, from this model's epoch)
+                self._keep_recording()
+                kept = self._kept_recordings.pop(earlier, None) if earlier is not None else None
+                if kept is not None:
+                    kept.budget = self.recording.budget
+                    self.recording = kept  # record() below cuts it back to the model's epoch
+                else:
+                    self.recording = Recording(budget=self.recording.budget)
             self.trails.clear()
             self._clear_trails = True
             self.generation = generation

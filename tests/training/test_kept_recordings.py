@@ -49,3 +49,14 @@ def test_only_the_last_few_recordings_are_kept(monkeypatch):
     assert list(trainer.recording.epochs) == [2]
     trainer.set_model(6, model_to_dict(models[2]), earlier=3)
     assert list(trainer.recording.epochs) == [0, 1, 2]
+
+
+def test_a_model_given_back_before_the_next_came_keeps_its_recording_whole(monkeypatch):
+    """The model in between never reached the process (it was not trained): the one
+    given back goes on with its own recording, not a copy thinned for keeping."""
+    monkeypatch.setattr(process, "KEPT_BUDGET", 1)  # a kept copy: first and last only
+    trainer = Trainer(Wire(), clock=lambda: 0.0)
+    trainer.handle_immediate((P.SET_ARRAYS, X_XOR, Y_XOR, None, None))
+    first = trained(trainer, 1, 6)
+    trainer.set_model(3, model_to_dict(first), earlier=1)  # generation 2 was never sent
+    assert list(trainer.recording.epochs) == [0, 1, 2, 3, 4, 5, 6]

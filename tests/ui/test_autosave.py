@@ -12,6 +12,7 @@ import subprocess
 import sys
 import textwrap
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -490,3 +491,26 @@ def test_the_autosave_keeps_the_work_when_the_timeline_would_make_it_too_large(
     path, epoch, error, _ = autosave_module._write(session, tmp_path / "autosave.nnp")
     assert error is None and "recording" not in load_session(path).extras
     assert "recording" in session.extras  # the kept work keeps it for Leave
+
+
+def test_closing_right_after_a_failed_background_write_writes_again_and_says_why(
+        qtbot, isolated_settings, monkeypatch):
+    """The window closed as if the work were kept when the write under way had failed
+    and its report had not arrived yet."""
+    w = start(qtbot, interval_ms=60000)
+    try:
+        real = autosave_module._write
+
+        def full_disk(parts, path):
+            time.sleep(0.3)  # a slow disk: the write ends after the window asked to close
+            return path, -1, "the disk is full", 0.3
+
+        monkeypatch.setattr(autosave_module, "_write", full_disk)
+        w.points.add_point((0.5, 0.5), label=0)
+        w.autosave.tick()  # a background write that fails; its report not yet delivered
+        assert w.autosave.keep_before_close() == "the disk is full"
+        monkeypatch.setattr(autosave_module, "_write", real)
+        assert w.autosave.keep_before_close() is None and w.autosave.path.exists()
+    finally:
+        w.autosave.skip_last_write()
+        w.close()

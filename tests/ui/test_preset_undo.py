@@ -4,6 +4,7 @@ cluster centres, dimension (3-D tab, projection, centre table) and axes."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from tests.ui.window_helpers import Qt, epoch_shown, key, load
 
@@ -185,3 +186,70 @@ def test_the_undone_network_comes_back_with_its_timeline(qtbot, window):
     again = w.trainer.state_at(1)
     assert again is not None and again[0] == 1
     assert all(np.array_equal(a, b) for a, b in zip(again[1]["weights"], first[1]["weights"]))
+
+
+def step(qtbot, w, times=1):
+    for _ in range(times):
+        with qtbot.waitSignal(w.trainer.finished, timeout=20000):
+            w.actions_.step.trigger()
+
+
+def test_a_network_given_back_twice_keeps_its_whole_timeline(qtbot, window):
+    """Circle trained, Spiral, Ctrl+Z, XOR, Ctrl+Z: the network given back the second
+    time (never trained in between, so never sent to the training process again) still
+    has the timeline of its epochs."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    step(qtbot, w, 3)
+    for preset in ("Spiral", "XOR"):
+        load(qtbot, w, preset)
+        key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+        assert w.data_panel.preset() == "Circle" and epoch_shown(w) == 3
+    found = w.trainer.state_at(1)
+    assert found is not None and found[0] == 1
+
+
+def test_a_class_edit_that_keeps_the_network_gives_it_back_as_trained_since(qtbot, window):
+    """Removing a class of two keeps the network (one output either way). Trained on,
+    then Reset: Ctrl+Z of the removal gives back the network at its last epoch with its
+    whole curve, set up once."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    step(qtbot, w, 2)
+    kept = w.trainer.model
+    w.controller.remove_class(1)
+    assert w.trainer.model is kept and w.points.n_classes == 1
+    step(qtbot, w, 3)
+    w.actions_.reset.trigger()
+    assert epoch_shown(w) == 0
+    applied = []
+    w.controller.applied.connect(applied.append)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.points.n_classes == 2 and w.trainer.model is kept and epoch_shown(w) == 5
+    assert list(w.error_view.data()[0]) == [1, 2, 3, 4, 5] and len(applied) == 1
+
+
+def test_undoing_clear_points_gives_back_the_points_and_the_trained_network(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    step(qtbot, w, 2)
+    trained = weights_of(w.trainer.model)
+    w.data_panel.clear_button.click()
+    assert len(w.points) == 0
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.points) == 500 and epoch_shown(w) == 2 and len(w.error_view) == 2
+    assert all(np.array_equal(a, b) for a, b in zip(weights_of(w.trainer.model), trained))
+
+
+def test_a_step_whose_block_fails_is_undone_and_leaves_no_undo_step(qtbot, window):
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    stack, before = w.points.undo_stack, w.points.snapshot()
+    depth = stack.count()
+    with pytest.raises(RuntimeError):
+        with w.controller.keeping_model("Two edits"):
+            w.points.add_point([1.0, 1.0], 0)
+            raise RuntimeError("the second edit failed")
+    assert stack.count() == depth and not stack.canRedo()
+    for a, b in zip(before, w.points.snapshot()):
+        np.testing.assert_array_equal(a, b)

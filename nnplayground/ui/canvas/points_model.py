@@ -294,9 +294,7 @@ class PointsModel(QtCore.QObject):
         return cmd.point_id
 
     def remove_points(self, ids: Sequence[int]) -> None:
-        ids = sorted({int(i) for i in ids})
-        for i in ids:
-            self._ps.index_of(i)  # KeyError now, not inside the stack's push()
+        ids = sorted({int(i) for i in ids})  # (an unknown id: KeyError, nothing changed)
         if ids:
             self._push(_RemoveCommand(self, ids))
 
@@ -309,7 +307,6 @@ class PointsModel(QtCore.QObject):
         pid = int(point_id)
         values = np.asarray(values, dtype=np.float64).ravel()
         axes = self._check_axes(axes, values)
-        self._ps.index_of(pid)
 
         def apply(ps):
             old = ps.move(pid, values, axes)

@@ -270,8 +270,8 @@ class Autosave(QtCore.QObject):
 
     def _write_now(self) -> str | None:
         """``save_now``'s work: why the write failed, or None (written, or nothing new)."""
-        if self._future is not None:
-            self._future.result()
+        if self._future is not None and self._future.result()[2] is not None:
+            self._saved_key = None  # the write under way failed (its report may wait): again
         self._waiting_live = False
         key = self._key()
         if _same(key, self._saved_key) or (key[0] == "lesson" and not self._written):

@@ -13,6 +13,7 @@ Undo and redo of a data set (Ctrl+Z after a preset) end in the same place.
 
 from __future__ import annotations
 
+import weakref
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
@@ -52,48 +53,39 @@ class PointsRefused(ValueError):
 
 
 class _KeepModel(QtGui.QUndoCommand):
-    """The trained models kept across undo and redo of a step that rebuilds the model
-    (a new data set, a class edit): ``PlaygroundController.keeping_model`` puts one on
-    each side of the step. Each takes note of the model (its error curve and timeline
-    too) on its own side as the step leaves it, and gives it back when the step returns
-    there: the first before the step is made or redone, back when it is undone; the
-    last before the step is undone, back when it is redone. The one that runs before the points'
-    step says whether its pair will give a model back (``expect_kept_model``), so that
-    the data coming back builds no fresh model to throw away. A model that is still the
-    current one (the step kept it) is left alone."""
+    """The trained models kept across undo and redo of a step that may rebuild the model
+    (a new data set, a class edit, Clear points): ``PlaygroundController.keeping_model``
+    puts one on each side of the step. The first holds the model from before the step,
+    the last the one the step's undo takes away; each gives its model back when the step
+    returns to its side (``PlaygroundController.give_back``), with the curve and timeline
+    noted when that model stopped being the current one. The one that runs before the
+    points' step says a model follows (``expect_kept_model``), so that data coming back
+    builds no fresh model to throw away."""
 
     def __init__(self, controller: PlaygroundController, last: bool = False):
         super().__init__("Keep the model")
         self._controller, self._last = controller, last
-        self._kept = None if last else controller.model_and_history()
+        self.model = None if last else controller.model
         self._pushed = False
         self.pair: _KeepModel | None = None  # the one on the other side of the step
 
     def undo(self):
         if self._last:
-            self._leave()  # the undo replaces the model: note it, say if one comes back
+            self._leave()
         else:
-            self._give_back()
+            self._controller.give_back(self.model)
 
     def redo(self):
         if not self._pushed:  # push() runs redo when the step is made
             self._pushed = True
         elif self._last:
-            self._give_back()
+            self._controller.give_back(self.model)
         else:
-            self._leave()  # trained on since
-
-    def _gives_back(self) -> bool:
-        return self._kept is not None and self._kept[0] is not self._controller.model
+            self._leave()
 
     def _leave(self):
-        self._kept = self._controller.model_and_history()
-        self._controller.expect_kept_model(self.pair is not None and self.pair._gives_back())
-
-    def _give_back(self):
-        if self._gives_back():
-            self._controller.restore_model(*self._kept)
-        self._controller.expect_kept_model(False)
+        self.model = self._controller.model
+        self._controller.expect_kept_model(self.pair is not None and self.pair.model is not None)
 
 
 class PlaygroundController(QtCore.QObject):
@@ -122,9 +114,13 @@ class PlaygroundController(QtCore.QObject):
         # points' own step (no fresh one to build), and the data it brought waits for it.
         self._kept_model_coming = False
         self._data_waiting = False
+        #: each model's error curve and timeline (the generation the training process
+        #: keeps its recording under) as they were when it stopped being the current one
+        self._notes: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
         #: () -> {"train": errors, "test": errors} of the curve shown (set by the window):
         #: an undo that gives a trained model back gives back its curve too
         self.history_source = None
+        self.points.undo_stack.indexChanged.connect(self._settle_kept_model)
         self.points.changed.connect(self._on_points_changed)
         self.points.classes_changed.connect(self._on_points_classes_changed)
         self.points.dataset_replaced.connect(self._on_points_dataset_replaced)
@@ -184,24 +180,26 @@ class PlaygroundController(QtCore.QObject):
                         point_ids, undoable: bool) -> None:
         """The new points as one undo step that also gives back the model trained on
         the old ones (and, redone, the one trained on the new ones since).
-        ``PointsRefused`` (nothing changed) when the point set does not take them."""
+        ``PointsRefused`` when the point set does not take them: the points and the undo
+        steps stay (the redo steps go, as with any new step)."""
+        def replace():
+            self.points.replace_all(X, labels, names, name=undo_text or None,
+                                    dataset=dataset, ids=point_ids)
         try:
-            if not undoable:
-                self.points.replace_all(X, labels, names, name=undo_text or None,
-                                        dataset=dataset, ids=point_ids)
+            if undoable:
+                with self.keeping_model(self.points.replace_text(undo_text or None, dataset)):
+                    replace()
+            else:
+                replace()
                 self.points.undo_stack.clear()
-                return
-            with self.keeping_model(self.points.replace_text(undo_text or None, dataset)):
-                self.points.replace_all(X, labels, names, name=undo_text or None,
-                                        dataset=dataset, ids=point_ids)
         except ValueError as exc:
             raise PointsRefused(str(exc)) from exc
 
     @contextmanager
     def keeping_model(self, text: str):
         """One undo step named ``text`` of the points' edits made in the block, with the
-        trained models kept across its undo and redo (``_KeepModel``): the points' own
-        undo and redo may build a fresh model for the data they bring back."""
+        trained models kept across its undo and redo (``_KeepModel``). A block that
+        raises leaves no step: what it made is undone."""
         stack = self.points.undo_stack
         stack.beginMacro(text)
         try:
@@ -212,11 +210,17 @@ class PlaygroundController(QtCore.QObject):
             last.pair = first
             stack.push(last)
         except BaseException:
-            # An edit refused (ValueError) leaves no step behind: what the block made
-            # is undone and the step dropped (an obsolete command goes when undone).
             stack.endMacro()
-            stack.command(stack.index() - 1).setObsolete(True)
-            stack.undo()
+            # What the block made is undone (its data builds no model: the one from
+            # before is given back), then the step is redone as an obsolete command,
+            # which QUndoStack deletes instead.
+            self._in_transaction, was = True, self._in_transaction
+            try:
+                stack.undo()
+            finally:
+                self._in_transaction = was
+            stack.command(stack.index()).setObsolete(True)
+            stack.redo()
             raise
         stack.endMacro()
 
@@ -262,6 +266,13 @@ class PlaygroundController(QtCore.QObject):
             self._state = self._state.but(view=view)
             self.state_changed.emit(self._state)
 
+    def clear_points(self) -> None:
+        """Remove every point: one undo step whose undo gives back the points and the
+        network trained on them."""
+        if len(self.points):
+            with self.keeping_model("Clear points"):
+                self.points.clear()
+
     def add_class(self, name: str | None = None) -> None:
         self._class_edit(lambda: self.points.add_class(name), f"Add class {name or ''}".strip())
 
@@ -302,39 +313,42 @@ class PlaygroundController(QtCore.QObject):
         self.applied.emit(Applied(False))
         return new
 
-    def model_and_history(self) -> tuple[Model, dict | None, int] | None:
-        """The model now (its training ended, its last epochs on the curve), the error
-        curve it drew (``history_source``) and its generation (the training process
-        keeps its timeline for a while after the next model came); None without one."""
-        self.trainer.stop_and_wait(show_last=True)
-        model = self.trainer.model
-        if model is None:
-            return None
-        history = None if self.history_source is None else self.history_source()
-        return model, history, self.trainer.generation
-
     def expect_kept_model(self, coming: bool) -> None:
-        """A ``_KeepModel`` gives a model back right after the points' undo or redo step
-        (True), or none does (False)."""
+        """A ``_KeepModel`` gives a model back right after the points' undo or redo step."""
         self._kept_model_coming = coming
-        if not coming and self._data_waiting:  # no model came for the data: build one
-            self._data_waiting = False
-            self._on_points_dataset_replaced()
 
-    def restore_model(self, model: Model, history: dict | None = None,
-                      generation: int | None = None) -> None:
-        """Undo/redo of a rebuild (a class edit, a new data set): that model back, as it
-        was, with its error curve ``history`` when known and the timeline it had as
-        ``generation`` (and the data it fits, when it came with it)."""
+    def give_back(self, model: Model | None) -> None:
+        """The end of an undo or redo kept by ``_KeepModel``: ``model`` (None: none was
+        kept) is the current one again, set up with the data that came back."""
+        data = self._data_waiting
+        self._kept_model_coming = self._data_waiting = False
+        if model is None:
+            if data:  # nothing kept for the data that came back: a fresh model
+                self._on_points_dataset_replaced()
+        elif model is not self.trainer.model or data:
+            self.restore_model(model, data)
+
+    def _settle_kept_model(self) -> None:
+        """After every undo or redo: a kept model that did not come (a step raised on
+        the way) leaves nothing waiting for it."""
+        if self._kept_model_coming or self._data_waiting:
+            self.give_back(None)
+
+    def restore_model(self, model: Model, data: bool = False) -> None:
+        """Undo/redo of a rebuild: that model back as it was, with the error curve and
+        timeline it had (``data``: the points it fits came back with it)."""
         self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
         self._state = self._state.but(model=spec)
-        self._set_model(model, earlier=generation)
-        data, self._data_waiting, self._kept_model_coming = self._data_waiting, False, False
+        history = self._set_model(model, given_back=True)
         self.state_changed.emit(self._state)
         self.applied.emit(Applied(data, history))
 
-    def _set_model(self, model: Model, earlier: int | None = None) -> None:
+    def _set_model(self, model: Model, given_back: bool = False) -> dict | None:
+        """``model`` the current one. The one it replaces has its curve and timeline
+        noted first; a model ``given_back`` takes its own back (its curve is returned)."""
+        self._note_current()
+        history, earlier = self._notes.get(model, (None, None)) if given_back else (None, None)
         self.trainer.set_model(model, earlier)
         self._configure_data()
         if getattr(model, "centroids", False) is None:
@@ -343,6 +357,16 @@ class PlaygroundController(QtCore.QObject):
             X = self.data()[0]
             if len(X):
                 model.initialize(X)
+        return history
+
+    def _note_current(self) -> None:
+        """The current model's curve and timeline, noted as it stops being current (its
+        run ended with its last epochs on the curve)."""
+        current = self.trainer.model
+        if current is None or self.history_source is None:
+            return
+        self.trainer.stop_and_wait(show_last=True)
+        self._notes[current] = (self.history_source(), self.trainer.timeline_generation)
 
     def _configure_data(self) -> None:
         setup = (self._state.model.kind, self.points.n_classes, self._state.split)

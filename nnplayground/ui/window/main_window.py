@@ -183,7 +183,7 @@ class MainWindow(QtWidgets.QMainWindow):
         dp.test_ratio_changed.connect(self._on_data_panel_test_ratio_changed)
         dp.classes_changed.connect(self._on_data_panel_classes_changed)
         dp.current_class_changed.connect(self._on_data_panel_current_class_changed)
-        dp.clear_requested.connect(self.points.clear)
+        dp.clear_requested.connect(self.controller.clear_points)
         dp.remove_class_requested.connect(self._on_data_panel_remove_class_requested)
         mp.config_changed.connect(self._on_model_panel_config_changed)
         mp.live_param_changed.connect(self._on_model_panel_live_param_changed)
