@@ -91,9 +91,6 @@ class Recording:
         self._nbytes -= sum(self._sizes[i:])
         del self._epochs[i:], self._states[i:], self._sizes[i:]
 
-    def clear(self) -> None:
-        self.truncate_after(-1)
-
     def check_fits(self, model: Any) -> None:
         """``ValueError`` unless every recorded state fits ``model``: each is taken by a
         scratch model with ``model``'s settings, as the timeline would take it (a state
