@@ -81,6 +81,7 @@ class TrainingController(QObject):
         self._earlier: int | None = None  # the generation the model had before (undo)
         self._model_sent = True
         self._running = False
+        self._run: tuple[int | None, bool] | None = None  # (max_epochs, stepping) of it
         self._stopping = False
         self._process = None
         self._conn = None
@@ -232,6 +233,11 @@ class TrainingController(QObject):
     def is_running(self) -> bool:
         return self._running
 
+    def current_run(self) -> tuple[int | None, bool] | None:
+        """(max_epochs, stepping) of the run going on, as ``play``/``step`` started it;
+        None when idle (a window that stops a run for a moment can start it again)."""
+        return self._run if self._running else None
+
     # ----------------------------------------------------------------- commands
     def play(self, max_epochs: int | None = None) -> bool:
         """Start training; False when already running or there is no model."""
@@ -249,6 +255,7 @@ class TrainingController(QObject):
             return False
         self._sync_model()
         self._send(P.PLAY, max_epochs, stepping)
+        self._run = (max_epochs, stepping)
         self._sent_params = {}
         self._running, self._stopping = True, False
         self.running_changed.emit(True)

@@ -514,3 +514,26 @@ def test_closing_right_after_a_failed_background_write_writes_again_and_says_why
     finally:
         w.autosave.skip_last_write()
         w.close()
+
+
+def test_a_cancelled_close_lets_the_run_go_on(qtbot, isolated_settings, monkeypatch):
+    """Cancel says "the window stays as it is": closing had stopped the run for the last
+    autosave, and Cancel left it stopped."""
+    from nnplayground.ui.window import close_guard
+
+    w = start(qtbot)
+    monkeypatch.setattr(autosave_module, "_write",
+                        lambda parts, path: (path, 0, "No space left on device", 0.0))
+    answers = [close_guard.CANCEL, close_guard.DISCARD]
+    monkeypatch.setattr(close_guard, "ask_keep_work", lambda window, error: answers.pop(0))
+    w.replay.run_spin.setValue(100_000)
+    target = w.trainer.model.epoch + 100_000
+    w.trainer.set_speed(60.0)  # slow enough that the run is still going at the close
+    w.replay.run_n_epochs()
+    qtbot.waitUntil(lambda: w.live.last_epoch >= 2, timeout=20000)
+    assert not w.close() and w.isVisible()
+    assert w.trainer.is_running() and w.actions_.play.text() == "&Pause"
+    assert w.trainer.current_run() == (target, False)  # Run N epochs: the same end
+    epoch = w.trainer.model.epoch
+    qtbot.waitUntil(lambda: w.live.last_epoch > epoch, timeout=20000)
+    assert w.close() and not w.trainer.is_running()  # Close without keeping it: it ends

@@ -472,6 +472,7 @@ class MainWindow(QtWidgets.QMainWindow):
         # trainer ends: each step is tried on its own. Only the user may keep the window
         # open: when the last autosave fails, they are asked (close_guard).
         # The copy takes the run's full training state, the history its last errors.
+        run = self.trainer.current_run()
         _each([lambda: self.trainer.stop_and_wait(show_last=True)])
         try:
             keep = close_guard.keep_work_before_close(self)
@@ -480,6 +481,7 @@ class MainWindow(QtWidgets.QMainWindow):
             keep = True
         if not keep:
             event.ignore()
+            self._train_on(run)  # "the window stays as it is": training went on
             return
         steps = [self.digit_page.shutdown]
         if self.autosave is not None:
@@ -489,6 +491,15 @@ class MainWindow(QtWidgets.QMainWindow):
         steps.append(self.trainer.shutdown)
         _each(steps)
         super().closeEvent(event)
+
+    def _train_on(self, run: tuple[int | None, bool] | None) -> None:
+        """Start again the run (``trainer.current_run()``) that closing stopped, to the
+        same epoch (a step of a few epochs is not taken up again)."""
+        model = self.trainer.model
+        if run is None or run[1] or model is None:
+            return
+        if run[0] is None or model.epoch < run[0]:
+            self.trainer.play(max_epochs=run[0])
 
 
 def _each(steps) -> None:
