@@ -253,3 +253,17 @@ def test_a_step_whose_block_fails_is_undone_and_leaves_no_undo_step(qtbot, windo
     assert stack.count() == depth and not stack.canRedo()
     for a, b in zip(before, w.points.snapshot()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_undo_and_redo_say_what_they_did(qtbot, window):
+    """After Ctrl+Z the status bar kept the preset's "Loaded …" for seconds: it now says
+    which step was undone, and which was redone."""
+    w = window
+    load(qtbot, w, "Circle")
+    load(qtbot, w, "Spiral")
+    assert w.statusBar().currentMessage().startswith("Loaded “Spiral”")
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert w.data_panel.preset() == "Circle"
+    assert w.statusBar().currentMessage() == "Undone: Load preset Spiral"
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert w.statusBar().currentMessage() == "Redone: Load preset Spiral"

@@ -192,6 +192,16 @@ class WindowActions(QtCore.QObject):
             action.setToolTip(f"{what} ({keys})")
             self.edit_menu.addAction(action)
         self.edit_menu.addAction(self.delete)
+        # What a step undid or redid, said in the status bar: more than the points may
+        # change (the network, its curve, the data panel), and the step's own message
+        # ("Loaded …") was still shown there. Connected after the stack's own slots, so
+        # the stack has moved when these run.
+        stack = canvas.model.undo_stack
+        status = self.w.statusBar()
+        canvas.undo_action.triggered.connect(lambda: status.showMessage(
+            f"Undone: {stack.redoText()}", 4000) if stack.canRedo() else None)
+        canvas.redo_action.triggered.connect(lambda: status.showMessage(
+            f"Redone: {stack.undoText()}", 4000) if stack.canUndo() else None)
 
     # ------------------------------------------------------------------ training
     def toggle_play(self) -> None:
