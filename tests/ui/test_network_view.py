@@ -73,7 +73,7 @@ def test_tooltips_give_the_numbers(view):
     view.set_network(sizes, W, B, acts)
     assert view.connection_item(1, 2, 0).toolTip() == "w[1][2→0] = -0.734"
     tip = view.neuron_item(1, 2).toolTip()
-    assert "hidden 1, neuron 2" in tip
+    assert "hidden 1, neuron 3" in tip  # neurons count from 1, as layers do
     assert f"b[0][2] = {B[0][2]:.3f}" in tip and "activation = 0.900" in tip
     assert "bias" not in view.neuron_item(0, 0).toolTip()  # inputs have no bias
     assert view.value_item(1, 2).text() == "0.90" and view.value_item(1, 2).isVisible()
@@ -126,7 +126,7 @@ def test_perceptron_and_competitive_layer(view):
     assert view.layer_sizes == (3, 4)
     assert len(view.connection_items()) == 12
     tip = view.connection_item(0, 1, 3).toolTip()  # input 1 -> neuron 3: C[3, 1]
-    assert "centroid 3, coordinate 1: -1.000" in tip
+    assert "centroid 4, coordinate 2: -1.000" in tip  # numbered as on the canvas
     assert "neurons" in view.neuron_item(1, 0).toolTip()
 
 
@@ -226,7 +226,7 @@ def test_hover_in_the_largest_network_tells_each_weight(view, qtbot):
     neuron = view.mapFromScene(view.neuron_item(2, 5).rect().center())
     assert view.connection_at(neuron) is None  # the neuron tells its own values
     tip = show_tooltip_at(view, qtbot, neuron)
-    assert "hidden 2, neuron 5" in tip and f"b[1][5] = {B[1][5]:.3f}" in tip
+    assert "hidden 2, neuron 6" in tip and f"b[1][5] = {B[1][5]:.3f}" in tip
 
 
 @pytest.mark.parametrize("scale", [1.0, 1.5])

@@ -165,9 +165,11 @@ def test_competitive_connection_edits_a_centroid_coordinate(qtbot, window):
     view = w.network_view
     load(qtbot, w, "Gaussian", "Competitive layer")
     show_network(qtbot, w)
-    click_line(qtbot, view, 0, 1, 0)  # input y -> neuron 0: centroid 0's y
+    click_line(qtbot, view, 0, 1, 0)  # input y -> the first neuron: centroid 1's y
     type_into_editor(qtbot, view, "3.25")
     assert w.trainer.model.centroids[0, 1] == 3.25
+    # Named as the canvas numbers the centroids (from 1), not by the array's index.
+    assert w.statusBar().currentMessage() == "centroid 1's coordinate 2 = 3.25"
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.trainer.model.centroids[0, 1] != 3.25
 

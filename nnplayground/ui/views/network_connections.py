@@ -290,7 +290,8 @@ class ConnectionsItem(QGraphicsItem):
         l, i, j, value = int(self.layer[k]), int(self.source[k]), int(self.target[k]), \
             float(self.values[k])
         if self.centroid_mode:
-            return f"centroid {j}, coordinate {i}: {value:.3f}\n(the weight w[{l}][{i}→{j}])"
+            return (f"centroid {j + 1}, coordinate {i + 1}: {value:.3f}\n"  # as the canvas numbers them
+                    f"(the weight w[{l}][{i}→{j}])")
         return f"w[{l}][{i}→{j}] = {value:.3f}"
 
     def nearest(self, x: float, y: float) -> int | None:

@@ -30,7 +30,7 @@ def edit_prompt(target: tuple, weights: Sequence[np.ndarray],
     kind = target[0]
     if kind == "weight":
         _, l, i, j = target
-        what = f"centroid {j}, coordinate {i}" if centroid_mode else f"weight w[{l}][{i}→{j}]"
+        what = f"centroid {j + 1}, coordinate {i + 1}" if centroid_mode else f"weight w[{l}][{i}→{j}]"
         return [float(weights[l][i, j])], what
     if kind == "bias":
         _, l, j = target
@@ -38,7 +38,7 @@ def edit_prompt(target: tuple, weights: Sequence[np.ndarray],
     _, l, i = target
     values = list(weights[l - 1][:, i])
     if centroid_mode:
-        return values, f"centroid {i} (" + ", ".join(input_names) + ")"
+        return values, f"centroid {i + 1} (" + ", ".join(input_names) + ")"
     bias = biases[l - 1]
     if bias is None:
         return values, "weights"

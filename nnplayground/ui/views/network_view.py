@@ -360,7 +360,7 @@ class NetworkView(QGraphicsView):
         bias = self._biases[l - 1] if l > 0 else None
         if kind == "bias":
             return f"bias b[{l - 1}][{i}] = {float(bias[i]):.3f}" if bias is not None else ""
-        lines = [f"{self._names[l]}, neuron {i}"]
+        lines = [f"{self._names[l]}, neuron {i + 1}"]  # as layers count: from 1
         acts = self._activations[l]
         if acts is not None and np.isfinite(acts[i]):
             lines.append(f"activation = {acts[i]:.3f}")

@@ -127,7 +127,7 @@ class WeightEdits(QObject):
         if j is None:
             path, text = ("b", layer, i), f"Set bias b[{layer}][{i}]"
         elif model.kind == "competitive":
-            path, text = ("w", layer, i, j), f"Set centroid {j}'s coordinate {i}"
+            path, text = ("w", layer, i, j), f"Set centroid {j + 1}'s coordinate {i + 1}"
         else:
             path, text = ("w", layer, i, j), f"Set weight w[{layer}][{i}→{j}]"
         if self.edit([path], [value], text):
@@ -141,7 +141,7 @@ class WeightEdits(QObject):
         paths = [("w", layer - 1, i, index) for i in range(n)]
         if model.kind == "perceptron" and model.bias is not None:
             paths.append(("b", 0, 0))
-        text = (f"Set centroid {index}" if model.kind == "competitive"
+        text = (f"Set centroid {index + 1}" if model.kind == "competitive"
                 else "Set the perceptron's weights")
         self.edit(paths, values[:len(paths)], text)
 
