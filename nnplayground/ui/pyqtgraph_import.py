@@ -16,11 +16,20 @@ It does this only where it knows the layout: PySide6 is the binding, pyqtgraph i
 imported yet and its three mirror packages are the empty files they are in 0.13.7-0.14.
 Anything else gets pyqtgraph's plain import. The test suite imports pyqtgraph the same
 way (``tests/conftest.py``), so every test runs on the app's path.
+
+With the mirrors, pyqtgraph's package also leaves out a few modules it imports for
+names the app does not use at launch (``DEFERRED``: parameter trees, remote views, data
+trees, colour-map widgets; ~40 ms of a launch): while it imports, those modules are
+placeholders that give no names, and the first look-up of a name pyqtgraph lacks
+(``pg.ColorBarItem``) imports them for real and adds their names as the package's own
+imports would have. If any other module of pyqtgraph took a name from a placeholder (a
+pyqtgraph we do not know), pyqtgraph is imported again without placeholders.
 """
 
 from __future__ import annotations
 
 import importlib
+import importlib.abc
 import importlib.machinery
 import importlib.util
 import os
@@ -31,6 +40,13 @@ from pathlib import Path
 os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its binding at import
 
 MIRRORED = ("QtCore", "QtGui", "QtWidgets")
+
+#: modules that only pyqtgraph's package (or one another) imports while pyqtgraph
+#: imports, for names the app does not use at launch; loaded on first use of a name
+DEFERRED = ("pyqtgraph.widgets.RemoteGraphicsView", "pyqtgraph.widgets.ColorMapWidget",
+            "pyqtgraph.widgets.DataFilterWidget", "pyqtgraph.widgets.ScatterPlotWidget",
+            "pyqtgraph.widgets.DiffTreeWidget", "pyqtgraph.widgets.DataTreeWidget",
+            "pyqtgraph.graphicsItems.ColorBarItem")
 
 
 def import_pyqtgraph() -> types.ModuleType:
@@ -96,7 +112,7 @@ def _import_with_lazy_mirrors() -> None:
             # PySide6 lists its lazily created classes through a module __dir__; while
             # pyqtgraph imports, its copy loop sees none of them.
             source.__dir__ = list
-        import pyqtgraph  # noqa: F401
+        _import_deferring()
     except BaseException:
         # Nothing half-imported stays behind: a second try starts from scratch.
         for module in [m for m in sys.modules if m.split(".")[0] == "pyqtgraph"]:
@@ -108,3 +124,82 @@ def _import_with_lazy_mirrors() -> None:
                 source.__dict__.pop("__dir__", None)
             else:
                 source.__dir__ = saved[name]
+
+
+class _Placeholder(types.ModuleType):
+    """A deferred module while pyqtgraph imports: a star import takes nothing from it,
+    ``from … import name`` takes ``_MARK``."""
+
+    __all__: tuple = ()
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return _MARK
+
+
+_MARK = object()
+
+
+class _Deferrer(importlib.abc.MetaPathFinder, importlib.abc.Loader):
+    def find_spec(self, name, path=None, target=None):
+        return importlib.machinery.ModuleSpec(name, self) if name in DEFERRED else None
+
+    def create_module(self, spec):
+        return _Placeholder(spec.name)
+
+    def exec_module(self, module) -> None:
+        pass
+
+
+def _import_deferring() -> None:
+    """Import pyqtgraph with ``DEFERRED`` as placeholders, then take them out."""
+    finder = _Deferrer()
+    sys.meta_path.insert(0, finder)
+    try:
+        import pyqtgraph
+    finally:
+        sys.meta_path.remove(finder)
+        for name in DEFERRED:
+            if isinstance(sys.modules.get(name), _Placeholder):
+                del sys.modules[name]
+            parent, _, child = name.rpartition(".")
+            package = sys.modules.get(parent)
+            if isinstance(getattr(package, child, None), _Placeholder):
+                delattr(package, child)
+    names = vars(pyqtgraph)
+    for key in [k for k, v in names.items() if v is _MARK or isinstance(v, _Placeholder)]:
+        del names[key]
+    if any(_took_a_placeholder(module) for name, module in list(sys.modules.items())
+           if name.split(".")[0] == "pyqtgraph"):
+        for name in [m for m in sys.modules if m.split(".")[0] == "pyqtgraph"
+                     and not m.startswith("pyqtgraph.Qt.Qt")]:
+            del sys.modules[name]
+        import pyqtgraph  # noqa: F811 - again, whole (the mirrors stay)
+        return
+    pyqtgraph.__getattr__ = _deferred_name
+
+
+def _took_a_placeholder(module) -> bool:
+    return any(v is _MARK or isinstance(v, _Placeholder)
+               for v in list(getattr(module, "__dict__", {}).values()))
+
+
+def _deferred_name(name: str):
+    """pyqtgraph's module ``__getattr__``: a name it lacks, after the deferred modules
+    are imported and their names added (as its star imports add them: what it has
+    already stays)."""
+    pyqtgraph = sys.modules["pyqtgraph"]
+    names = vars(pyqtgraph)
+    if not name.startswith("__") and names.get("__getattr__") is _deferred_name:
+        del names["__getattr__"]  # once, and a name found missing while it runs is missing
+        for module_name in DEFERRED:
+            module = importlib.import_module(module_name)
+            public = getattr(module, "__all__", None)
+            if public is None:
+                public = [n for n in vars(module) if not n.startswith("_")]
+            for key in public:
+                names.setdefault(key, getattr(module, key))
+        if name in names:
+            return names[name]
+    raise AttributeError(f"module 'pyqtgraph' has no attribute {name!r}")

@@ -154,3 +154,49 @@ def test_classes_nobody_uses_are_not_created_at_import():
     assert "same: True" in lazy
     plain = _launch("")  # pyqtgraph's own copy creates every class
     assert "created before use: 3" in plain
+
+
+NAMES = textwrap.dedent("""
+    import sys
+    {how}
+    import pyqtgraph as pg
+    print("loaded:", sorted(m for m in sys.modules if m in {deferred!r}))
+    print("hook:", "__getattr__" in vars(pg))
+    pg.ColorBarItem  # a deferred name: every deferred module comes in
+    print("names:", sorted((k, getattr(v, "__module__", None) or getattr(v, "__name__", ""))
+                           for k, v in vars(pg).items()
+                           if not k.startswith("_") and isinstance(v, type)))
+""")
+
+
+def test_deferred_modules_load_on_first_use_with_the_names_a_plain_import_gives():
+    deferred = set(pyqtgraph_import.DEFERRED)
+    lazy = _run(NAMES.format(how="from nnplayground.ui.pyqtgraph_import import "
+                                  "import_pyqtgraph; import_pyqtgraph()", deferred=deferred))
+    plain = _run(NAMES.format(how="", deferred=deferred))
+    assert "loaded: []" in lazy and "hook: True" in lazy  # none of them at launch
+    assert "hook: False" in plain
+    names = [line for line in lazy.splitlines() if line.startswith("names:")]
+    assert names and names == [line for line in plain.splitlines() if line.startswith("names:")]
+    assert "'ColorBarItem', 'pyqtgraph.graphicsItems.ColorBarItem'" in names[0]
+
+
+def test_a_name_pyqtgraph_lacks_is_still_an_attribute_error():
+    out = _run("from nnplayground.ui.pyqtgraph_import import import_pyqtgraph\n"
+               "pg = import_pyqtgraph()\n"
+               "print('has:', hasattr(pg, 'NoSuchItem'), hasattr(pg, 'RemoteGraphicsView'))")
+    assert "has: False True" in out
+
+
+def test_a_deferred_module_another_module_imports_gets_the_plain_import():
+    # GradientEditorItem imports ColorMapMenu while pyqtgraph imports: deferring it
+    # would leave that module a placeholder's marker, so pyqtgraph is imported again.
+    out = _run("from nnplayground.ui import pyqtgraph_import\n"
+               "pyqtgraph_import.DEFERRED += ('pyqtgraph.widgets.ColorMapMenu',)\n"
+               "pg = pyqtgraph_import.import_pyqtgraph()\n"
+               "import pyqtgraph.graphicsItems.GradientEditorItem as g\n"
+               "import pyqtgraph.widgets.ColorMapMenu as m\n"
+               "print('real:', g.ColorMapMenu is m.ColorMapMenu is pg.ColorMapMenu)\n"
+               "print('hook:', '__getattr__' in vars(pg))\n"
+               "print('mirrors:', '__getattr__' in vars(pg.QtCore))")
+    assert "real: True" in out and "hook: False" in out and "mirrors: True" in out
