@@ -417,3 +417,24 @@ def test_training_a_classifier_on_one_class_says_there_is_nothing_to_separate(qt
     assert not w.banner.isVisible() or "nothing to separate" not in w.banner.text()
     w.actions_.play.trigger()
     qtbot.waitUntil(lambda: not w.trainer.is_running())
+
+
+def test_a_new_window_draws_its_views_when_it_shows_over_the_canvas_it_shows(
+        qtbot, isolated_settings):
+    """At launch the decision surface was computed three times before the first frame
+    (at build, then for each size the canvas took as the window showed). A window not
+    shown yet draws nothing; it draws when it shows, over the range then visible."""
+    w = MainWindow(restore_settings=False)
+    qtbot.addWidget(w)
+    w.load_preset("Spiral", 0, 0.1)  # a second data set before the first show
+    assert w.overlay.shown is None and w.live.shown_state is None
+    w.show()
+    qtbot.waitExposed(w)
+    vd = w.overlay.shown
+    assert vd is not None and w.overlay.image_item.image.shape == (100, 100, 4)
+    (x0, x1), (y0, y1) = w.canvas.view_box.viewRange()
+    rect = w.overlay.image_item.mapRectToView(w.overlay.image_item.boundingRect())
+    assert np.allclose([rect.left(), rect.right(), rect.top(), rect.bottom()],
+                       [x0, x1, y0, y1])
+    assert w.network_view.layer_sizes[0] == 2  # the network is drawn too
+    w.close()

@@ -30,6 +30,7 @@ class LiveViews(QtCore.QObject):
         self.last_state = None
         self.last_epoch = 0
         self.shown_state = None
+        self._drawn_once = False  # refresh waits for the window's first show
         self.view3d = None
         self._points_in_3d = None  # (point set, version) the 3-D view shows
         self._n_in_3d = 0
@@ -113,8 +114,14 @@ class LiveViews(QtCore.QObject):
                 self.refresh()
 
     def refresh(self) -> None:
-        """Redraw every view from the (idle) model."""
+        """Redraw every view from the (idle) model. Before the window first shows, the
+        views are drawn when it shows (``first_show``): at launch the canvas takes its
+        size then, and every size drew the surface again (three times, 25 ms, before the
+        first frame)."""
         w = self.w
+        if not self._drawn_once and not w.isVisible():
+            return
+        self._drawn_once = True
         model = w.trainer.model
         if model is None or w.trainer.is_running():
             return
@@ -126,6 +133,12 @@ class LiveViews(QtCore.QObject):
             vd = None
             w.statusBar().showMessage(f"Nothing to draw yet: {exc}", 4000)
         self.draw(model.get_state(), vd, model)
+
+    def first_show(self) -> None:
+        """The window shows for the first time: its views are drawn now if the canvas's
+        new size has not drawn them already."""
+        if not self._drawn_once:
+            self.refresh()
 
     def on_snapshot(self, snapshot, vd) -> None:
         self.take(snapshot, vd)

@@ -467,6 +467,10 @@ class MainWindow(QtWidgets.QMainWindow):
                 ("Start fresh", "Delete that work and go on with what is shown now",
                  autosave.discard)])
 
+    def showEvent(self, event: QtGui.QShowEvent) -> None:
+        super().showEvent(event)
+        self.live.first_show()
+
     def closeEvent(self, event: QtGui.QCloseEvent) -> None:
         # Whatever fails on the way, the close goes through, the work is autosaved and the
         # trainer ends: each step is tried on its own. Only the user may keep the window
