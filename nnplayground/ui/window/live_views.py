@@ -30,7 +30,7 @@ class LiveViews(QtCore.QObject):
         self.last_state = None
         self.last_epoch = 0
         self.shown_state = None
-        self._drawn_once = False  # refresh waits for the window's first show
+        self._drawn_once = False  # nothing is drawn before the window first shows
         self.view3d = None
         self._points_in_3d = None  # (point set, version) the 3-D view shows
         self._n_in_3d = 0
@@ -114,14 +114,13 @@ class LiveViews(QtCore.QObject):
                 self.refresh()
 
     def refresh(self) -> None:
-        """Redraw every view from the (idle) model. Before the window first shows, the
-        views are drawn when it shows (``first_show``): at launch the canvas takes its
-        size then, and every size drew the surface again (three times, 25 ms, before the
-        first frame)."""
+        """Redraw every view from the (idle) model. Nothing is drawn before the window
+        first shows (``first_show`` draws then): at launch the surface was drawn for the
+        first data set at build, then for each of the two sizes the canvas takes while
+        the window shows (three times, 25-30 ms, before the first frame)."""
         w = self.w
-        if not self._drawn_once and not w.isVisible():
+        if not self._drawn_once:
             return
-        self._drawn_once = True
         model = w.trainer.model
         if model is None or w.trainer.is_running():
             return
@@ -135,9 +134,10 @@ class LiveViews(QtCore.QObject):
         self.draw(model.get_state(), vd, model)
 
     def first_show(self) -> None:
-        """The window shows for the first time: its views are drawn now if the canvas's
-        new size has not drawn them already."""
+        """The window shows for the first time (its ``showEvent``: its widgets have
+        their sizes): the views are drawn, from now on whenever asked."""
         if not self._drawn_once:
+            self._drawn_once = True
             self.refresh()
 
     def on_snapshot(self, snapshot, vd) -> None:
