@@ -16,14 +16,16 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import fields
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .base import ModelError, State, as_2d_float, rng_from_state, rng_state
 from .epoch_model import EpochModel
-from .explain import AutoencoderTrace
 from .mlp import MLP
+
+if TYPE_CHECKING:
+    from .explain import AutoencoderTrace
 
 
 class Autoencoder(EpochModel):
@@ -36,7 +38,7 @@ class Autoencoder(EpochModel):
     #: The inner MLP's optimiser memory and its random generator (which shuffles the
     #: mini-batches; ``rng`` is the autoencoder's own).
     training_extras = ("optimizer", "network_rng")
-    trace_type = AutoencoderTrace
+    trace_type = "AutoencoderTrace"
 
     def __init__(
         self,
@@ -161,6 +163,8 @@ class Autoencoder(EpochModel):
 
     def step_sample(self, X: Any, y: Any = None) -> AutoencoderTrace:
         """The inner network's sample step on the standardised X (``explain``)."""
+        from .explain import AutoencoderTrace  # (see EpochModel.trace_type)
+
         X, Xs = self._prepare_data(X, y)
         trace = self.mlp.step_sample(Xs, Xs)
         if trace.epoch_closed:

@@ -72,7 +72,6 @@ import numpy as np
 
 from .base import LEARNING_RATE, LiveParam, ModelError, State, as_2d_float
 from .epoch_model import EpochModel, cursor_entry
-from .explain import CompetitiveTrace
 
 __all__ = ["CompetitiveLayer", "compete", "conscience_bias", "online_step"]
 
@@ -142,7 +141,7 @@ class CompetitiveLayer(EpochModel):
     #: the cursor. The data a reset() re-initialises from is not carried: it is the
     #: caller's data. (Earlier versions stored the size of the last data seen.)
     retired_training_extras = ("epoch_size",)
-    trace_type = CompetitiveTrace
+    trace_type = "CompetitiveTrace"
 
     #: DeSieno's bias factor C (see module docstring).
     CONSCIENCE_BIAS = 10.0

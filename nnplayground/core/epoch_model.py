@@ -41,8 +41,10 @@ class EpochModel(Model):
     weights it was accumulating for are gone.
     """
 
-    #: The trace dataclass ``step_sample`` returns (``nnplayground.core.explain``).
-    trace_type: ClassVar[type]
+    #: The name of the trace dataclass ``step_sample`` returns, in
+    #: ``nnplayground.core.explain`` (imported when a sample is stepped: its dataclasses
+    #: cost ~11 ms of the app's launch otherwise).
+    trace_type: ClassVar[str]
     #: Training-state entries of earlier versions that are accepted and ignored.
     retired_training_extras: ClassVar[tuple[str, ...]] = ()
     shuffle: bool
@@ -86,7 +88,9 @@ class EpochModel(Model):
             cursor["position"] = position + 1
             closed = position + 1 == n
             error = self._close_epoch(X, T, cursor) if closed else None
-        return self.trace_type(
+        from . import explain
+
+        return getattr(explain, self.trace_type)(
             kind=self.kind, sample_index=index, epoch=epoch, position=position,
             n_samples=n, epoch_closed=closed, batch_closed=batch_closed or closed,
             epoch_error=error, deltas=deltas, **fields)

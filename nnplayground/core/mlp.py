@@ -52,7 +52,6 @@ import numpy as np
 from . import nn
 from .base import LEARNING_RATE, LiveParam, ModelError, State, as_2d_float
 from .epoch_model import EpochModel, cursor_entry
-from .explain import MLPTrace, OptimizerStep
 
 TASKS = ("classification", "regression")
 INITS = ("xavier", "he", "zeros")
@@ -69,7 +68,7 @@ class MLP(EpochModel):
         "l2": LiveParam(float, min=0.0, max=1.0),
     })
     training_extras = ("optimizer",)
-    trace_type = MLPTrace
+    trace_type = "MLPTrace"
 
     def __init__(
         self,
@@ -341,6 +340,8 @@ class MLP(EpochModel):
         if closes:
             cursor["gradients"] = None
             record = self.apply_gradients(acc, trace=True)
+            from .explain import OptimizerStep  # (see EpochModel.trace_type)
+
             update = OptimizerStep(**record)
             deltas = _copy_layered(record["delta"])
         else:

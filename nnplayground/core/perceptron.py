@@ -30,7 +30,6 @@ import numpy as np
 
 from .base import LEARNING_RATE, ModelError, State, as_2d_float
 from .epoch_model import EpochModel, cursor_entry
-from .explain import PerceptronTrace
 
 Point = tuple[float, float]
 
@@ -86,7 +85,7 @@ class Perceptron(EpochModel):
     live_params = MappingProxyType({"learning_rate": LEARNING_RATE})
     #: Whether the last epoch made no mistake (``converged``; set_state clears it).
     training_extras = ("converged",)
-    trace_type = PerceptronTrace
+    trace_type = "PerceptronTrace"
 
     def __init__(
         self,

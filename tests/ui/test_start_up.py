@@ -1,7 +1,8 @@
 """What make_application does for the launch (ui/app.py), in a fresh interpreter: the
 cycle collector waits until the window is built and its first frame drawn, then
 freezes what start-up made and resumes; PySide6's import hook answers with the faster
-test (ui/feature_hook.py), so no module's source text is read into linecache."""
+test (ui/feature_hook.py), so no module's source text is read into linecache; what only
+a sample step needs (core/explain.py) is not imported."""
 
 from __future__ import annotations
 
@@ -39,6 +40,8 @@ SCRIPT = textwrap.dedent("""
     faster = getattr(feature._mod_uses_pyside, "__wrapped__", None) is not None
     read = sum("pyqtgraph" in name or "nnplayground" in name for name in linecache.cache)
     print("drawn:", probe.seen, gc.isenabled(), faster, read)
+    import sys
+    print("stepping loaded:", "nnplayground.core.explain" in sys.modules)
     while not gc.isenabled() and time.monotonic() < deadline:
         app.processEvents()
     print("started:", gc.isenabled(), gc.get_freeze_count() > 10000)
@@ -53,3 +56,5 @@ def test_collection_waits_for_the_drawn_window_and_no_source_is_read(tmp_path):
     assert result.returncode == 0, result.stderr
     assert "drawn: True False True 0" in result.stdout, result.stdout
     assert "started: True True" in result.stdout, result.stdout
+    # The one-sample traces (six dataclasses, ~11 ms) come with the first sample step.
+    assert "stepping loaded: False" in result.stdout, result.stdout
