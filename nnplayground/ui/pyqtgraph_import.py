@@ -17,12 +17,13 @@ imported yet and its three mirror packages are the empty files they are in 0.13.
 Anything else gets pyqtgraph's plain import. The test suite imports pyqtgraph the same
 way (``tests/conftest.py``), so every test runs on the app's path.
 
-With the mirrors, pyqtgraph's package also leaves out a few modules it imports for
-names the app does not use at launch (``DEFERRED``: parameter trees, remote views, data
-trees, colour-map widgets; ~40 ms of a launch): while it imports, those modules are
-placeholders that give no names, and the first look-up of a name pyqtgraph lacks
-(``pg.ColorBarItem``) imports them for real and adds their names as the package's own
-imports would have. If any other module of pyqtgraph took a name from a placeholder (a
+With the mirrors, pyqtgraph's package also leaves out the modules it imports for names
+the app does not use at launch (``DEFERRED``: parameter trees, remote views, data trees,
+colour-map and other widgets, plot items the window does not draw; ~65 ms of a launch,
+measured in fresh processes: 54 ms for the first seven, 14 for the rest). While it
+imports, those modules are placeholders that give no names, and the first look-up of a
+name pyqtgraph lacks (``pg.ColorBarItem``) imports them for real and adds their names
+as the package's own imports would have. If any other module of pyqtgraph took a name from a placeholder (a
 pyqtgraph we do not know), pyqtgraph is imported again without placeholders.
 """
 
@@ -42,11 +43,23 @@ os.environ.setdefault("PYQTGRAPH_QT_LIB", "PySide6")  # pyqtgraph picks its bind
 MIRRORED = ("QtCore", "QtGui", "QtWidgets")
 
 #: modules that only pyqtgraph's package (or one another) imports while pyqtgraph
-#: imports, for names the app does not use at launch; loaded on first use of a name
-DEFERRED = ("pyqtgraph.widgets.RemoteGraphicsView", "pyqtgraph.widgets.ColorMapWidget",
-            "pyqtgraph.widgets.DataFilterWidget", "pyqtgraph.widgets.ScatterPlotWidget",
-            "pyqtgraph.widgets.DiffTreeWidget", "pyqtgraph.widgets.DataTreeWidget",
-            "pyqtgraph.graphicsItems.ColorBarItem")
+#: imports, for names the app does not use at launch; loaded on first use of a name.
+#: Found from pyqtgraph 0.14's import graph (the module-level imports of each module),
+#: less what the window builds at launch (ArrowItem, GridItem) and the colour palettes
+#: (their import is mostly pyqtgraph's Qt shim, needed anyway).
+DEFERRED = tuple(f"pyqtgraph.{name}" for name in (
+    "widgets.RemoteGraphicsView", "widgets.ColorMapWidget", "widgets.DataFilterWidget",
+    "widgets.ScatterPlotWidget", "widgets.DiffTreeWidget", "widgets.DataTreeWidget",
+    "widgets.TreeWidget", "widgets.GraphicsLayoutWidget", "widgets.GradientWidget",
+    "widgets.BusyCursor", "widgets.CheckTable", "widgets.ColorButton", "widgets.ComboBox",
+    "widgets.FeedbackButton", "widgets.GroupBox", "widgets.JoystickButton",
+    "widgets.LayoutWidget", "widgets.PathButton", "widgets.ProgressDialog",
+    "widgets.RawImageWidget", "widgets.TableWidget", "widgets.ValueLabel",
+    "widgets.VerticalLabel", "graphicsItems.ColorBarItem", "graphicsItems.BoxplotItem",
+    "graphicsItems.CurvePoint", "graphicsItems.DateAxisItem", "graphicsItems.ErrorBarItem",
+    "graphicsItems.FillBetweenItem", "graphicsItems.GradientLegend",
+    "graphicsItems.GraphItem", "graphicsItems.GraphicsLayout", "graphicsItems.IsocurveItem",
+    "graphicsItems.PColorMeshItem", "graphicsItems.ScaleBar", "graphicsItems.TargetItem"))
 
 
 def import_pyqtgraph() -> types.ModuleType:
