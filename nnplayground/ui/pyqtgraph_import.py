@@ -23,8 +23,9 @@ colour-map and other widgets, plot items the window does not draw; ~65 ms of a l
 measured in fresh processes: 54 ms for the first seven, 14 for the rest). While it
 imports, those modules are placeholders that give no names, and the first look-up of a
 name pyqtgraph lacks (``pg.ColorBarItem``) imports them for real and adds their names
-as the package's own imports would have. If any other module of pyqtgraph took a name from a placeholder (a
-pyqtgraph we do not know), pyqtgraph is imported again without placeholders.
+as the package's own imports would have. If any other module of pyqtgraph took a name
+from a placeholder (a pyqtgraph we do not know), pyqtgraph is imported again without
+placeholders.
 """
 
 from __future__ import annotations
