@@ -18,12 +18,14 @@ use two cores.
   view process cannot start or dies, ``alive`` turns False and the trainer draws its
   views itself, as before.
 
-The process ends when its pipe closes (the trainer ended, or died). Imports no Qt.
+The process runs below normal priority (``yield_to_others``) and ends when its pipe
+closes (the trainer ended, or died). Imports no Qt.
 """
 
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle
 import threading
 import time
@@ -40,6 +42,9 @@ VIEW_SHARE = 0.25
 #: the first job waits for the process to start (imports, a cold disk, a virus scan)
 JOB_TIMEOUT = 10.0
 FIRST_JOB_TIMEOUT = 60.0
+#: how much the view process yields (``os.nice``; on Windows, below normal priority)
+VIEW_NICENESS = 5
+BELOW_NORMAL_PRIORITY_CLASS = 0x4000
 
 
 class ViewBudget:
@@ -83,9 +88,25 @@ def compute_view(model, request, points, trails: TrailBuffer | None, budget: Vie
     return without_cells(view)
 
 
+def yield_to_others() -> None:
+    """Run below normal priority: when the window, the trainer and this process all
+    want a core (two cores, three processes), the trainer and the window go first."""
+    try:
+        if hasattr(os, "nice"):
+            os.nice(VIEW_NICENESS)
+        else:  # Windows
+            import ctypes
+
+            kernel32 = ctypes.windll.kernel32
+            kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS)
+    except Exception:  # noqa: BLE001 - a priority is a wish: the views work without it
+        pass
+
+
 def serve_views(conn) -> None:
     """The view process's entry point. A job is ``(message, state, model, points,
     request, clear_trails)``: ``model``, ``points``, ``request`` None when unchanged."""
+    yield_to_others()
     model = points = request = None
     trails = TrailBuffer(maxlen=40)
     budget = ViewBudget(share=VIEW_SHARE)
