@@ -17,7 +17,7 @@ import PySide6.QtGui
 import PySide6.QtOpenGLWidgets
 import PySide6.QtWidgets
 
-from nnplayground.ui import pyqtgraph_import
+from nnplayground.ui import pyqtgraph_deferral, pyqtgraph_import
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -170,7 +170,7 @@ NAMES = textwrap.dedent("""
 
 
 def test_deferred_modules_load_on_first_use_with_the_names_a_plain_import_gives():
-    deferred = set(pyqtgraph_import.DEFERRED)
+    deferred = set(pyqtgraph_deferral.DEFERRED)
     lazy = _run(NAMES.format(how="from nnplayground.ui.pyqtgraph_import import "
                                   "import_pyqtgraph; import_pyqtgraph()", deferred=deferred))
     plain = _run(NAMES.format(how="", deferred=deferred))
@@ -191,8 +191,8 @@ def test_a_name_pyqtgraph_lacks_is_still_an_attribute_error():
 def test_a_deferred_module_another_module_imports_gets_the_plain_import():
     # GradientEditorItem imports ColorMapMenu while pyqtgraph imports: deferring it
     # would leave that module a placeholder's marker, so pyqtgraph is imported again.
-    out = _run("from nnplayground.ui import pyqtgraph_import\n"
-               "pyqtgraph_import.DEFERRED += ('pyqtgraph.widgets.ColorMapMenu',)\n"
+    out = _run("from nnplayground.ui import pyqtgraph_deferral as d, pyqtgraph_import\n"
+               "d.DEFERRED += ('pyqtgraph.widgets.ColorMapMenu',)\n"
                "pg = pyqtgraph_import.import_pyqtgraph()\n"
                "import pyqtgraph.graphicsItems.GradientEditorItem as g\n"
                "import pyqtgraph.widgets.ColorMapMenu as m\n"
@@ -200,3 +200,58 @@ def test_a_deferred_module_another_module_imports_gets_the_plain_import():
                "print('hook:', '__getattr__' in vars(pg))\n"
                "print('mirrors:', '__getattr__' in vars(pg.QtCore))")
     assert "real: True" in out and "hook: False" in out and "mirrors: True" in out
+
+
+
+def test_a_deferred_module_another_one_needs_while_importing_gets_the_plain_import():
+    # Every item subclasses GraphicsObject: deferred, pyqtgraph's import fails (a class
+    # cannot derive from a placeholder's marker; pyqtgraph 0.13.7's MultiPlotItem did
+    # that with GraphicsLayout), and pyqtgraph is imported whole instead.
+    out = _run("from nnplayground.ui import pyqtgraph_deferral as d, pyqtgraph_import\n"
+               "d.DEFERRED += ('pyqtgraph.graphicsItems.GraphicsObject',)\n"
+               "pg = pyqtgraph_import.import_pyqtgraph()\n"
+               "import pyqtgraph.graphicsItems.GraphicsObject as g\n"
+               "print('real:', pg.GraphicsObject is g.GraphicsObject, issubclass(pg.ImageItem, g.GraphicsObject))\n"
+               "print('hook:', '__getattr__' in vars(pg), 'mirrors:', '__getattr__' in vars(pg.QtCore))")
+    assert "real: True True" in out and "hook: False mirrors: True" in out
+
+
+def test_a_deferred_module_that_fails_to_import_is_left_out_and_the_rest_come():
+    out = _run(textwrap.dedent("""
+        import importlib.abc, sys
+        from nnplayground.ui import pyqtgraph_deferral
+        from nnplayground.ui.pyqtgraph_import import import_pyqtgraph
+        pg = import_pyqtgraph()
+        class Block(importlib.abc.MetaPathFinder):
+            def find_spec(self, name, path=None, target=None):
+                if name == "pyqtgraph.graphicsItems.BoxplotItem":
+                    raise ImportError("gone in this release")
+        sys.meta_path.insert(0, Block())
+        print("bar:", pg.ColorBarItem.__name__, hasattr(pg, "BoxplotItem"),
+              hasattr(pg, "TargetItem"), "__getattr__" in vars(pg))
+    """))
+    assert "bar: ColorBarItem False True False" in out
+
+
+def test_a_private_name_loads_nothing():
+    # (IPython and pytest probe modules for names such as _repr_html_)
+    out = _run("import sys\n"
+               "from nnplayground.ui import pyqtgraph_deferral\n"
+               "from nnplayground.ui.pyqtgraph_import import import_pyqtgraph\n"
+               "pg = import_pyqtgraph()\n"
+               "print('probe:', getattr(pg, '_repr_html_', None), '__getattr__' in vars(pg),\n"
+               "      any(m in sys.modules for m in pyqtgraph_deferral.DEFERRED))")
+    assert "probe: None True False" in out
+
+
+def test_only_the_release_the_list_was_made_for_is_deferred(tmp_path):
+    init = tmp_path / "__init__.py"
+    assert pyqtgraph_deferral.applies(Path(pg.__file__).parent) == \
+        pg.__version__.startswith(pyqtgraph_deferral.DEFERRED_FOR)
+    init.write_text("import os\n__version__ = '0.14.1'\n")
+    assert pyqtgraph_deferral.applies(tmp_path)
+    init.write_text('__version__ = "0.13.7"\n')
+    assert not pyqtgraph_deferral.applies(tmp_path)  # its import graph is another
+    init.write_text("# no version\n")
+    assert not pyqtgraph_deferral.applies(tmp_path)
+    assert not pyqtgraph_deferral.applies(tmp_path / "missing")

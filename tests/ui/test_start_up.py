@@ -2,7 +2,8 @@
 cycle collector waits until the window is built and its first frame drawn, then
 freezes what start-up made and resumes; PySide6's import hook answers with the faster
 test (ui/feature_hook.py), so no module's source text is read into linecache; what only
-a sample step needs (core/explain.py) is not imported."""
+a sample step needs (core/explain.py) is not imported, nor pyqtgraph's modules for what
+the window does not show."""
 
 from __future__ import annotations
 
@@ -42,6 +43,8 @@ SCRIPT = textwrap.dedent("""
     print("drawn:", probe.seen, gc.isenabled(), faster, read)
     import sys
     print("stepping loaded:", "nnplayground.core.explain" in sys.modules)
+    from nnplayground.ui.pyqtgraph_deferral import DEFERRED
+    print("deferred loaded:", [m for m in DEFERRED if m in sys.modules])
     while not gc.isenabled() and time.monotonic() < deadline:
         app.processEvents()
     print("started:", gc.isenabled(), gc.get_freeze_count() > 10000)
@@ -58,3 +61,5 @@ def test_collection_waits_for_the_drawn_window_and_no_source_is_read(tmp_path):
     assert "started: True True" in result.stdout, result.stdout
     # The one-sample traces (six dataclasses, ~11 ms) come with the first sample step.
     assert "stepping loaded: False" in result.stdout, result.stdout
+    # pyqtgraph's modules for what the window does not show (pyqtgraph_deferral.py)
+    assert "deferred loaded: []" in result.stdout, result.stdout
