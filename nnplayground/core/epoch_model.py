@@ -76,6 +76,8 @@ class EpochModel(Model):
     def step_sample(self, X: Any, y: Any = None) -> Any:
         """Learn the next sample of the epoch in progress (drawing the epoch's order
         first when none is): ``nnplayground.core.explain.step_sample``."""
+        from . import explain  # here, not at import (see trace_type); before any change
+
         X, T = self._prepare_data(X, y)
         n = len(X)
         if n == 0:
@@ -88,8 +90,6 @@ class EpochModel(Model):
             cursor["position"] = position + 1
             closed = position + 1 == n
             error = self._close_epoch(X, T, cursor) if closed else None
-        from . import explain
-
         return getattr(explain, self.trace_type)(
             kind=self.kind, sample_index=index, epoch=epoch, position=position,
             n_samples=n, epoch_closed=closed, batch_closed=batch_closed or closed,

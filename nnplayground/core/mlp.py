@@ -326,6 +326,8 @@ class MLP(EpochModel):
 
     def _learn_at(self, X: np.ndarray, T: np.ndarray, cursor: dict[str, Any],
                   index: int) -> tuple[dict[str, Any], State, bool]:
+        from .explain import OptimizerStep  # (see EpochModel.trace_type)
+
         p, bs, n = cursor["position"], cursor["batch_size"], len(X)
         start = p - p % bs
         rows = min(bs, n - start)
@@ -340,8 +342,6 @@ class MLP(EpochModel):
         if closes:
             cursor["gradients"] = None
             record = self.apply_gradients(acc, trace=True)
-            from .explain import OptimizerStep  # (see EpochModel.trace_type)
-
             update = OptimizerStep(**record)
             deltas = _copy_layered(record["delta"])
         else:

@@ -82,6 +82,9 @@ class TrainingController(QObject):
         self._model_sent = True
         self._running = False
         self._run: tuple[int | None, bool] | None = None  # (max_epochs, stepping) of it
+        self._pausing = False  # a pause was asked for the run going on
+        #: how the last run ended (a ``TrainResult``; None before the first)
+        self.last_result: TrainResult | None = None
         self._stopping = False
         self._process = None
         self._conn = None
@@ -235,8 +238,9 @@ class TrainingController(QObject):
 
     def current_run(self) -> tuple[int | None, bool] | None:
         """(max_epochs, stepping) of the run going on, as ``play``/``step`` started it;
-        None when idle (a window that stops a run for a moment can start it again)."""
-        return self._run if self._running else None
+        None when idle or asked to pause or stop (a window that stops a run for a
+        moment can start it again)."""
+        return self._run if self._running and not (self._pausing or self._stopping) else None
 
     # ----------------------------------------------------------------- commands
     def play(self, max_epochs: int | None = None) -> bool:
@@ -255,7 +259,7 @@ class TrainingController(QObject):
             return False
         self._sync_model()
         self._send(P.PLAY, max_epochs, stepping)
-        self._run = (max_epochs, stepping)
+        self._run, self._pausing = (max_epochs, stepping), False
         self._sent_params = {}
         self._running, self._stopping = True, False
         self.running_changed.emit(True)
@@ -263,6 +267,7 @@ class TrainingController(QObject):
 
     def pause(self) -> None:
         if self._running:
+            self._pausing = True
             self._send(P.PAUSE)
 
     def request_model(self) -> bool:
@@ -456,7 +461,8 @@ class TrainingController(QObject):
 
     def _end_run(self, result: TrainResult) -> None:
         stopping = self._stopping
-        self._running = self._stopping = self._show_last = False
+        self._running = self._stopping = self._show_last = self._pausing = False
+        self.last_result = result
         self.running_changed.emit(False)
         if not stopping:
             self.finished.emit(result)

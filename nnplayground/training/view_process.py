@@ -94,10 +94,14 @@ def yield_to_others() -> None:
     try:
         if hasattr(os, "nice"):
             os.nice(VIEW_NICENESS)
-        else:  # Windows
+        else:  # Windows: the handle's type said, or a 64-bit one arrives cut to 32 bits
             import ctypes
+            from ctypes import wintypes
 
-            kernel32 = ctypes.windll.kernel32
+            kernel32 = ctypes.WinDLL("kernel32")
+            kernel32.GetCurrentProcess.restype = wintypes.HANDLE
+            kernel32.SetPriorityClass.argtypes = (wintypes.HANDLE, wintypes.DWORD)
+            kernel32.SetPriorityClass.restype = wintypes.BOOL
             kernel32.SetPriorityClass(kernel32.GetCurrentProcess(), BELOW_NORMAL_PRIORITY_CLASS)
     except Exception:  # noqa: BLE001 - a priority is a wish: the views work without it
         pass

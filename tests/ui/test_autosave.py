@@ -524,7 +524,7 @@ def test_a_cancelled_close_lets_the_run_go_on(qtbot, isolated_settings, monkeypa
     w = start(qtbot)
     monkeypatch.setattr(autosave_module, "_write",
                         lambda parts, path: (path, 0, "No space left on device", 0.0))
-    answers = [close_guard.CANCEL, close_guard.DISCARD]
+    answers = [close_guard.CANCEL, close_guard.CANCEL, close_guard.DISCARD]
     monkeypatch.setattr(close_guard, "ask_keep_work", lambda window, error: answers.pop(0))
     w.replay.run_spin.setValue(100_000)
     target = w.trainer.model.epoch + 100_000
@@ -536,4 +536,8 @@ def test_a_cancelled_close_lets_the_run_go_on(qtbot, isolated_settings, monkeypa
     assert w.trainer.current_run() == (target, False)  # Run N epochs: the same end
     epoch = w.trainer.model.epoch
     qtbot.waitUntil(lambda: w.live.last_epoch > epoch, timeout=20000)
+    # Paused and closed at once (before the pause arrived): the run stays paused.
+    w.actions_.play.trigger()
+    assert not w.close() and w.isVisible()
+    assert not w.trainer.is_running() and w.actions_.play.text() == "&Play"
     assert w.close() and not w.trainer.is_running()  # Close without keeping it: it ends

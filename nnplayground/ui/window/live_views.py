@@ -135,7 +135,9 @@ class LiveViews(QtCore.QObject):
 
     def first_show(self) -> None:
         """The window shows for the first time (its ``showEvent``: its widgets have
-        their sizes): the views are drawn, from now on whenever asked."""
+        their sizes, usually their last ones before the first frame; a window manager
+        that restores a maximised window resizes it once more, which draws again): the
+        views are drawn, from now on whenever asked."""
         if not self._drawn_once:
             self._drawn_once = True
             self.refresh()

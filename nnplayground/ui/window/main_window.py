@@ -397,7 +397,8 @@ class MainWindow(QtWidgets.QMainWindow):
 
     # ------------------------------------------------------------------ views
     def refresh_views(self) -> None:
-        """Redraw every view from the (idle) model."""
+        """Redraw every view from the (idle) model (from the window's first show on:
+        ``LiveViews.first_show``)."""
         self.live.refresh()
 
     # ------------------------------------------------------------------ training
@@ -498,9 +499,10 @@ class MainWindow(QtWidgets.QMainWindow):
 
     def _train_on(self, run: tuple[int | None, bool] | None) -> None:
         """Start again the run (``trainer.current_run()``) that closing stopped, to the
-        same epoch (a step of a few epochs is not taken up again)."""
-        model = self.trainer.model
-        if run is None or run[1] or model is None:
+        same epoch: not one that ended meanwhile (diverged, converged, reached its
+        epoch), nor a step (it has finished its epoch)."""
+        model, ended = self.trainer.model, self.trainer.last_result
+        if run is None or run[1] or model is None or ended is None or ended.reason != "stopped":
             return
         if run[0] is None or model.epoch < run[0]:
             self.trainer.play(max_epochs=run[0])
