@@ -126,7 +126,7 @@ def test_perceptron_and_competitive_layer(view):
     assert view.layer_sizes == (3, 4)
     assert len(view.connection_items()) == 12
     tip = view.connection_item(0, 1, 3).toolTip()  # input 1 -> neuron 3: C[3, 1]
-    assert "centroid 4, coordinate 2: -1.000" in tip  # numbered as on the canvas
+    assert "centroid 4, y: -1.000" in tip  # numbered and named as on the canvas
     assert "neurons" in view.neuron_item(1, 0).toolTip()
 
 

@@ -169,7 +169,7 @@ def test_competitive_connection_edits_a_centroid_coordinate(qtbot, window):
     type_into_editor(qtbot, view, "3.25")
     assert w.trainer.model.centroids[0, 1] == 3.25
     # Named as the canvas numbers the centroids (from 1), not by the array's index.
-    assert w.statusBar().currentMessage() == "centroid 1's coordinate 2 = 3.25"
+    assert w.statusBar().currentMessage() == "centroid 1's y = 3.25"
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.trainer.model.centroids[0, 1] != 3.25
 

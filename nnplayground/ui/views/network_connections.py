@@ -101,6 +101,8 @@ class ConnectionsItem(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.sizes = tuple(int(n) for n in sizes)
         self.centroid_mode = centroid_mode
+        #: a competitive layer's input names (x, y, ...): its centroids' coordinates
+        self.coordinate_names: list[str] = []
         pairs = list(pairwise(self.sizes))
         counts = [a * b for a, b in pairs]
         self.offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.intp)]).astype(np.intp)
@@ -290,8 +292,9 @@ class ConnectionsItem(QGraphicsItem):
         l, i, j, value = int(self.layer[k]), int(self.source[k]), int(self.target[k]), \
             float(self.values[k])
         if self.centroid_mode:
-            return (f"centroid {j + 1}, coordinate {i + 1}: {value:.3f}\n"  # as the canvas numbers them
-                    f"(the weight w[{l}][{i}→{j}])")
+            names = self.coordinate_names  # numbered and named as on the canvas
+            coordinate = names[i] if i < len(names) else f"coordinate {i + 1}"
+            return f"centroid {j + 1}, {coordinate}: {value:.3f}\n(the weight w[{l}][{i}→{j}])"
         return f"w[{l}][{i}→{j}] = {value:.3f}"
 
     def nearest(self, x: float, y: float) -> int | None:

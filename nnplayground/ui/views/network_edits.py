@@ -30,7 +30,8 @@ def edit_prompt(target: tuple, weights: Sequence[np.ndarray],
     kind = target[0]
     if kind == "weight":
         _, l, i, j = target
-        what = f"centroid {j + 1}, coordinate {i + 1}" if centroid_mode else f"weight w[{l}][{i}→{j}]"
+        coordinate = input_names[i] if i < len(input_names) else f"coordinate {i + 1}"
+        what = f"centroid {j + 1}, {coordinate}" if centroid_mode else f"weight w[{l}][{i}→{j}]"
         return [float(weights[l][i, j])], what
     if kind == "bias":
         _, l, j = target

@@ -174,6 +174,7 @@ class NetworkView(QGraphicsView):
         self._input_names = names
         self.set_network([C.shape[1], C.shape[0]], [C.T], None, layer_names=["input", "neurons"],
                          caption="weights = centroid coordinates", centroid_weights=True)
+        self._lines.coordinate_names = names
 
     def set_highlight(self, cells=()) -> None:
         """Ring the neurons ``cells`` ((layer, index) pairs): what the one-sample panel

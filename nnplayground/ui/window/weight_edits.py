@@ -20,6 +20,8 @@ from __future__ import annotations
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoCommand
 
+from nnplayground.core.state import axis_name
+
 PAUSE_FIRST = "Pause training first (Space), then type or drag the weights."
 
 
@@ -127,7 +129,7 @@ class WeightEdits(QObject):
         if j is None:
             path, text = ("b", layer, i), f"Set bias b[{layer}][{i}]"
         elif model.kind == "competitive":
-            path, text = ("w", layer, i, j), f"Set centroid {j + 1}'s coordinate {i + 1}"
+            path, text = ("w", layer, i, j), f"Set centroid {j + 1}'s {axis_name(i)}"
         else:
             path, text = ("w", layer, i, j), f"Set weight w[{layer}][{i}→{j}]"
         if self.edit([path], [value], text):
