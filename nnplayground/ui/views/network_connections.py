@@ -32,6 +32,7 @@ from PySide6.QtGui import QBrush, QColor, QPaintEngine, QPainter, QPainterPath, 
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSimpleTextItem
 
 from nnplayground.core.palette import over
+from nnplayground.core.state import axis_name
 from nnplayground.ui.views.network_items import HIT_WIDTH, make_font, sign_color
 from nnplayground.ui.views.network_picture import LinesPicture
 
@@ -101,8 +102,6 @@ class ConnectionsItem(QGraphicsItem):
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.sizes = tuple(int(n) for n in sizes)
         self.centroid_mode = centroid_mode
-        #: a competitive layer's input names (x, y, ...): its centroids' coordinates
-        self.coordinate_names: list[str] = []
         pairs = list(pairwise(self.sizes))
         counts = [a * b for a, b in pairs]
         self.offsets = np.concatenate([[0], np.cumsum(counts, dtype=np.intp)]).astype(np.intp)
@@ -292,9 +291,8 @@ class ConnectionsItem(QGraphicsItem):
         l, i, j, value = int(self.layer[k]), int(self.source[k]), int(self.target[k]), \
             float(self.values[k])
         if self.centroid_mode:
-            names = self.coordinate_names  # numbered and named as on the canvas
-            coordinate = names[i] if i < len(names) else f"coordinate {i + 1}"
-            return f"centroid {j + 1}, {coordinate}: {value:.3f}\n(the weight w[{l}][{i}→{j}])"
+            # numbered and named as on the canvas
+            return f"centroid {j + 1}, {axis_name(i)}: {value:.3f}\n(the weight w[{l}][{i}→{j}])"
         return f"w[{l}][{i}→{j}] = {value:.3f}"
 
     def nearest(self, x: float, y: float) -> int | None:

@@ -30,8 +30,7 @@ def edit_prompt(target: tuple, weights: Sequence[np.ndarray],
     kind = target[0]
     if kind == "weight":
         _, l, i, j = target
-        coordinate = input_names[i] if i < len(input_names) else f"coordinate {i + 1}"
-        what = f"centroid {j + 1}, {coordinate}" if centroid_mode else f"weight w[{l}][{i}→{j}]"
+        what = f"centroid {j + 1}, {input_names[i]}" if centroid_mode else f"weight w[{l}][{i}→{j}]"
         return [float(weights[l][i, j])], what
     if kind == "bias":
         _, l, j = target

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nnplayground.core.state import axis_name
+from nnplayground.core.state import axis_names
 from nnplayground.ui.views.network_connections import (
     MIN_WIDTH,
     Connection,
@@ -160,21 +160,16 @@ class NetworkView(QGraphicsView):
         self.set_network([len(w), 1], [w], b, layer_names=["input", "output"])
         self._edits.whole_neuron = True
 
-    def set_competitive(self, centroids, axis_names=None) -> None:
+    def set_competitive(self, centroids) -> None:
         """A competitive layer: ``centroids`` (n_neurons, n_inputs); neuron j's incoming
         weights are its centroid's coordinates, written beside it; the inputs are named
-        by ``axis_names`` (default: the data's axis names, x, y, z, x4, ...)."""
+        by the data's axis names (x, y, z, x4, ...)."""
         C = np.asarray(centroids, dtype=np.float64)
         if C.ndim != 2:
             raise ValueError(f"centroids must be (n_neurons, n_inputs), got shape {C.shape}")
-        names = list(axis_names) if axis_names is not None else [
-            axis_name(i) for i in range(C.shape[1])]
-        if len(names) != C.shape[1]:
-            raise ValueError(f"{C.shape[1]} inputs need {C.shape[1]} axis names")
-        self._input_names = names
+        self._input_names = axis_names(C.shape[1])
         self.set_network([C.shape[1], C.shape[0]], [C.T], None, layer_names=["input", "neurons"],
                          caption="weights = centroid coordinates", centroid_weights=True)
-        self._lines.coordinate_names = names
 
     def set_highlight(self, cells=()) -> None:
         """Ring the neurons ``cells`` ((layer, index) pairs): what the one-sample panel
