@@ -173,3 +173,29 @@ def test_competitive_connection_edits_a_centroid_coordinate(qtbot, window):
     qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert w.trainer.model.centroids[0, 1] != 3.25
 
+
+
+def test_undo_of_an_edit_training_went_past_says_nothing_was_undone(qtbot, window):
+    """A typed weight with a point placed after it, then a Step: the edit no longer
+    applies, and the stack drops it at the next Ctrl+Z without undoing anything. The
+    status bar named the step below it as undone a second time."""
+    w = window
+    view = w.network_view
+    load(qtbot, w, "Spiral", "MLP")
+    show_network(qtbot, w)
+    click_line(qtbot, view, 0, 1, 3)
+    type_into_editor(qtbot, view, "1.5")
+    w.points.add_point([0.5, 0.5], 0)  # a step above the edit
+    button = w.actions_.toolbar.widgetForAction(w.actions_.step)
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, w)
+    n = len(w.points)
+    focus_canvas(qtbot, w)
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.points) == n - 1
+    assert w.statusBar().currentMessage() == "Undone: Add point"
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(w.points) == n - 1 and w.trainer.model.weights[0][1, 3] != 0.0
+    assert w.statusBar().currentMessage().endswith("no longer applies (training went on "
+                                                   "since): nothing undone")
+    assert w.statusBar().currentMessage().startswith("“Set weight w[0][1→3]”")

@@ -194,14 +194,37 @@ class WindowActions(QtCore.QObject):
         self.edit_menu.addAction(self.delete)
         # What a step undid or redid, said in the status bar: more than the points may
         # change (the network, its curve, the data panel), and the step's own message
-        # ("Loaded …") was still shown there. Connected after the stack's own slots, so
-        # the stack has moved when these run.
-        stack = canvas.model.undo_stack
-        status = self.w.statusBar()
-        canvas.undo_action.triggered.connect(lambda: status.showMessage(
-            f"Undone: {stack.redoText()}", 4000) if stack.canRedo() else None)
-        canvas.redo_action.triggered.connect(lambda: status.showMessage(
-            f"Redone: {stack.undoText()}", 4000) if stack.canUndo() else None)
+        # ("Loaded …") was still shown there.
+        self._undo_stack = stack = canvas.model.undo_stack
+        self._stack_before = self._stack_now = self._stack_state()
+        stack.indexChanged.connect(self._on_undo_stack_moved)
+        # (connected after the stack's own slots: the stack has moved when these run)
+        canvas.undo_action.triggered.connect(lambda: self._say_step("Undone"))
+        canvas.redo_action.triggered.connect(lambda: self._say_step("Redone"))
+
+    def _stack_state(self) -> tuple[int, int, str, str]:
+        s = self._undo_stack
+        return s.index(), s.count(), s.undoText(), s.redoText()
+
+    def _on_undo_stack_moved(self, _index: int) -> None:
+        try:
+            now = self._stack_state()
+        except RuntimeError:  # the stack clears itself while it is destroyed
+            return
+        self._stack_before, self._stack_now = self._stack_now, now
+
+    def _say_step(self, done: str) -> None:
+        """Name the step Undo or Redo just took. A step that no longer applies (a weight
+        typed before training went on) is dropped by the stack, not undone: the count
+        falls, and that is said instead."""
+        (index, count, undo_text, redo_text), now = self._stack_before, self._stack_now
+        if now[1] < count:
+            text = f"“{undo_text}” no longer applies (training went on since): nothing undone"
+        elif now[0] != index:
+            text = f"{done}: {undo_text if now[0] < index else redo_text}"
+        else:
+            return
+        self.w.statusBar().showMessage(text, 4000)
 
     # ------------------------------------------------------------------ training
     def toggle_play(self) -> None:
