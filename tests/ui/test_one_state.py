@@ -290,3 +290,21 @@ def test_a_saved_session_opens_with_the_same_points_held_out(qtbot, window, tmp_
     save_session(damaged, path)
     assert w.actions_.open_session(str(path)) is None
     assert "the points' ids are not one distinct whole number each" in w.banner.text()
+
+
+def test_a_class_added_while_training_gives_back_every_epoch_of_the_curve(qtbot, window):
+    """The network rebuilt for a new class while it trained: Ctrl+Z gives it back at
+    its epoch with a curve as long (the rebuild stopped the run without its last
+    snapshots, so the curve noted for it fell short of its epoch)."""
+    w = window
+    load(qtbot, w, "Circle", "MLP")
+    w.trainer.set_speed(60.0)
+    w.actions_.play.trigger()
+    qtbot.waitUntil(lambda: w.live.last_epoch >= 5, timeout=20000)
+    w.data_panel.add_class_button.click()
+    assert w.points.n_classes == 3 and w.trainer.model.epoch == 0
+    w.canvas.setFocus()
+    key(qtbot, w, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier, widget=w.canvas)
+    model = w.trainer.model
+    assert w.points.n_classes == 2 and model.epoch >= 5
+    assert list(w.error_view.data()[0]) == list(range(1, model.epoch + 1))

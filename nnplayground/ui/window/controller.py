@@ -305,8 +305,7 @@ class PlaygroundController(QtCore.QObject):
             self._configure_data()
             self.state_changed.emit(self._state)
             return None
-        self.trainer.stop_and_wait()
-        new = spec.build()
+        new = spec.build()  # (_set_model stops the run, its last epochs on the curve)
         self._state = self._state.but(model=spec)
         self._set_model(new)
         self.state_changed.emit(self._state)
@@ -337,7 +336,6 @@ class PlaygroundController(QtCore.QObject):
     def restore_model(self, model: Model, data: bool = False) -> None:
         """Undo/redo of a rebuild: that model back as it was, with the error curve and
         timeline it had (``data``: the points it fits came back with it)."""
-        self.trainer.stop_and_wait()
         spec, _ = self._build(model, model.n_inputs, self.points.n_classes)
         self._state = self._state.but(model=spec)
         history = self._set_model(model, given_back=True)
@@ -406,7 +404,6 @@ class PlaygroundController(QtCore.QObject):
         except ValueError as exc:
             self.message.emit(f"Cannot build this model for that data: {exc}")
             return
-        self.trainer.stop_and_wait()
         self._state = self._state.but(dataset=self.points.dataset, model=spec)
         self._set_model(model)
         self.state_changed.emit(self._state)
