@@ -107,10 +107,6 @@ class PointSet:
             i = self._index(point_id)
             return self._X[i].copy(), int(self._y[i])
 
-    def index_of(self, point_id: int) -> int:
-        with self._lock:
-            return self._index(point_id)
-
     def centroid(self, label: int) -> np.ndarray | None:
         """Mean (dim,) of the points with ``label``, or None when there are none."""
         with self._lock:

@@ -47,6 +47,12 @@ class _Command(QtGui.QUndoCommand):
     def make(self) -> None:
         raise NotImplementedError
 
+    def make_first(self) -> None:
+        """Apply the edit before ``push``: the ``redo()`` that ``push`` runs then only
+        tells the listeners."""
+        self.make()
+        self._made = True
+
     def _just_made(self) -> bool:
         """True at the ``redo()`` that ``push`` runs right after ``make()``."""
         made, self._made = self._made, False
@@ -65,7 +71,6 @@ class _AddCommand(_Command):
 
     def make(self):
         self.point_id = self._model.point_set.add(self._x, self._label)
-        self._made = True
 
     def redo(self):
         if not self._just_made():
@@ -86,11 +91,10 @@ class _RemoveCommand(_Command):
 
     def make(self):
         self._records = self._model.point_set.remove(self._ids)
-        self._made = True
 
     def redo(self):
         if not self._just_made():
-            self._records = self._model.point_set.remove(self._ids)
+            self.make()
         self._notify()
 
     def undo(self):
@@ -113,7 +117,6 @@ class _MoveCommand(_Command):
     def make(self):
         self.ids, self.old, self.new = self._apply(self._model.point_set)
         self._apply = None
-        self._made = True
 
     def redo(self):
         if not self._just_made():
@@ -157,7 +160,6 @@ class _StateCommand(_Command):
             self._after_set.replace_all(X, labels, names, ids)
         self._before_set, self._new = before, None
         self._after = self._after_set.state()
-        self._made = True
 
     def redo(self):
         if not self._just_made() and self._after_set is self._before_set:
@@ -192,11 +194,10 @@ class _NamesCommand(_Command):
 
     def make(self):
         self._model.point_set.set_class_names(self._new)
-        self._made = True
 
     def redo(self):
         if not self._just_made():
-            self._model.point_set.set_class_names(self._new)
+            self.make()
         self._model._clamp_current_class()
         self._notify()
 
@@ -410,7 +411,7 @@ class PointsModel(QtCore.QObject):
         beyond the canvas, a bad label) leaves the points and the undo stack as they
         were (a command whose first ``redo()`` raises inside ``push`` stays on the
         stack, broken)."""
-        command.make()
+        command.make_first()
         self.undo_stack.push(command)
 
     def _check_label(self, label: int) -> None:
